@@ -1,0 +1,97 @@
+// A few error classes; the process exit code follows from the class (see README "Exit codes").
+// Messages name the culprit and never carry a secret: callers pass values through redact() first.
+
+export const EXIT = {
+  OK: 0,
+  FAILED: 1,
+  USAGE: 2,
+  DEGRADED: 3,
+  LOCKED: 4,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export abstract class UtxoracleError extends Error {
+  abstract readonly exitCode: ExitCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A setting or flag has a bad value. Exit 2. */
+export class ConfigError extends UtxoracleError {
+  readonly exitCode = EXIT.USAGE;
+  constructor(
+    message: string,
+    readonly setting?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An outside service (node, electrs, mempool, webhook) failed or answered badly. Exit 1. */
+export class SourceError extends UtxoracleError {
+  readonly exitCode = EXIT.FAILED;
+  constructor(
+    message: string,
+    readonly details: { service: string; endpoint?: string; status?: number; code?: number; retryable?: boolean } = {
+      service: 'unknown',
+    },
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Input bytes or values are malformed or insufficient (bad block, NaN price, too few outputs). Exit 1. */
+export class DataError extends UtxoracleError {
+  readonly exitCode = EXIT.FAILED;
+  constructor(
+    message: string,
+    readonly offset?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** DuckDB could not be opened, read or written. Exit 1. */
+export class StoreError extends UtxoracleError {
+  readonly exitCode = EXIT.FAILED;
+  constructor(
+    message: string,
+    readonly path?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Another live instance holds the job's lock. Exit 4. */
+export class LockError extends UtxoracleError {
+  readonly exitCode = EXIT.LOCKED;
+  constructor(
+    message: string,
+    readonly holderPid?: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The exit code for anything thrown out of a job. Unknown errors are failures. */
+export function exitCodeOf(err: unknown): ExitCode {
+  return err instanceof UtxoracleError ? err.exitCode : EXIT.FAILED;
+}
+
+/** One line for a person: the message and the chain of causes, no stack. */
+export function describeError(err: unknown): string {
+  const parts: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
+    const msg = cur instanceof Error ? cur.message : String(cur);
+    if (msg && !parts.some((p) => p.includes(msg))) parts.push(msg);
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return parts.join(': ');
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Jobs are separate processes sharing DuckDB files; forks keep native handles isolated.
+    pool: 'forks',
+  },
+});

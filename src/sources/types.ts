@@ -1,0 +1,63 @@
+// One interface per outside service, so a job runs the same against the real service or a fake.
+
+/** A block's place in the chain, as the node reports it. `time` is the header time (not median time). */
+export interface BlockRef {
+  height: number;
+  hash: string;
+  time: number;
+}
+
+export interface RawBlock {
+  ref: BlockRef;
+  /** Consensus serialization, exactly as `getblock <hash> 0` / `/rest/block/<hash>.bin`. */
+  bytes: Uint8Array;
+}
+
+export interface ChainInfo {
+  chain: string;
+  blocks: number;
+  headers: number;
+  bestblockhash: string;
+  initialblockdownload: boolean;
+  verificationprogress: number;
+}
+
+export interface MempoolInfo {
+  loaded: boolean;
+  size: number;
+  bytes: number;
+  usage: number;
+}
+
+/** Bitcoin Core, as the oracle and health-check need it. */
+export interface BlockSource {
+  getTipHeight(): Promise<number>;
+  /** Hash and header time for each height, batched; order follows `heights`. */
+  getBlockRefs(heights: readonly number[]): Promise<BlockRef[]>;
+  /**
+   * Raw blocks for the refs, fetched in parallel (bounded), each checked: its hash equals ref.hash and
+   * it links to the previous ref when heights are consecutive. Order follows `refs`.
+   */
+  getRawBlocks(refs: readonly BlockRef[], onBlock?: (block: RawBlock) => void): Promise<RawBlock[]>;
+  getBlockchainInfo(): Promise<ChainInfo>;
+  getMempoolInfo(): Promise<MempoolInfo>;
+  close(): Promise<void>;
+}
+
+/** The exchange price mempool reports (`GET /api/v1/prices`), validated. */
+export interface ExchangePrice {
+  usd: number;
+  /** Unix seconds of the price, as mempool reports it. */
+  time: number;
+}
+
+export interface PriceSource {
+  getUsdPrice(): Promise<ExchangePrice>;
+}
+
+/** Esplora (electrs) HTTP API. */
+export interface EsploraSource {
+  getTipHeight(): Promise<number>;
+  /** `/tx/:txid/status`: electrs answers {confirmed:false} for unknown txids. */
+  getTxStatus(txid: string): Promise<{ confirmed: boolean; block_height?: number; block_hash?: string; block_time?: number }>;
+}

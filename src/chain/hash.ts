@@ -1,0 +1,44 @@
+// Hashing and hex helpers. Bitcoin hashes are sha256d; people read them byte-reversed ("display order").
+import { createHash } from 'node:crypto';
+import { DataError } from '../errors.js';
+
+/** sha256(sha256(parts...)), hashing the parts in order without concatenating them. */
+export function sha256d(...parts: Uint8Array[]): Uint8Array {
+  const inner = createHash('sha256');
+  for (const part of parts) inner.update(part);
+  const outer = createHash('sha256').update(inner.digest()).digest();
+  return new Uint8Array(outer.buffer, outer.byteOffset, outer.byteLength);
+}
+
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Hex of the bytes in reverse order: internal (little-endian) hash -> the form explorers print. */
+export function toDisplayHex(le: Uint8Array): string {
+  let out = '';
+  for (let i = le.length - 1; i >= 0; i--) out += HEX[le[i]!];
+  return out;
+}
+
+/** Hex of the bytes in their own order. */
+export function toHex(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!];
+  return out;
+}
+
+/** Plain hex -> bytes, in the same order. */
+export function fromHex(hex: string): Uint8Array {
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) {
+    throw new DataError(`not a hex string (need an even number of 0-9a-f digits): "${preview(hex)}"`);
+  }
+  return new Uint8Array(Buffer.from(hex, 'hex'));
+}
+
+/** Display-order hex (as printed by getblock, explorers) -> internal byte order. */
+export function fromDisplayHex(hex: string): Uint8Array {
+  return fromHex(hex).reverse();
+}
+
+function preview(s: string): string {
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}

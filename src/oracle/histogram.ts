@@ -1,0 +1,78 @@
+// The output histogram (oracle.md §3-4): count amounts per bin, then clean and normalise.
+//
+// Bin of an amount = the largest bin whose lower edge is <= amount. The reference finds it by
+// guessing int((log10(a) + 6) / 12 * 2401) and walking up while edge <= amount. That walk can
+// only be wrong if the guess overshoots the right bin by 2 or more; it never does: the guess is
+// about 200.08 * (log10(a) + 6) while the right bin is 1 + 200 * (log10(a) + 6) rounded down,
+// so for amounts below 1e5 (log10(a) + 6 < 11) the guess is at most the right bin + 1 even with
+// a few ulps of log10 error. A binary search over the exact edges therefore gives the same bin
+// for every amount in (1e-5, 1e5) (tested against a simulation of the walk in histogram.test.ts).
+
+import { DataError } from '../errors.js';
+import { BIN_COUNT, binEdges } from './binEdges.js';
+
+/** Bins 0..200 (below 1e-4 BTC, 10k sats) are dropped... */
+const LAST_LOW_BIN = 200;
+/** ...and so are bins 1601..2400 (10 BTC and above). */
+export const FIRST_USED_BIN = 201;
+export const LAST_USED_BIN = 1600;
+/** Round-BTC bins (1k sats ... 1 BTC) averaged away, in the reference's order. */
+export const ROUND_BTC_BINS: readonly number[] = [201, 401, 461, 496, 540, 601, 661, 696, 740, 801, 861, 896, 940, 1001, 1061, 1096, 1140, 1201];
+/** No bin may hold more than this share after normalising (one spammy amount cannot dominate). */
+const BIN_CAP = 0.008;
+
+let edgeCopy: Float64Array | undefined;
+/** A private plain copy of the edges: the public table is a read-only proxy, slow in hot loops. */
+function edges(): Float64Array {
+  if (!edgeCopy) edgeCopy = Float64Array.from(binEdges());
+  return edgeCopy;
+}
+
+/** The largest bin whose edge is <= amount (amount >= 0). */
+export function binOf(amount: number): number {
+  const e = edges();
+  if (!(amount >= 0)) throw new DataError(`amount must be a non-negative number, got ${amount}`);
+  // invariant: e[lo] <= amount, and e[hi] > amount (hi may be one past the end)
+  let lo = 0;
+  let hi = BIN_COUNT;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if (e[mid]! <= amount) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Raw counts, one per amount. */
+export function countBins(amounts: ArrayLike<number>): Float64Array {
+  const counts = new Float64Array(BIN_COUNT);
+  for (let i = 0; i < amounts.length; i++) counts[binOf(amounts[i]!)]! += 1.0;
+  return counts;
+}
+
+/**
+ * §4 in place: zero the tails, smooth the round-BTC bins (each from its neighbours as they are at
+ * that moment, in list order), then divide bins 201..1600 by their sum (accumulated in index
+ * order) and cap each at 0.008. Throws DataError when nothing is left to normalise.
+ */
+export function cleanAndNormalize(counts: Float64Array): Float64Array {
+  if (counts.length !== BIN_COUNT) throw new DataError(`histogram must have ${BIN_COUNT} bins, got ${counts.length}`);
+  counts.fill(0, 0, LAST_LOW_BIN + 1);
+  counts.fill(0, LAST_USED_BIN + 1);
+  for (const r of ROUND_BTC_BINS) counts[r] = 0.5 * (counts[r + 1]! + counts[r - 1]!);
+  let sum = 0.0;
+  for (let n = FIRST_USED_BIN; n <= LAST_USED_BIN; n++) sum += counts[n]!;
+  if (!(sum > 0)) {
+    throw new DataError('no outputs between 10k sats and 10 BTC to build a price histogram from (empty or too small block window)');
+  }
+  for (let n = FIRST_USED_BIN; n <= LAST_USED_BIN; n++) {
+    counts[n]! /= sum;
+    if (counts[n]! > BIN_CAP) counts[n] = BIN_CAP;
+  }
+  return counts;
+}
+
+/** countBins then cleanAndNormalize. */
+export function buildHistogram(amounts: ArrayLike<number>): Float64Array {
+  return cleanAndNormalize(countBins(amounts));
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import { loadSettings } from '../config/load.js';
+import type { Settings } from '../config/settings.js';
+import { ConfigError, EXIT, LockError, describeError, exitCodeOf, type ExitCode } from '../errors.js';
+import type { JobContext, JobOutcome } from '../jobs/context.js';
+import { recordRun, type RunRecord } from '../jobs/runLog.js';
+import { acquireJobLock } from '../lock/jobLock.js';
+import { createLogger, type Logger } from '../log/logger.js';
+
+export interface CommonFlags {
+  json?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
+}
+
+export interface HarnessSpec {
+  job: string;
+  flags: CommonFlags;
+  main: (ctx: JobContext) => Promise<JobOutcome>;
+  /** Take the per-job lock (default true). Read-only views such as `--list` may skip it. */
+  lock?: boolean;
+  /** Lock name when it differs from the job (e.g. restore takes the backup lock). */
+  lockName?: string;
+  /** Write a job_runs row (default: true unless --dry-run). */
+  recordRun?: boolean;
+  /** Hard cap on the run; the signal aborts then, and the process exits after a grace period. */
+  maxRuntimeMs?: number;
+  /** For tests: settings source and output sinks. */
+  env?: NodeJS.ProcessEnv;
+  stdout?: (line: string) => void;
+}
+
+const STATUS: Record<number, RunRecord['status']> = { 0: 'ok', 1: 'failed', 2: 'usage', 3: 'degraded', 4: 'locked' };
+
+/**
+ * Runs one job the same way for every executable: settings, logger, lock, the job, the job_runs
+ * row, the JSON document, cleanups in `finally`, and an unref'd backstop so cron never sees a hang.
+ * Returns the exit code (the bin sets process.exitCode).
+ */
+export async function runJob(spec: HarnessSpec): Promise<ExitCode> {
+  const runId = randomUUID();
+  const startedAt = new Date();
+  const out = spec.stdout ?? ((l: string) => process.stdout.write(l + '\n'));
+  let log: Logger = createLogger({ job: spec.job, run: runId, level: spec.flags.verbose ? 'debug' : 'info' });
+  let settings: Readonly<Settings> | undefined;
+  const cleanups: (() => void | Promise<void>)[] = [];
+  const abort = new AbortController();
+  const onSignal = (sig: NodeJS.Signals) => {
+    log.warn({ signal: sig }, `received ${sig}; finishing up`);
+    abort.abort(new Error(`interrupted by ${sig}`));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  let capTimer: NodeJS.Timeout | undefined;
+  let code: ExitCode = EXIT.FAILED;
+  let message = '';
+  try {
+    settings = loadSettings(spec.env ?? process.env);
+    log = createLogger({
+      job: spec.job,
+      run: runId,
+      level: spec.flags.verbose ? 'debug' : settings.logLevel,
+      format: settings.logFormat,
+    });
+    if (spec.lock !== false) {
+      const lock = acquireJobLock(settings.lockDir, spec.lockName ?? spec.job);
+      cleanups.push(() => lock.release());
+    }
+    if (spec.maxRuntimeMs) {
+      capTimer = setTimeout(() => {
+        log.error({ maxRuntimeMs: spec.maxRuntimeMs }, 'run exceeded its time cap; aborting');
+        abort.abort(new Error(`run exceeded ${spec.maxRuntimeMs} ms`));
+      }, spec.maxRuntimeMs);
+      capTimer.unref();
+    }
+    const ctx: JobContext = {
+      job: spec.job,
+      runId,
+      settings,
+      log,
+      signal: abort.signal,
+      dryRun: spec.flags.dryRun === true,
+      defer: (fn) => cleanups.push(fn),
+    };
+    const outcome = await spec.main(ctx);
+    code = outcome.exitCode;
+    message = outcome.message ?? (code === EXIT.OK ? 'ok' : 'degraded');
+    if (spec.flags.json) out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, ...outcome.result }, jsonReplacer));
+    else for (const l of outcome.lines ?? []) out(l);
+  } catch (err) {
+    code = exitCodeOf(err);
+    message = describeError(err);
+    if (err instanceof ConfigError || err instanceof LockError) log.error(message);
+    else log.error({ err: errorFields(err) }, message);
+    if (spec.flags.json) out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, error: message }));
+    else process.stderr.write(`${spec.job}: ${message}\n`);
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    if (capTimer) clearTimeout(capTimer);
+    for (const fn of cleanups.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'cleanup failed');
+      }
+    }
+  }
+  const shouldRecord = spec.recordRun ?? !spec.flags.dryRun;
+  if (settings && shouldRecord && code !== EXIT.USAGE && code !== EXIT.LOCKED) {
+    await recordRun(settings, { runId, job: spec.job, startedAt, finishedAt: new Date(), status: STATUS[code] ?? 'failed', exitCode: code, message }, log);
+  }
+  log.flush?.();
+  return code;
+}
+
+/** Entry point for the bins: run, set the exit code, and make sure the process ends. */
+export async function runAndExit(spec: HarnessSpec): Promise<void> {
+  const code = await runJob(spec);
+  process.exitCode = code;
+  // Anything still holding the event loop (a stuck socket, a forgotten timer) must not hang cron.
+  setTimeout(() => process.exit(code), 3_000).unref();
+}
+
+function errorFields(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { value: String(err) };
+  return { type: err.name, message: err.message, stack: err.stack?.split('\n').slice(0, 6).join('\n') };
+}
+
+/** JSON without surprises: bigint as number when safe, Date as ISO, non-finite as null. */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === 'number' && !Number.isFinite(value)) return null;
+  return value;
+}

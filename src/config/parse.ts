@@ -1,0 +1,72 @@
+import path from 'node:path';
+import os from 'node:os';
+import { ConfigError } from '../errors.js';
+
+// Field parsers: each names the setting and shows the bad value (masked when the setting is a secret).
+
+export type RawSettings = Readonly<Record<string, string | undefined>>;
+
+export const SECRET_SETTINGS = new Set(['BITCOIN_RPC_PASSWORD', 'ALERT_WEBHOOK_SECRET']);
+
+export function shown(name: string, value: string): string {
+  return SECRET_SETTINGS.has(name) ? '"***"' : JSON.stringify(value);
+}
+
+function bad(name: string, what: string, value: string): ConfigError {
+  return new ConfigError(`${name} must be ${what}, got ${shown(name, value)}`, name);
+}
+
+/** The raw string or undefined when absent/blank (a blank line in .env means "use the default"). */
+export function raw(env: RawSettings, name: string): string | undefined {
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+export function num(env: RawSettings, name: string, dflt: number, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+  const v = raw(env, name);
+  if (v === undefined) return dflt;
+  // Number('') and Number('0x10') are traps; accept plain decimal notation only.
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) throw bad(name, 'a number', v);
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw bad(name, 'a finite number', v);
+  if (opts.integer && !Number.isInteger(n)) throw bad(name, 'a whole number', v);
+  if (opts.min !== undefined && n < opts.min) throw bad(name, `>= ${opts.min}`, v);
+  if (opts.max !== undefined && n > opts.max) throw bad(name, `<= ${opts.max}`, v);
+  return n;
+}
+
+export function int(env: RawSettings, name: string, dflt: number, opts: { min?: number; max?: number } = {}): number {
+  return num(env, name, dflt, { ...opts, integer: true });
+}
+
+export function url(env: RawSettings, name: string, dflt: string | undefined, protocols: string[]): string | undefined {
+  const v = raw(env, name) ?? dflt;
+  if (v === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(v);
+  } catch {
+    throw bad(name, `a URL (${protocols.join(' or ')})`, v);
+  }
+  if (!protocols.includes(parsed.protocol)) throw bad(name, `a URL with scheme ${protocols.join(' or ')}`, v);
+  if (parsed.username || parsed.password) {
+    // Credentials in a URL end up in logs and the process list; they belong in their own settings.
+    throw new ConfigError(`${name} must not contain credentials; use BITCOIN_RPC_USER/BITCOIN_RPC_PASSWORD or the cookie file`, name);
+  }
+  return v.replace(/\/+$/, '');
+}
+
+export function oneOf<T extends string>(env: RawSettings, name: string, dflt: T, allowed: readonly T[]): T {
+  const v = raw(env, name);
+  if (v === undefined) return dflt;
+  if (!(allowed as readonly string[]).includes(v)) throw bad(name, `one of ${allowed.join(', ')}`, v);
+  return v as T;
+}
+
+/** Expands a leading ~ and resolves against the working directory. */
+export function filePath(env: RawSettings, name: string, dflt: string): string {
+  const v = raw(env, name) ?? dflt;
+  if (v.includes('\0')) throw bad(name, 'a path', v);
+  const expanded = v === '~' ? os.homedir() : v.startsWith('~/') ? path.join(os.homedir(), v.slice(2)) : v;
+  return path.resolve(expanded);
+}

@@ -1,0 +1,178 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import { filePath, int, num, oneOf, raw, url, type RawSettings } from './parse.js';
+
+/** Every setting of the suite, validated and typed. `.env.example` documents each one. */
+export interface Settings {
+  dataDir: string;
+  duckdbPath: string;
+  duckdbBackupPath: string;
+  whaleDbPath: string;
+  backupDir: string;
+  archiveDir: string;
+  logDir: string;
+  cacheDir: string;
+  lockDir: string;
+
+  bitcoinRpcUrl: string;
+  bitcoinDatadir: string;
+  bitcoinRpcCookieFile: string | undefined;
+  bitcoinRpcUser: string | undefined;
+  bitcoinRpcPassword: string | undefined;
+  bitcoinRpcTimeoutMs: number;
+  bitcoinRpcConcurrency: number;
+
+  electrsApiUrl: string;
+  mempoolApiUrl: string;
+  mempoolWsUrl: string;
+  sourceTimeoutMs: number;
+
+  confidenceThreshold: number;
+  minPriceUsd: number;
+  maxPriceUsd: number;
+  mempoolPriceMaxAgeSec: number;
+  analyzeBackfillDays: number;
+  blockCacheDays: number;
+
+  whaleThresholdBtc: number;
+  exchangeAddressesFile: string | undefined;
+  whaleMaxTracked: number;
+  whaleFlushIntervalMs: number;
+  whaleHeartbeatSec: number;
+  whaleOutcomeTimeoutMin: number;
+
+  backupRetentionDays: number;
+  archiveRetentionDays: number;
+
+  health: {
+    electrsLagWarn: number;
+    electrsLagCrit: number;
+    mempoolLatencyWarnMs: number;
+    mempoolLatencyCritMs: number;
+    dbSizeWarnMb: number;
+    dbSizeCritMb: number;
+    priceAgeWarnMin: number;
+    priceAgeCritMin: number;
+    analyzeRunsOk: number;
+    backupAgeWarnHours: number;
+    backupAgeCritHours: number;
+    whaleHeartbeatWarnSec: number;
+    whaleHeartbeatCritSec: number;
+    diskWarnPct: number;
+    diskCritPct: number;
+    checkTimeoutMs: number;
+    totalTimeoutMs: number;
+  };
+
+  alertWebhookUrl: string | undefined;
+  alertWebhookSecret: string | undefined;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  logFormat: 'json' | 'pretty' | 'auto';
+}
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/**
+ * Builds the settings from one flat map (environment already merged over .env by the caller).
+ * Pure apart from creating the data directory, which the jobs cannot work without.
+ */
+export function buildSettings(env: RawSettings, opts: { createDirs?: boolean } = {}): Readonly<Settings> {
+  const dataDir = filePath(env, 'UTXORACLE_DATA_DIR', './data');
+  const under = (p: string) => path.join(dataDir, p);
+  const bitcoinDatadir = filePath(env, 'BITCOIN_DATADIR', '~/.bitcoin');
+  const cookie = raw(env, 'BITCOIN_RPC_COOKIE_FILE');
+  const minPriceUsd = num(env, 'MIN_PRICE_USD', 10_000, { min: 0 });
+  const maxPriceUsd = num(env, 'MAX_PRICE_USD', 500_000, { min: 0 });
+  if (maxPriceUsd <= minPriceUsd) {
+    throw new ConfigError(`MAX_PRICE_USD (${maxPriceUsd}) must be greater than MIN_PRICE_USD (${minPriceUsd})`, 'MAX_PRICE_USD');
+  }
+  const s: Settings = {
+    dataDir,
+    duckdbPath: filePath(env, 'DUCKDB_PATH', under('utxoracle_cache.db')),
+    duckdbBackupPath: filePath(env, 'DUCKDB_BACKUP_PATH', under('fallback/utxoracle_fallback.db')),
+    whaleDbPath: filePath(env, 'WHALE_DB_PATH', under('mempool_predictions.db')),
+    backupDir: filePath(env, 'BACKUP_DIR', under('backups')),
+    archiveDir: filePath(env, 'ARCHIVE_DIR', under('archives')),
+    logDir: filePath(env, 'LOG_DIR', under('logs')),
+    cacheDir: filePath(env, 'BLOCK_CACHE_DIR', under('block-cache')),
+    lockDir: under('locks'),
+
+    bitcoinRpcUrl: url(env, 'BITCOIN_RPC_URL', 'http://127.0.0.1:8332', ['http:', 'https:'])!,
+    bitcoinDatadir,
+    bitcoinRpcCookieFile: cookie === undefined ? undefined : filePath(env, 'BITCOIN_RPC_COOKIE_FILE', cookie),
+    bitcoinRpcUser: raw(env, 'BITCOIN_RPC_USER'),
+    bitcoinRpcPassword: raw(env, 'BITCOIN_RPC_PASSWORD'),
+    bitcoinRpcTimeoutMs: int(env, 'BITCOIN_RPC_TIMEOUT_MS', 30_000, { min: 100 }),
+    bitcoinRpcConcurrency: int(env, 'BITCOIN_RPC_CONCURRENCY', 4, { min: 1, max: 64 }),
+
+    electrsApiUrl: url(env, 'ELECTRS_API_URL', 'http://localhost:3001', ['http:', 'https:'])!,
+    mempoolApiUrl: url(env, 'MEMPOOL_API_URL', 'http://localhost:8999', ['http:', 'https:'])!,
+    mempoolWsUrl: url(env, 'MEMPOOL_WS_URL', 'ws://localhost:8999/api/v1/ws', ['ws:', 'wss:'])!,
+    sourceTimeoutMs: int(env, 'SOURCE_TIMEOUT_MS', 10_000, { min: 100 }),
+
+    confidenceThreshold: num(env, 'UTXORACLE_CONFIDENCE_THRESHOLD', 0.3, { min: 0, max: 1 }),
+    minPriceUsd,
+    maxPriceUsd,
+    mempoolPriceMaxAgeSec: int(env, 'MEMPOOL_PRICE_MAX_AGE_SEC', 3600, { min: 1 }),
+    analyzeBackfillDays: int(env, 'ANALYZE_BACKFILL_DAYS', 3, { min: 0, max: 365 }),
+    blockCacheDays: int(env, 'BLOCK_CACHE_DAYS', 3, { min: 1, max: 365 }),
+
+    whaleThresholdBtc: num(env, 'WHALE_THRESHOLD_BTC', 100, { min: 0.00000001, max: 21_000_000 }),
+    exchangeAddressesFile:
+      raw(env, 'EXCHANGE_ADDRESSES_FILE') === undefined ? undefined : filePath(env, 'EXCHANGE_ADDRESSES_FILE', ''),
+    whaleMaxTracked: int(env, 'WHALE_MAX_TRACKED', 10_000, { min: 1 }),
+    whaleFlushIntervalMs: int(env, 'WHALE_FLUSH_INTERVAL_MS', 5_000, { min: 10 }),
+    whaleHeartbeatSec: int(env, 'WHALE_HEARTBEAT_SEC', 30, { min: 1 }),
+    whaleOutcomeTimeoutMin: int(env, 'WHALE_OUTCOME_TIMEOUT_MIN', 180, { min: 1 }),
+
+    backupRetentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, { min: 1 }),
+    archiveRetentionDays: int(env, 'ARCHIVE_RETENTION_DAYS', 90, { min: 1 }),
+
+    health: {
+      electrsLagWarn: int(env, 'HEALTH_ELECTRS_LAG_WARN', 3, { min: 0 }),
+      electrsLagCrit: int(env, 'HEALTH_ELECTRS_LAG_CRIT', 11, { min: 0 }),
+      mempoolLatencyWarnMs: int(env, 'HEALTH_MEMPOOL_LATENCY_WARN_MS', 2_000, { min: 1 }),
+      mempoolLatencyCritMs: int(env, 'HEALTH_MEMPOOL_LATENCY_CRIT_MS', 5_000, { min: 1 }),
+      dbSizeWarnMb: num(env, 'HEALTH_DB_SIZE_WARN_MB', 1_024, { min: 0 }),
+      dbSizeCritMb: num(env, 'HEALTH_DB_SIZE_CRIT_MB', 5_120, { min: 0 }),
+      priceAgeWarnMin: num(env, 'HEALTH_PRICE_AGE_WARN_MIN', 20, { min: 0 }),
+      priceAgeCritMin: num(env, 'HEALTH_PRICE_AGE_CRIT_MIN', 60, { min: 0 }),
+      analyzeRunsOk: int(env, 'HEALTH_ANALYZE_RUNS_OK', 5, { min: 1 }),
+      backupAgeWarnHours: num(env, 'HEALTH_BACKUP_AGE_WARN_HOURS', 26, { min: 0 }),
+      backupAgeCritHours: num(env, 'HEALTH_BACKUP_AGE_CRIT_HOURS', 50, { min: 0 }),
+      whaleHeartbeatWarnSec: int(env, 'HEALTH_WHALE_HEARTBEAT_WARN_SEC', 180, { min: 1 }),
+      whaleHeartbeatCritSec: int(env, 'HEALTH_WHALE_HEARTBEAT_CRIT_SEC', 900, { min: 1 }),
+      diskWarnPct: num(env, 'HEALTH_DISK_WARN_PCT', 80, { min: 0, max: 100 }),
+      diskCritPct: num(env, 'HEALTH_DISK_CRIT_PCT', 95, { min: 0, max: 100 }),
+      checkTimeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 8_000, { min: 100 }),
+      totalTimeoutMs: int(env, 'HEALTH_TOTAL_TIMEOUT_MS', 20_000, { min: 200 }),
+    },
+
+    alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', undefined, ['http:', 'https:']),
+    alertWebhookSecret: raw(env, 'ALERT_WEBHOOK_SECRET'),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    logFormat: oneOf(env, 'LOG_FORMAT', 'auto', ['json', 'pretty', 'auto'] as const),
+  };
+  if ((s.bitcoinRpcUser === undefined) !== (s.bitcoinRpcPassword === undefined)) {
+    throw new ConfigError('BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD must be set together', 'BITCOIN_RPC_USER');
+  }
+  if (opts.createDirs !== false) ensureDir(s.dataDir, 'UTXORACLE_DATA_DIR');
+  return deepFreeze(s);
+}
+
+export function ensureDir(dir: string, setting: string): void {
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (err) {
+    throw new ConfigError(`${setting} ${JSON.stringify(dir)} cannot be created or written: ${(err as Error).message}`, setting, {
+      cause: err,
+    });
+  }
+}
+
+function deepFreeze<T extends object>(o: T): Readonly<T> {
+  for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);
+  return Object.freeze(o);
+}

@@ -1,0 +1,53 @@
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  job: string;
+  run: string;
+  level?: string;
+  format?: 'json' | 'pretty' | 'auto';
+  /** Where lines go; stderr by default so stdout stays clean for --json. */
+  fd?: number;
+}
+
+// Field names that may carry a secret anywhere in a log object; pino replaces their values.
+const REDACT = [
+  'password',
+  'secret',
+  'cookie',
+  'authorization',
+  '*.password',
+  '*.secret',
+  '*.cookie',
+  '*.authorization',
+  'headers.authorization',
+  '*.headers.authorization',
+  'bitcoinRpcPassword',
+  'alertWebhookSecret',
+  '*.bitcoinRpcPassword',
+  '*.alertWebhookSecret',
+];
+
+/**
+ * One logger per run, child fields {job, run}. Synchronous destination: a cron job is short-lived
+ * and an asynchronous buffer would lose the last lines when the process exits.
+ */
+export function createLogger(opts: LoggerOptions): Logger {
+  const fd = opts.fd ?? 2;
+  const wantPretty = opts.format === 'pretty' || (opts.format !== 'json' && fd === 2 && process.stderr.isTTY === true);
+  const base = {
+    level: opts.level ?? 'info',
+    redact: { paths: REDACT, censor: '***' },
+    base: { job: opts.job, run: opts.run },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  const dest = wantPretty
+    ? pretty({ destination: fd, sync: true, colorize: process.stderr.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:standard' })
+    : pino.destination({ fd, sync: true });
+  return pino(base, dest);
+}
+
+/** A logger that drops everything, for library calls made without one. */
+export const silentLogger: Logger = pino({ level: 'silent' });

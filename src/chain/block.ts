@@ -6,6 +6,7 @@ import { ByteReader } from './reader.js';
 import { readTransaction, MIN_TX_BYTES } from './tx.js';
 import { sha256d, toDisplayHex } from './hash.js';
 import { computeMerkle } from './merkle.js';
+import { verifyWitnessCommitment } from './witness.js';
 import type { Block, BlockHeader, ParseBlockOptions, Transaction } from './types.js';
 
 export const HEADER_BYTES = 80;
@@ -35,10 +36,13 @@ export function parseBlock(bytes: Uint8Array, opts: ParseBlockOptions = {}): Blo
   const nTx = r.count('tx count', MIN_TX_BYTES);
   if (nTx === 0) throw r.fail('tx count is 0 (a block needs its coinbase)', HEADER_BYTES);
   const txs: Transaction[] = new Array(nTx);
+  const starts: number[] = new Array(nTx + 1); // tx byte ranges, for wtxids
   for (let i = 0; i < nTx; i++) {
     r.place.tx = i;
+    starts[i] = r.pos;
     txs[i] = readTransaction(r);
   }
+  starts[nTx] = r.pos;
   r.place.tx = -1;
   r.place.part = '';
   r.expectEnd(`the last of ${nTx} transactions`);
@@ -56,6 +60,9 @@ export function parseBlock(bytes: Uint8Array, opts: ParseBlockOptions = {}): Blo
       );
     }
     if (mutated) throw new DataError(`bad block ${header.hash}: merkle tree is mutated (duplicate transactions, CVE-2012-2459)`, 36);
+  }
+  if (opts.verifyWitness ?? true) {
+    verifyWitnessCommitment(txs, (i) => bytes.subarray(starts[i]!, starts[i + 1]!), header.hash);
   }
   return { header, txs, size: bytes.length };
 }

@@ -74,4 +74,10 @@ export interface Block {
 export interface ParseBlockOptions {
   /** Recompute the merkle root from the txids and compare with the header. Default true. */
   verifyMerkle?: boolean;
+  /**
+   * When any tx carries witness data, check the coinbase's BIP141 witness commitment against the
+   * wtxids, so witness bytes (which the oracle reads) are authenticated too. Default true; synthetic
+   * blocks without a commitment can pass false.
+   */
+  verifyWitness?: boolean;
 }

@@ -1,0 +1,46 @@
+// BIP141 witness commitment: the txid merkle root does not cover witnesses, so a damaged witness
+// (which the oracle reads: its 500-byte rule) would pass unnoticed. The coinbase commits to the
+// merkle root of the wtxids; checking it makes witness bytes as trustworthy as the rest.
+import { createHash } from 'node:crypto';
+import { DataError } from '../errors.js';
+import { computeMerkle } from './merkle.js';
+import { sha256d, toHex } from './hash.js';
+import type { Transaction } from './types.js';
+
+/** Output script prefix of a witness commitment: OP_RETURN, push 36, then the tag aa21a9ed. */
+const COMMITMENT_TAG = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
+
+/** Where the commitment lives: the LAST coinbase output that carries the tag (BIP141). */
+function findCommitment(coinbase: Transaction): Uint8Array | undefined {
+  for (let i = coinbase.outputs.length - 1; i >= 0; i--) {
+    const s = coinbase.outputs[i]!.script;
+    if (s.length >= 38 && COMMITMENT_TAG.every((b, k) => s[k] === b)) return s.subarray(6, 38);
+  }
+  return undefined;
+}
+
+/**
+ * Check the witness commitment when the block carries witness data. A block with no segwit
+ * transaction needs none (pre-segwit blocks, or blocks that simply have no witnesses).
+ * `wtxid` hashes the full serialization; the coinbase's wtxid counts as all zero.
+ */
+export function verifyWitnessCommitment(txs: readonly Transaction[], bytesOf: (i: number) => Uint8Array, blockHash: string): void {
+  if (!txs.some((t) => t.segwit)) return;
+  const coinbase = txs[0]!;
+  const commitment = findCommitment(coinbase);
+  if (!commitment) throw new DataError(`bad block ${blockHash}: has witness data but no witness commitment in its coinbase (BIP141)`);
+  const reserved = coinbase.inputs[0]!.witness;
+  if (reserved.length !== 1 || reserved[0]!.length !== 32) {
+    throw new DataError(`bad block ${blockHash}: coinbase witness must be one 32-byte reserved value (BIP141), got ${reserved.length} item(s)`);
+  }
+  const wtxids = txs.map((t, i) => {
+    if (i === 0) return new Uint8Array(32);
+    if (!t.segwit) return t.txidLE;
+    const once = createHash('sha256').update(bytesOf(i)).digest();
+    return new Uint8Array(createHash('sha256').update(once).digest());
+  });
+  const expected = sha256d(computeMerkle(wtxids).root, reserved[0]!);
+  if (toHex(expected) !== toHex(commitment)) {
+    throw new DataError(`bad block ${blockHash}: witness commitment ${toHex(commitment)} does not match the witnesses (computed ${toHex(expected)})`);
+  }
+}

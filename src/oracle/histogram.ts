@@ -11,9 +11,9 @@
 import { DataError } from '../errors.js';
 import { BIN_COUNT, binEdges } from './binEdges.js';
 
-/** Bins 0..200 (below 1e-4 BTC, 10k sats) are dropped... */
+/** Bins 0..200 (below 1e-5 BTC = 1k sats; edge[201] = 1e-5) are dropped... */
 const LAST_LOW_BIN = 200;
-/** ...and so are bins 1601..2400 (10 BTC and above). */
+/** ...and so are bins 1601..2400 (edge[1601] = 100 BTC and above). */
 export const FIRST_USED_BIN = 201;
 export const LAST_USED_BIN = 1600;
 /** Round-BTC bins (1k sats ... 1 BTC) averaged away, in the reference's order. */

@@ -1,7 +1,7 @@
 // The merkle root of a block's txids, as Bitcoin builds it: pair up, sha256d each pair, and when a
 // level has an odd count pair the last hash with itself.
-import { createHash } from 'node:crypto';
 import { DataError } from '../errors.js';
+import { sha256dOne } from './hash.js';
 
 export interface MerkleResult {
   root: Uint8Array;
@@ -29,9 +29,7 @@ export function computeMerkle(txidsLE: readonly Uint8Array[]): MerkleResult {
       if (i + 1 < level.length && equal32(left, right)) mutated = true;
       pair.set(left, 0);
       pair.set(right, 32);
-      const once = createHash('sha256').update(pair).digest();
-      const twice = createHash('sha256').update(once).digest();
-      next[i >> 1] = new Uint8Array(twice.buffer, twice.byteOffset, 32);
+      next[i >> 1] = sha256dOne(pair); // hashes a copy synchronously, so reusing `pair` is safe
     }
     level = next;
   }

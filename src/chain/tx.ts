@@ -9,7 +9,7 @@
 // - Output values must lie in 0..MAX_MONEY.
 import { createHash } from 'node:crypto';
 import { ByteReader } from './reader.js';
-import { toDisplayHex } from './hash.js';
+import { sha256Bytes, sha256dOne, toDisplayHex } from './hash.js';
 import type { Transaction, TxInput, TxOutput } from './types.js';
 
 // Smallest possible serializations, used to reject absurd counts before allocating.
@@ -128,16 +128,16 @@ export function readTransaction(r: ByteReader): Transaction {
   const end = r.pos;
 
   // txid hashes the non-witness serialization; feed the byte ranges in place instead of copying them.
-  const inner = createHash('sha256');
+  let txidLE: Uint8Array;
   if (segwit) {
+    const inner = createHash('sha256');
     inner.update(bytes.subarray(start, start + 4));
     inner.update(bytes.subarray(bodyStart, bodyEnd));
     inner.update(bytes.subarray(lockAt, end));
+    txidLE = sha256Bytes(inner.digest());
   } else {
-    inner.update(bytes.subarray(start, end));
+    txidLE = sha256dOne(bytes.subarray(start, end));
   }
-  const digest = createHash('sha256').update(inner.digest()).digest();
-  const txidLE = new Uint8Array(digest.buffer, digest.byteOffset, 32);
 
   const size = end - start;
   const baseSize = segwit ? 4 + (bodyEnd - bodyStart) + 4 : size;

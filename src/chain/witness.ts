@@ -1,10 +1,9 @@
 // BIP141 witness commitment: the txid merkle root does not cover witnesses, so a damaged witness
 // (which the oracle reads: its 500-byte rule) would pass unnoticed. The coinbase commits to the
 // merkle root of the wtxids; checking it makes witness bytes as trustworthy as the rest.
-import { createHash } from 'node:crypto';
 import { DataError } from '../errors.js';
 import { computeMerkle } from './merkle.js';
-import { sha256d, toHex } from './hash.js';
+import { sha256d, sha256dOne, toHex } from './hash.js';
 import type { Transaction } from './types.js';
 
 /** Output script prefix of a witness commitment: OP_RETURN, push 36, then the tag aa21a9ed. */
@@ -36,8 +35,7 @@ export function verifyWitnessCommitment(txs: readonly Transaction[], bytesOf: (i
   const wtxids = txs.map((t, i) => {
     if (i === 0) return new Uint8Array(32);
     if (!t.segwit) return t.txidLE;
-    const once = createHash('sha256').update(bytesOf(i)).digest();
-    return new Uint8Array(createHash('sha256').update(once).digest());
+    return sha256dOne(bytesOf(i));
   });
   const expected = sha256d(computeMerkle(wtxids).root, reserved[0]!);
   if (toHex(expected) !== toHex(commitment)) {

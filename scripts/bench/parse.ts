@@ -1,0 +1,64 @@
+// Parse every real block N times and print median ms, MB/s and tx/s per block and in total,
+// with and without the merkle/witness checks. Plain lines for people, a final JSON line for tools.
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseBlock } from '../../src/chain/block.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 20);
+const here = path.dirname(fileURLToPath(import.meta.url));
+// dist/scripts/bench -> repo root is three levels up; shared/ sits beside the checkout.
+const repoRoot = path.resolve(here, fs.existsSync(path.resolve(here, '../../package.json')) ? '../..' : '../../..');
+const sharedDir = process.env.UTXORACLE_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
+const blocksDir = path.join(sharedDir, 'data', 'blocks');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+function timeRuns(bytes: Uint8Array, opts: Parameters<typeof parseBlock>[1]): { ms: number; txs: number } {
+  let txs = parseBlock(bytes, opts).txs.length; // warm-up, and proves the block parses
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    txs = parseBlock(bytes, opts).txs.length;
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { ms: median(times), txs };
+}
+
+const files = fs.readdirSync(blocksDir).filter((f) => f.endsWith('.raw')).sort();
+if (files.length === 0) {
+  console.error(`no *.raw blocks in ${blocksDir}`);
+  process.exit(1);
+}
+
+const rows: Array<Record<string, number | string>> = [];
+const totals = { bytes: 0, txs: 0, ms: 0, msUnchecked: 0 };
+console.log(`parseBlock, median of ${RUNS} runs per block (node ${process.version})`);
+for (const file of files) {
+  const bytes = new Uint8Array(fs.readFileSync(path.join(blocksDir, file)));
+  const checked = timeRuns(bytes, {});
+  const unchecked = timeRuns(bytes, { verifyMerkle: false, verifyWitness: false });
+  const height = file.split('_')[1] ?? file;
+  const mbps = bytes.length / 1e6 / (checked.ms / 1e3);
+  const txps = checked.txs / (checked.ms / 1e3);
+  console.log(
+    `block ${height}: ${bytes.length} B, ${checked.txs} txs: ${checked.ms.toFixed(2)} ms (${mbps.toFixed(1)} MB/s, ` +
+      `${Math.round(txps)} tx/s); without merkle/witness checks ${unchecked.ms.toFixed(2)} ms`,
+  );
+  rows.push({ height, bytes: bytes.length, txs: checked.txs, medianMs: +checked.ms.toFixed(3), mbPerS: +mbps.toFixed(1), txPerS: Math.round(txps), uncheckedMedianMs: +unchecked.ms.toFixed(3) });
+  totals.bytes += bytes.length;
+  totals.txs += checked.txs;
+  totals.ms += checked.ms;
+  totals.msUnchecked += unchecked.ms;
+}
+const totalMbps = totals.bytes / 1e6 / (totals.ms / 1e3);
+const totalTxps = totals.txs / (totals.ms / 1e3);
+console.log(
+  `total: ${totals.bytes} B, ${totals.txs} txs in ${totals.ms.toFixed(2)} ms (sum of medians): ${totalMbps.toFixed(1)} MB/s, ` +
+    `${Math.round(totalTxps)} tx/s; without checks ${totals.msUnchecked.toFixed(2)} ms`,
+);
+console.log(JSON.stringify({ bench: 'parse', runs: RUNS, blocks: rows, total: { bytes: totals.bytes, txs: totals.txs, medianMsSum: +totals.ms.toFixed(3), mbPerS: +totalMbps.toFixed(1), txPerS: Math.round(totalTxps), uncheckedMedianMsSum: +totals.msUnchecked.toFixed(3) } }));

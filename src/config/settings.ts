@@ -61,6 +61,8 @@ export interface Settings {
     whaleHeartbeatCritSec: number;
     diskWarnPct: number;
     diskCritPct: number;
+    invalidShareWarnPct: number;
+    invalidShareCritPct: number;
     checkTimeoutMs: number;
     totalTimeoutMs: number;
   };
@@ -145,6 +147,8 @@ export function buildSettings(env: RawSettings, opts: { createDirs?: boolean } =
       whaleHeartbeatCritSec: int(env, 'HEALTH_WHALE_HEARTBEAT_CRIT_SEC', 900, { min: 1 }),
       diskWarnPct: num(env, 'HEALTH_DISK_WARN_PCT', 80, { min: 0, max: 100 }),
       diskCritPct: num(env, 'HEALTH_DISK_CRIT_PCT', 95, { min: 0, max: 100 }),
+      invalidShareWarnPct: num(env, 'HEALTH_INVALID_SHARE_WARN_PCT', 25, { min: 0, max: 100 }),
+      invalidShareCritPct: num(env, 'HEALTH_INVALID_SHARE_CRIT_PCT', 75, { min: 0, max: 100 }),
       checkTimeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 8_000, { min: 100 }),
       totalTimeoutMs: int(env, 'HEALTH_TOTAL_TIMEOUT_MS', 20_000, { min: 200 }),
     },

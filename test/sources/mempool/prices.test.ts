@@ -1,0 +1,110 @@
+// The price and fee clients against the fake mempool backend over HTTP.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SourceError } from '../../../src/errors.js';
+import { getRecommendedFees, validateFees } from '../../../src/sources/mempool/fees.js';
+import { createMempoolPriceSource, validatePrices } from '../../../src/sources/mempool/prices.js';
+import { type FakeMempool, startFakeMempool } from '../../fakes/mempool/index.js';
+
+const NOW = 1_743_541_850; // a fixed clock (block 890448's time) so staleness rows are exact
+const now = () => NOW * 1000;
+
+let fake: FakeMempool;
+beforeAll(async () => {
+  fake = await startFakeMempool({ usd: 84_000, priceTime: NOW - 60 });
+});
+afterAll(() => fake.close());
+beforeEach(async () => {
+  await fake.setDown(false);
+  fake.hang(false);
+  fake.setLatency(0);
+  fake.setPrice(84_000, NOW - 60);
+  fake.requests.clear();
+});
+
+describe('validatePrices (table)', () => {
+  const rows: Array<{ name: string; body: unknown; ok?: number; err?: RegExp }> = [
+    { name: 'mempool shape', body: { time: NOW - 10, USD: 84_123.5, EUR: 77_000, JPY: -1 }, ok: 84_123.5 },
+    { name: 'missing currency -1', body: { time: NOW, USD: -1, EUR: -1 }, err: /USD must be a finite number > 0, got -1 \(mempool reports -1/ },
+    { name: 'zero', body: { time: NOW, USD: 0 }, err: /USD must be a finite number > 0, got 0/ },
+    { name: 'string price', body: { time: NOW, USD: '84000' }, err: /USD .* got "84000"/ },
+    { name: 'no USD', body: { time: NOW, EUR: 1 }, err: /USD .* got nothing/ },
+    { name: 'never fetched (time 0)', body: { time: 0, USD: 84_000 }, err: /time must be a unix time in seconds, got 0/ },
+    { name: 'milliseconds', body: { time: NOW * 1000, USD: 84_000 }, err: /in the future/ },
+    { name: 'stale', body: { time: NOW - 3601, USD: 84_000 }, err: /stale: 3601 s old \(limit 3600 s\)/ },
+    { name: 'array', body: [1, 2], err: /expected a JSON object/ },
+    { name: 'null', body: null, err: /expected a JSON object, got null/ },
+  ];
+  it.each(rows)('$name', ({ body, ok, err }) => {
+    if (err) expect(() => validatePrices(body, NOW, 3600, 300)).toThrow(err);
+    else expect(validatePrices(body, NOW, 3600, 300).usd).toBe(ok);
+  });
+});
+
+describe('createMempoolPriceSource over HTTP', () => {
+  const source = (extra: Partial<Parameters<typeof createMempoolPriceSource>[0]> = {}) =>
+    createMempoolPriceSource({ url: fake.url, now, backoffMs: 5, timeoutMs: 500, ...extra });
+
+  it('reads USD and time, with latency and one attempt', async () => {
+    const r = await source().getUsdPrice();
+    expect(r).toMatchObject({ usd: 84_000, time: NOW - 60, attempts: 1, ageSec: 60 });
+    expect(r.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(fake.requests.get('/api/v1/prices')).toBe(1);
+  });
+
+  const failures: Array<{ name: string; arrange: () => Promise<void> | void; err: RegExp; requests: number; status?: number }> = [
+    { name: '-1 (no feed)', arrange: () => fake.setPrice(-1, NOW), err: /USD must be a finite number > 0, got -1/, requests: 1 },
+    { name: 'zero', arrange: () => fake.setPrice(0, NOW), err: /got 0/, requests: 1 },
+    { name: 'stale', arrange: () => fake.setPrice(84_000, NOW - 7200), err: /stale: 7200 s old/, requests: 1 },
+    { name: 'wrong shape', arrange: () => fake.setPricesBody({ prices: [{ USD: 1 }] }), err: /USD .* got nothing/, requests: 1 },
+    { name: 'down 503 (retried 3x)', arrange: () => fake.setDown('503'), err: /HTTP 503/, requests: 3, status: 503 },
+    { name: 'refused (retried 3x)', arrange: () => fake.setDown('refuse'), err: /ECONNREFUSED/, requests: 0 },
+    { name: 'hangs (timeout, retried 3x)', arrange: () => fake.hang(true), err: /no answer within 100 ms/, requests: 3 },
+  ];
+  it.each(failures)('$name -> SourceError', async ({ arrange, err, requests, status }) => {
+    await arrange();
+    const retries: number[] = [];
+    const p = source({ timeoutMs: 100, onRetry: (_e, n) => retries.push(n) }).getUsdPrice();
+    await expect(p).rejects.toThrow(err);
+    const e = await p.catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(SourceError);
+    expect((e as SourceError).details).toMatchObject({ service: 'mempool', endpoint: '/api/v1/prices', ...(status ? { status } : {}) });
+    expect(fake.requests.get('/api/v1/prices') ?? 0).toBe(requests);
+    // Validation failures are final; transport failures use all three attempts.
+    expect(retries).toEqual((e as SourceError).details.retryable ? [1, 2, 3] : []);
+  });
+
+  it('a slow answer within the deadline succeeds and reports its latency', async () => {
+    fake.setLatency(60);
+    const r = await source({ timeoutMs: 2000 }).getUsdPrice();
+    expect(r.usd).toBe(84_000);
+    expect(r.latencyMs).toBeGreaterThanOrEqual(50);
+  });
+
+  it('recovers when the backend comes back between attempts', async () => {
+    await fake.setDown('503');
+    const p = source({ backoffMs: 150 }).getUsdPrice();
+    setTimeout(() => void fake.setDown(false), 50);
+    await expect(p).resolves.toMatchObject({ usd: 84_000, attempts: 2 });
+  });
+});
+
+describe('recommended fees', () => {
+  const rows: Array<{ name: string; body: unknown; err?: RegExp }> = [
+    { name: 'mempool shape', body: { fastestFee: 8, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 2 } },
+    { name: 'zero', body: { fastestFee: 8, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 0 }, err: /minimumFee must be a number > 0, got 0/ },
+    { name: 'reversed', body: { fastestFee: 2, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 1 }, err: /halfHourFee \(8\) is above fastestFee \(2\)/ },
+    { name: 'missing', body: { fastestFee: 8 }, err: /halfHourFee must be a number > 0, got nothing/ },
+  ];
+  it.each(rows)('$name', ({ body, err }) => {
+    if (err) expect(() => validateFees(body)).toThrow(err);
+    else expect(validateFees(body)).toEqual(body);
+  });
+
+  it('reads them over HTTP, and 503 while mempool syncs', async () => {
+    fake.setFees({ fastestFee: 12, halfHourFee: 9, hourFee: 7, economyFee: 3, minimumFee: 1 });
+    await expect(getRecommendedFees({ url: fake.url })).resolves.toMatchObject({ fastestFee: 12, minimumFee: 1 });
+    fake.setNotInSync(true);
+    await expect(getRecommendedFees({ url: fake.url, attempts: 2, backoffMs: 5 })).rejects.toThrow(/HTTP 503 Service Unavailable/);
+    fake.setNotInSync(false);
+  });
+});

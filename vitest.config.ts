@@ -7,5 +7,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Jobs are separate processes sharing DuckDB files; forks keep native handles isolated.
     pool: 'forks',
+    globalSetup: ['test/helpers/globalSetup.ts'],
   },
 });

@@ -108,9 +108,9 @@ export interface WindowOutputs {
   txCount: number;
 }
 
-/** 32 bytes as a latin1 string: a cheap Set key. */
-function key(bytes: Uint8Array, offset: number): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset + offset, TXID_BYTES).toString('latin1');
+/** Concatenated 32-byte ids as one latin1 string (one char per byte): slices of it are cheap Set keys. */
+function idString(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /**
@@ -127,11 +127,14 @@ export function windowOutputs(summaries: readonly BlockSummary[]): WindowOutputs
   for (const s of summaries) {
     const n = txCountOf(s);
     txCount += n;
+    const ids = idString(s.txids);
+    const txid = (i: number): string => ids.slice(i * TXID_BYTES, (i + 1) * TXID_BYTES);
     let next = 0; // txids of the block not yet added to `seen`
     for (const c of s.candidates) {
-      for (; next <= c.txIndex; next++) seen.add(key(s.txids, next * TXID_BYTES));
+      for (; next <= c.txIndex; next++) seen.add(txid(next));
+      const inputs = idString(c.inputTxids);
       let sameDay = false;
-      for (let off = 0; off < c.inputTxids.length && !sameDay; off += TXID_BYTES) sameDay = seen.has(key(c.inputTxids, off));
+      for (let off = 0; off < inputs.length && !sameDay; off += TXID_BYTES) sameDay = seen.has(inputs.slice(off, off + TXID_BYTES));
       if (sameDay) continue;
       for (const a of c.amounts) {
         amounts.push(a);
@@ -139,7 +142,7 @@ export function windowOutputs(summaries: readonly BlockSummary[]): WindowOutputs
         times.push(s.time);
       }
     }
-    for (; next < n; next++) seen.add(key(s.txids, next * TXID_BYTES));
+    for (; next < n; next++) seen.add(txid(next));
   }
   return {
     amounts: Float64Array.from(amounts),

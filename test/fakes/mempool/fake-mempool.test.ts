@@ -1,0 +1,130 @@
+// The fake mempool itself, spoken to with a plain ws client: its messages must have the shapes of
+// the captured mempool.space ones, and its protocol must follow the backend's websocket-handler.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { sharedPath } from '../../helpers/shared.js';
+import { type FakeMempool, makeTx, prepareBatches, pushThroughput, startFakeMempool } from './index.js';
+
+const capture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(sharedPath('data', 'mempool', name), 'utf8')) as Record<string, unknown>;
+const keysOf = (o: unknown): string[] => Object.keys(o as object).sort();
+
+/** A raw client that records every message. */
+async function client(fake: FakeMempool): Promise<{ ws: WebSocket; got: Array<Record<string, unknown>>; next: (n: number) => Promise<void> }> {
+  const ws = new WebSocket(fake.wsUrl);
+  const got: Array<Record<string, unknown>> = [];
+  ws.on('message', (d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>));
+  await new Promise((r, j) => ws.once('open', r).once('error', j));
+  const next = async (n: number): Promise<void> => {
+    const start = Date.now();
+    while (got.length < n) {
+      if (Date.now() - start > 5000) throw new Error(`expected ${n} messages, got ${got.length}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  return { ws, got, next };
+}
+
+let fake: FakeMempool;
+beforeAll(async () => {
+  fake = await startFakeMempool({ tipHeight: 890_447, usd: 84_000 });
+});
+afterAll(() => fake.close());
+
+describe('fake mempool WebSocket', () => {
+  it('init reply has the keys of the captured mempool.space init (less da/lightning extras)', async () => {
+    const c = await client(fake);
+    c.ws.send(JSON.stringify({ action: 'init' }));
+    await c.next(1);
+    const real = keysOf(capture('mainnet_mempoolInfo.json')).filter((k) => k !== 'da');
+    expect(keysOf(c.got[0])).toEqual(real);
+    c.ws.close();
+  });
+
+  it('want sends blocks and mempool-blocks once, ping gets pong; block field sets match the captures', async () => {
+    const c = await client(fake);
+    c.ws.send(JSON.stringify({ action: 'want', data: ['blocks', 'mempool-blocks'] }));
+    await c.next(1);
+    c.ws.send(JSON.stringify({ action: 'want', data: ['blocks', 'mempool-blocks'] })); // already wanted: nothing new
+    c.ws.send(JSON.stringify({ action: 'ping' }));
+    await c.next(2);
+    expect(keysOf(c.got[0])).toEqual(['blocks', 'mempool-blocks']);
+    expect(c.got[1]).toEqual({ pong: true });
+    const blocks = c.got[0]?.blocks as Array<Record<string, unknown>>;
+    expect(blocks.at(-1)?.height).toBe(890_447);
+    const realBlock = (capture('details_rbf_tx01_ws_blocks_01.json').blocks as unknown[])[0];
+    const realExtras = Object.keys((realBlock as { extras: object }).extras);
+    expect(keysOf(blocks[0]).filter((k) => k !== 'extras')).toEqual(keysOf(realBlock).filter((k) => k !== 'extras'));
+    expect(Object.keys(blocks[0]?.extras as object).every((k) => realExtras.includes(k))).toBe(true);
+    c.ws.close();
+  });
+
+  it('a new block reaches each client with only what it subscribed to, in one message', async () => {
+    const a = await client(fake);
+    const b = await client(fake);
+    a.ws.send(JSON.stringify({ action: 'want', data: ['blocks'] }));
+    b.ws.send(JSON.stringify({ 'track-mempool': true }));
+    await a.next(1);
+    await fake.waitForClients(2);
+    const tx = makeTx({ seed: 'fm1', outputs: [{ address: 'bc1qa', value: 5000 }] });
+    fake.addTxs([tx]);
+    fake.mineBlock({ txids: [tx.txid] });
+    await a.next(2);
+    await b.next(2);
+    expect(keysOf(a.got[1])).toEqual(['block']);
+    expect((a.got[1]?.block as { height: number }).height).toBe(fake.state.tipHeight);
+    const [added, mined] = b.got.map((m) => m['mempool-transactions'] as Record<string, unknown>);
+    expect(keysOf(added)).toEqual(['added', 'mined', 'removed', 'replaced', 'sequence']);
+    expect((added?.added as Array<{ txid: string }>)[0]?.txid).toBe(tx.txid);
+    expect(mined).toMatchObject({ sequence: (added?.sequence as number) + 1, mined: [tx.txid], added: [] });
+    // a synthetic tx has every field the captured backend objects have
+    const real = (capture('backend_transactions-random.json') as unknown as Array<Record<string, unknown>>)[0];
+    expect(keysOf((added?.added as unknown[])[0]).filter((k) => k !== 'position' && k !== 'inputs')).toEqual(keysOf(real).filter((k) => k !== 'position' && k !== 'inputs'));
+    a.ws.close();
+    b.ws.close();
+  });
+});
+
+describe('fake mempool REST', () => {
+  it('prices have the shape of mempool conversions; tip height is text', async () => {
+    const prices = (await (await fetch(`${fake.url}/api/v1/prices`)).json()) as Record<string, unknown>;
+    expect(keysOf(prices)).toEqual(keysOf(capture('mainnet_mempoolInfo.json').conversions));
+    expect(prices.USD).toBe(84_000);
+    const tip = await fetch(`${fake.url}/api/v1/blocks/tip/height`);
+    expect([tip.headers.get('content-type'), await tip.text()]).toEqual(['text/plain', String(fake.state.tipHeight)]);
+    const fees = (await (await fetch(`${fake.url}/api/v1/fees/recommended`)).json()) as Record<string, unknown>;
+    expect(keysOf(fees)).toEqual(keysOf(capture('mainnet_mempoolInfo.json').fees));
+  });
+
+  it('tx lookup: known 200, unknown 404', async () => {
+    const tx = makeTx({ seed: 'rest1', outputs: [{ address: 'bc1qb', value: 1 }] });
+    fake.addTxs([tx]);
+    expect((await fetch(`${fake.url}/api/v1/tx/${tx.txid}`)).status).toBe(200);
+    expect((await fetch(`${fake.url}/api/v1/tx/${'0'.repeat(64)}`)).status).toBe(404);
+  });
+});
+
+describe('throughput mode', () => {
+  it('pre-serializes batches and marks whales', () => {
+    const batches = prepareBatches({ count: 250, ratePerSec: 1000, batchSize: 100, whaleEvery: 50 });
+    expect(batches).toHaveLength(3);
+    const txs = batches.flatMap((b) => JSON.parse(b) as Array<{ vout: Array<{ value: number }> }>);
+    expect(txs).toHaveLength(250);
+    expect(txs.filter((t) => (t.vout[0]?.value ?? 0) >= 100e8)).toHaveLength(5);
+  });
+
+  it('pushes every transaction to a tracking client with consecutive sequences', async () => {
+    const c = await client(fake);
+    c.ws.send(JSON.stringify({ 'track-mempool': true }));
+    await fake.waitForClients(1);
+    const r = await pushThroughput(fake, { count: 500, ratePerSec: 50_000, batchSize: 100 });
+    await c.next(5);
+    const deltas = c.got.map((m) => m['mempool-transactions'] as { sequence: number; added: unknown[] });
+    expect(r).toMatchObject({ txs: 500, batches: 5 });
+    expect(deltas.reduce((s, d) => s + d.added.length, 0)).toBe(500);
+    const seqs = deltas.map((d) => d.sequence);
+    expect(seqs.slice(1).every((s, i) => s === (seqs[i] as number) + 1)).toBe(true);
+    fake.setMempoolBlocksOnUpdate(true);
+    c.ws.close();
+  });
+});

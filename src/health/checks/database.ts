@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import { grade, humanAge, humanBytes } from '../grade.js';
+import type { PriceDbSnapshot, Read } from '../snapshot.js';
+import type { CheckOutcome, Threshold } from '../types.js';
+
+const MIB = 1024 * 1024;
+
+export interface DbSizeThresholds {
+  dbSizeWarnMb: number;
+  dbSizeCritMb: number;
+}
+
+/**
+ * Size of the price database on disk: the file plus its write-ahead log, which DuckDB folds back
+ * at checkpoint but which occupies the disk meanwhile. Needs no database handle, so it works
+ * even while a writer holds the file.
+ */
+export async function checkDbSize(dbPath: string, t: DbSizeThresholds): Promise<CheckOutcome> {
+  const threshold: Threshold = { op: '>', warn: t.dbSizeWarnMb * MIB, crit: t.dbSizeCritMb * MIB, unit: 'bytes' };
+  let bytes: number;
+  try {
+    bytes = (await fs.promises.stat(dbPath)).size;
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return { state: 'CRIT', figure: null, unit: 'bytes', threshold, message: missing ? `${dbPath} does not exist (run init-db)` : (err as Error).message, metrics: [] };
+  }
+  const wal = await fs.promises.stat(`${dbPath}.wal`).then((s) => s.size, () => 0);
+  const total = bytes + wal;
+  return {
+    state: grade(total, threshold),
+    figure: total,
+    unit: 'bytes',
+    threshold,
+    message: `size: ${humanBytes(total)}`,
+    metrics: [{ name: 'utxoracle_db_size_bytes', help: 'Size of the price database file and its WAL.', value: total }],
+    details: { path: dbPath, file_bytes: bytes, wal_bytes: wal },
+  };
+}
+
+export interface PriceAgeThresholds {
+  priceAgeWarnMin: number;
+  priceAgeCritMin: number;
+}
+
+/** Age of the newest `prices` row: analyze writes one every 10 minutes. An empty table is CRIT. */
+export function checkPriceAge(snap: Read<PriceDbSnapshot>, t: PriceAgeThresholds, nowSec: number): CheckOutcome {
+  const threshold: Threshold = { op: '>', warn: t.priceAgeWarnMin * 60, crit: t.priceAgeCritMin * 60, unit: 's' };
+  if (!snap.ok) return unread(snap, threshold, 's');
+  const at = snap.value.newestPriceAt;
+  if (at === null) return { state: 'CRIT', figure: null, unit: 's', threshold, message: 'no price saved yet', metrics: [] };
+  const age = nowSec - at;
+  return {
+    state: grade(age, threshold),
+    figure: age,
+    unit: 's',
+    threshold,
+    message: `newest price ${humanAge(age)} old, at ${new Date(at * 1000).toISOString()}`,
+    metrics: [{ name: 'utxoracle_price_age_seconds', help: 'Age of the newest row of the prices table.', value: age }],
+  };
+}
+
+export interface ValidityThresholds {
+  invalidShareWarnPct: number;
+  invalidShareCritPct: number;
+}
+
+/** Share of the last day's `prices` rows flagged invalid (low confidence, out of range, no exchange price). */
+export function checkPriceValidity(snap: Read<PriceDbSnapshot>, t: ValidityThresholds): CheckOutcome {
+  const threshold: Threshold = { op: '>', warn: t.invalidShareWarnPct / 100, crit: t.invalidShareCritPct / 100, unit: 'ratio' };
+  if (!snap.ok) return unread(snap, threshold, 'ratio');
+  const { lastDayRows: rows, lastDayInvalid: invalid } = snap.value;
+  // No rows: nothing to judge here; the price age check already reports the silence.
+  if (rows === 0) return { state: 'OK', figure: null, unit: 'ratio', threshold, message: 'no prices in the last 24 h', metrics: [] };
+  const share = invalid / rows;
+  return {
+    state: grade(share, threshold),
+    figure: share,
+    unit: 'ratio',
+    threshold,
+    message: `${invalid} of ${rows} prices invalid in the last 24 h, ${(share * 100).toFixed(1)}%`,
+    metrics: [{ name: 'utxoracle_price_invalid_ratio', help: 'Share of the last 24 h of prices rows flagged invalid.', value: share }],
+    details: { rows, invalid },
+  };
+}
+
+/** The outcome of a check whose database could not be read (busy: WARN; missing or broken: CRIT). */
+export function unread(snap: { state: CheckOutcome['state']; message: string }, threshold: Threshold | null, unit: string): CheckOutcome {
+  return { state: snap.state, figure: null, unit, threshold, message: snap.message, metrics: [] };
+}

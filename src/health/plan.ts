@@ -1,0 +1,57 @@
+import type { Settings } from '../config/settings.js';
+import type { Logger } from '../log/logger.js';
+import type { BlockSource, EsploraSource } from '../sources/types.js';
+import { checkBitcoind } from './checks/bitcoind.js';
+import { checkDbSize, checkPriceAge, checkPriceValidity } from './checks/database.js';
+import { checkDisk, fsUsage, type FsUsage } from './checks/disk.js';
+import { checkElectrs } from './checks/electrs.js';
+import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from './checks/jobs.js';
+import { checkMempool, type FetchPricesBody } from './checks/mempool.js';
+import { readPriceDb, readWhaleDb } from './snapshot.js';
+import type { CheckDef } from './types.js';
+
+/** What the checks talk to; the job builds the real clients, tests may pass stubs. */
+export interface HealthDeps {
+  bitcoind: Pick<BlockSource, 'getBlockchainInfo'>;
+  esplora: Pick<EsploraSource, 'getTipHeight'>;
+  fetchPrices: FetchPricesBody;
+  fsUsage?: (dir: string) => Promise<FsUsage>;
+  /** Wall clock, ms (ages are measured against it). */
+  nowMs?: () => number;
+}
+
+/** Calls fn once, on first use, and hands every caller the same promise. */
+function once<T>(fn: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | undefined;
+  return () => (p ??= fn());
+}
+
+/**
+ * The checks, in the order the report lists them. Bitcoin Core is asked once for both its own
+ * check and electrs' lag; each database is opened once (read-only) for all the checks it feeds.
+ */
+export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: Logger): CheckDef[] {
+  const h = settings.health;
+  const nowMs = deps.nowMs ?? Date.now;
+  const nowSec = () => nowMs() / 1000;
+  const coreInfo = once(() => deps.bitcoind.getBlockchainInfo());
+  const priceDb = once(() => readPriceDb(settings.duckdbPath, { log, nowMs: nowMs() }));
+  const whaleDb = once(() => readWhaleDb(settings.whaleDbPath, { log }));
+  return [
+    { key: 'bitcoind', label: 'Bitcoin Core RPC', timeoutState: 'CRIT', run: () => checkBitcoind(coreInfo) },
+    { key: 'electrs', label: 'electrs', timeoutState: 'CRIT', run: () => checkElectrs(deps.esplora, () => coreInfo().then((i) => i.blocks), h) },
+    {
+      key: 'mempool',
+      label: 'mempool API',
+      timeoutState: 'CRIT',
+      run: () => checkMempool(deps.fetchPrices, { ...h, priceMaxAgeSec: settings.mempoolPriceMaxAgeSec }, undefined, nowSec),
+    },
+    { key: 'db_size', label: 'Price database size', timeoutState: 'WARN', run: () => checkDbSize(settings.duckdbPath, h) },
+    { key: 'price_age', label: 'Latest price', timeoutState: 'WARN', run: async () => checkPriceAge(await priceDb(), h, nowSec()) },
+    { key: 'price_validity', label: 'Price validity', timeoutState: 'WARN', run: async () => checkPriceValidity(await priceDb(), h) },
+    { key: 'analyze_runs', label: 'analyze runs', timeoutState: 'WARN', run: async () => checkAnalyzeRuns(await priceDb(), h, nowSec()) },
+    { key: 'backup_age', label: 'Backups', timeoutState: 'WARN', run: async () => checkBackupAge(await priceDb(), h, nowSec()) },
+    { key: 'whale_heartbeat', label: 'whale-watch', timeoutState: 'WARN', run: async () => checkWhaleHeartbeat(await whaleDb(), h, nowSec()) },
+    { key: 'disk', label: 'Disk', timeoutState: 'WARN', run: () => checkDisk(settings.dataDir, h, deps.fsUsage ?? fsUsage) },
+  ];
+}

@@ -1,0 +1,107 @@
+import { describeError } from '../errors.js';
+import { isLockConflict, queryRows, withDatabase } from '../store/duckdb.js';
+import type { Logger } from '../log/logger.js';
+import type { CheckState } from './types.js';
+import fs from 'node:fs';
+
+// One read-only look at each database, shared by the checks that need it. Health never migrates,
+// never writes, and opens each file once for a few queries, so a writer waits at most that long.
+
+/** A value read from a database, or why it could not be read and how bad that is. */
+export type Read<T> = { ok: true; value: T } | { ok: false; state: CheckState; message: string };
+
+export interface PriceDbSnapshot {
+  /** Unix seconds of the newest `prices` row; null when the table is empty. */
+  newestPriceAt: number | null;
+  lastDayRows: number;
+  lastDayInvalid: number;
+  /** analyze runs that finished ok or degraded in the last hour (a failed run priced nothing). */
+  analyzeRunsLastHour: number;
+  analyzeFailuresLastHour: number;
+  lastAnalyzeFailure: { at: number; message: string } | null;
+  /** Unix seconds of the newest verified backup; null when there is none. */
+  newestVerifiedBackupAt: number | null;
+}
+
+export interface WhaleSnapshot {
+  /** Unix seconds of the newest heartbeat; null when whale-watch never ran. */
+  lastBeatAt: number | null;
+  connected: boolean | null;
+  tracked: number | null;
+}
+
+export interface ReadOptions {
+  log?: Logger;
+  /** Open attempts while a writer holds the file; kept small so the check fits its timeout. */
+  retries?: number;
+  nowMs?: number;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promise<Read<PriceDbSnapshot>> {
+  const now = opts.nowMs ?? Date.now();
+  return readOnly(dbPath, 'price database', opts, async (conn) => {
+    const [p] = await queryRows(
+      conn,
+      `SELECT epoch(MAX(timestamp)) AS newest,
+              COUNT(*) FILTER (WHERE timestamp >= $1::TIMESTAMP) AS day_rows,
+              COUNT(*) FILTER (WHERE timestamp >= $1::TIMESTAMP AND NOT is_valid) AS day_invalid
+       FROM prices`,
+      [iso(now - 86_400_000)],
+    );
+    const [r] = await queryRows(
+      conn,
+      `SELECT COUNT(*) FILTER (WHERE status IN ('ok', 'degraded')) AS good,
+              COUNT(*) FILTER (WHERE status = 'failed') AS failed
+       FROM job_runs WHERE job = 'analyze' AND started_at >= $1::TIMESTAMP`,
+      [iso(now - 3_600_000)],
+    );
+    const [f] = await queryRows(
+      conn,
+      `SELECT epoch(started_at) AS at, message FROM job_runs
+       WHERE job = 'analyze' AND status = 'failed' ORDER BY started_at DESC LIMIT 1`,
+    );
+    const [b] = await queryRows(conn, 'SELECT epoch(MAX(taken_at)) AS newest FROM backups WHERE verified');
+    return {
+      newestPriceAt: num(p?.newest),
+      lastDayRows: Number(p?.day_rows ?? 0),
+      lastDayInvalid: Number(p?.day_invalid ?? 0),
+      analyzeRunsLastHour: Number(r?.good ?? 0),
+      analyzeFailuresLastHour: Number(r?.failed ?? 0),
+      lastAnalyzeFailure: f ? { at: Number(f.at), message: String(f.message ?? '') } : null,
+      newestVerifiedBackupAt: num(b?.newest),
+    };
+  });
+}
+
+export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promise<Read<WhaleSnapshot>> {
+  // No whale database means whale-watch has never run: that is a fact to report, not an error.
+  if (!fs.existsSync(dbPath)) return { ok: true, value: { lastBeatAt: null, connected: null, tracked: null } };
+  return readOnly(dbPath, 'whale database', opts, async (conn) => {
+    const [h] = await queryRows(conn, 'SELECT epoch(beat_at) AS at, connected, tracked FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1');
+    return h
+      ? { lastBeatAt: Number(h.at), connected: Boolean(h.connected), tracked: Number(h.tracked) }
+      : { lastBeatAt: null, connected: null, tracked: null };
+  });
+}
+
+async function readOnly<T>(
+  dbPath: string,
+  what: string,
+  opts: ReadOptions,
+  fn: Parameters<typeof withDatabase<T>>[1],
+): Promise<Read<T>> {
+  if (!fs.existsSync(dbPath)) return { ok: false, state: 'CRIT', message: `${what} ${dbPath} does not exist (run init-db)` };
+  try {
+    const value = await withDatabase(dbPath, fn, { readOnly: true, retries: opts.retries ?? 4, minRetryMs: 100, maxRetryMs: 400, logger: opts.log });
+    return { ok: true, value };
+  } catch (err) {
+    // A writer (analyze, backup, archive) holding the file is normal for a moment: WARN, not a crash.
+    if (isLockConflict(err) || isLockConflict((err as Error).cause)) {
+      return { ok: false, state: 'WARN', message: `${what} busy (another process holds it); not read` };
+    }
+    return { ok: false, state: 'CRIT', message: `${what} unreadable: ${describeError(err)}` };
+  }
+}

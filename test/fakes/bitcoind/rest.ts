@@ -82,6 +82,8 @@ export function handleRest(hooks: RestHooks, pathname: string, search: URLSearch
     if (!/^\d+$/.test(name)) return text(400, `Invalid height: ${name}`);
     const b = chain.byHeight(Number(name));
     if (!b) return text(404, 'Block height out of range');
+    // .bin is the hash in internal byte order; .hex prints it as RPC does (display order).
+    if (ext === 'hex') return { status: 200, contentType: 'text/plain', body: b.hash + '\n' };
     return out(ext, () => Buffer.from(b.hash, 'hex').reverse(), () => ({ blockhash: b.hash }));
   }
 

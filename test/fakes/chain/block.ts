@@ -1,7 +1,7 @@
 // Block assembly: coinbase first, 80-byte header linking to the previous block, merkle root over
 // the txids. No proof of work: the bits are realistic but nothing checks the nonce.
 import type { Prng } from './prng.js';
-import { bip34ScriptSig, opReturnScript, outputScript } from './scripts.js';
+import { bip34ScriptSig, outputScript } from './scripts.js';
 import { sha256d, writeTx, type TxSpec } from './tx.js';
 import { ByteWriter } from './writer.js';
 
@@ -45,9 +45,19 @@ export function merkleRootLE(txids: Uint8Array[]): Uint8Array {
   return level[0]!;
 }
 
-export function coinbaseTx(height: number, prng: Prng, fees: number): TxSpec {
-  const commitment = opReturnScript(prng, 36);
-  commitment.set([0xaa, 0x21, 0xa9, 0xed], 2); // BIP141 witness commitment header
+/** BIP141 commitment: sha256d(witness merkle root || reserved value), the coinbase's wtxid taken as zero. */
+function witnessCommitment(wtxids: Uint8Array[], reserved: Uint8Array): Uint8Array {
+  const root = merkleRootLE([new Uint8Array(32), ...wtxids]);
+  const both = new Uint8Array(64);
+  both.set(root, 0);
+  both.set(reserved, 32);
+  return sha256d(both);
+}
+
+export function coinbaseTx(height: number, prng: Prng, fees: number, commitment: Uint8Array): TxSpec {
+  const script = new Uint8Array(38);
+  script.set([0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed], 0); // OP_RETURN push(36): BIP141 header + commitment
+  script.set(commitment, 6);
   return {
     version: 2,
     segwit: true,
@@ -57,32 +67,43 @@ export function coinbaseTx(height: number, prng: Prng, fees: number): TxSpec {
         prevIndex: 0xffffffff,
         scriptSig: bip34ScriptSig(height, prng),
         sequence: 0xffffffff,
-        witness: [new Uint8Array(32)], // witness reserved value
+        witness: [RESERVED], // witness reserved value
       },
     ],
     outputs: [
       { value: SUBSIDY_SATS + fees, script: outputScript(prng.chance(0.5) ? 'p2wpkh' : 'p2pkh', prng) },
-      { value: 0, script: commitment },
+      { value: 0, script },
     ],
     locktime: 0,
   };
 }
 
-export function buildBlock(height: number, prevHash: string, time: number, txs: TxSpec[], nonce: number): BuiltBlock {
-  const w = new ByteWriter(txs.length * 600 + 1024);
-  w.bytes(new Uint8Array(80)); // header patched below, once the merkle root is known
-  w.varint(txs.length);
+const RESERVED = new Uint8Array(32);
+
+export function buildBlock(height: number, prevHash: string, time: number, txs: TxSpec[], fees: number, prng: Prng): BuiltBlock {
+  // The coinbase commits to the other transactions' wtxids, so they are serialized first.
+  const body = new ByteWriter(txs.length * 520 + 1024);
   const txids: Uint8Array[] = [];
-  let strippedSize = w.length;
+  const wtxids: Uint8Array[] = [];
+  let strippedSize = 0;
   for (const tx of txs) {
-    const written = writeTx(w, tx);
+    const written = writeTx(body, tx);
     txids.push(written.txidLE);
+    wtxids.push(written.wtxidLE);
     strippedSize += written.baseSize;
   }
-  const bytes = w.finish();
+  const head = new ByteWriter(1024);
+  head.bytes(new Uint8Array(80)); // header patched below, once the merkle root is known
+  head.varint(txs.length + 1);
+  const cb = writeTx(head, coinbaseTx(height, prng, fees, witnessCommitment(wtxids, RESERVED)));
+  txids.unshift(cb.txidLE);
+  strippedSize += head.length - cb.size + cb.baseSize;
 
+  const bytes = new Uint8Array(head.length + body.length);
+  bytes.set(head.view_(0), 0);
+  bytes.set(body.view_(0), head.length);
   const header = new ByteWriter(80);
-  header.u32(BLOCK_VERSION).bytes(fromDisplayHex(prevHash)).bytes(merkleRootLE(txids)).u32(time).u32(BITS).u32(nonce);
+  header.u32(BLOCK_VERSION).bytes(fromDisplayHex(prevHash)).bytes(merkleRootLE(txids)).u32(time).u32(BITS).u32(prng.int(0, 0xffffffff));
   bytes.set(header.finish(), 0);
 
   const txidsLE = new Uint8Array(txids.length * 32);
@@ -93,7 +114,7 @@ export function buildBlock(height: number, prevHash: string, time: number, txs: 
     prevHash,
     time,
     bytes,
-    txCount: txs.length,
+    txCount: txids.length,
     txidsLE,
     strippedSize,
   };

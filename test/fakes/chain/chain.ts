@@ -1,5 +1,5 @@
 // generateChain: a deterministic synthetic chain covering one UTC day, in real consensus bytes.
-import { buildBlock, coinbaseTx, type BuiltBlock } from './block.js';
+import { buildBlock, type BuiltBlock } from './block.js';
 import { blockTransactions } from './economy.js';
 import { createPrng, type Prng } from './prng.js';
 import { dayStart, DAY, nextInterval, planTimes, type TimeQuirks } from './timeline.js';
@@ -99,8 +99,7 @@ export class SyntheticChain {
     const base = TX_PER_BLOCK[this.options.scale ?? 'small'];
     const count = prng.int(Math.round(base * 0.85), Math.round(base * 1.15));
     const { txs, fees } = blockTransactions({ prng, price: this.priceAt(time), recentTxid }, count);
-    txs.unshift(coinbaseTx(height, prng, fees));
-    const block = buildBlock(height, prev?.hash ?? FIRST_PREV, time, txs, prng.int(0, 0xffffffff));
+    const block = buildBlock(height, prev?.hash ?? FIRST_PREV, time, txs, fees, prng);
     this.blocks.push(block);
     this.byHashMap.set(block.hash, block);
     return block;

@@ -84,7 +84,9 @@ function shuffle2(ctx: EconomyContext, a: TxOutSpec, b: TxOutSpec): TxOutSpec[] 
 }
 
 function tx(ctx: EconomyContext, ins: TxInSpec[], outs: TxOutSpec[], segwit: boolean): TxSpec {
-  return { version: ctx.prng.chance(0.8) ? 2 : 1, segwit, inputs: ins, outputs: outs, locktime: ctx.prng.chance(0.3) ? ctx.prng.int(800000, 900000) : 0 };
+  // BIP144 forbids the marker when every witness is empty (a segwit wallet spending only legacy coins).
+  const withWitness = segwit && ins.some((i) => i.witness.length > 0);
+  return { version: ctx.prng.chance(0.8) ? 2 : 1, segwit: withWitness, inputs: ins, outputs: outs, locktime: ctx.prng.chance(0.3) ? ctx.prng.int(800000, 900000) : 0 };
 }
 
 function paymentPair(ctx: EconomyContext, price: number): TxOutSpec[] {

@@ -28,6 +28,8 @@ export interface TxSpec {
 
 export interface WrittenTx {
   txidLE: Uint8Array;
+  /** sha256d of the full serialization (BIP141); equals the txid without witness. */
+  wtxidLE: Uint8Array;
   /** Bytes of the full serialization. */
   size: number;
   /** Bytes without marker, flag and witnesses. */
@@ -74,5 +76,6 @@ export function writeTx(w: ByteWriter, tx: TxSpec): WrittenTx {
     stripped = scratch.subarray(0, baseSize);
   }
   const txidLE = sha256d(stripped);
-  return { txidLE, size: end - start, baseSize };
+  const wtxidLE = tx.segwit ? sha256d(w.view_(start, end)) : txidLE;
+  return { txidLE, wtxidLE, size: end - start, baseSize };
 }

@@ -1,0 +1,58 @@
+// The rows whale-watch writes, in the columns of src/store/schema/whaleDb.ts (snake_case there,
+// camelCase here). Every number is checked finite before it gets here; nullable columns take null,
+// never NaN.
+import type { Flow } from './flow.js';
+
+export interface PredictionRow {
+  txid: string;
+  detectedAt: Date;
+  totalSats: bigint;
+  totalBtc: number;
+  feeSats: number | null;
+  vsize: number | null;
+  /** sat/vB. */
+  feeRate: number | null;
+  rbf: boolean;
+  flow: Flow;
+  /** Sorted exchange names; stored comma-separated. */
+  exchanges: string[];
+  prevoutsKnown: boolean;
+  urgency: number;
+  tipHeight: number | null;
+  predictedHeight: number | null;
+  predictedWindow: number | null;
+  replacesTxid: string | null;
+  rootTxid: string;
+  alerted: boolean;
+}
+
+export type OutcomeKind = 'confirmed' | 'replaced' | 'dropped' | 'expired';
+/** stream: learnt from mempool's WebSocket; electrs: from /tx/:txid/status (gap or timeout). */
+export type OutcomeSource = 'stream' | 'electrs';
+
+export interface OutcomeRow {
+  txid: string;
+  outcome: OutcomeKind;
+  resolvedAt: Date;
+  confirmedHeight: number | null;
+  /** The transaction that confirmed: itself, or the last replacement of its chain. */
+  confirmedTxid: string | null;
+  minutesToConfirm: number | null;
+  blocksVsPredicted: number | null;
+  /** null until the chain is settled (a replaced transaction whose replacement is still pending). */
+  withinWindow: boolean | null;
+  replacedBy: string | null;
+  source: OutcomeSource;
+}
+
+export interface HeartbeatRow {
+  runId: string;
+  pid: number;
+  startedAt: Date;
+  beatAt: Date;
+  connected: boolean;
+  tracked: number;
+  messages: number;
+  gaps: number;
+  whales: number;
+}

@@ -82,9 +82,10 @@ describe('createMempoolPriceSource over HTTP', () => {
 
   it('recovers when the backend comes back between attempts', async () => {
     await fake.setDown('503');
-    const p = source({ backoffMs: 150 }).getUsdPrice();
-    setTimeout(() => void fake.setDown(false), 50);
+    // Brought back by the first failure itself, so the outcome does not depend on timing.
+    const p = source({ onRetry: () => void fake.setDown(false) }).getUsdPrice();
     await expect(p).resolves.toMatchObject({ usd: 84_000, attempts: 2 });
+    expect(fake.requests.get('/api/v1/prices')).toBe(2);
   });
 });
 

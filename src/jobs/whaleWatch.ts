@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { DeliveryResult } from '../alerts/webhook.js';
 import { EXIT } from '../errors.js';
-import { MempoolStream } from '../sources/mempool/stream.js';
+import { MempoolStream, type StreamEvent } from '../sources/mempool/stream.js';
 import { createEsploraClient } from '../sources/esplora/client.js';
 import type { EsploraSource } from '../sources/types.js';
 import { withWhaleDb } from '../store/databases.js';
@@ -32,6 +32,8 @@ export interface WhaleWatchDeps {
   onPrediction?: (row: PredictionRow, info: { alert: boolean; sequence: number }) => void;
   /** Replaces webhook delivery (tests); default: the signed webhook. */
   alert?: (rows: PredictionRow[]) => Promise<DeliveryResult[]>;
+  /** Sees each stream event after the watcher handled it (tests wait on sequences with it). */
+  onEvent?: (ev: StreamEvent) => void;
 }
 
 /** Queued rows that trigger a flush before the interval. */
@@ -97,7 +99,10 @@ export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, de
     connectTimeoutMs: s.sourceTimeoutMs,
     onHandlerError: (err) => log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing'),
   });
-  stream.on('*', (ev) => watcher.handle(ev));
+  stream.on('*', (ev) => {
+    watcher.handle(ev);
+    deps.onEvent?.(ev);
+  });
   stream.on('connected', (ev) => {
     everConnected = true;
     log.info({ url: ev.url, attempt: ev.attempt }, 'Connected to mempool WebSocket');
@@ -133,7 +138,7 @@ export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, de
   await stream.close();
   await reconciler.idle();
   beat(false);
-  await store.flush(); // a failure here is a failed run: rows would be lost (exit 1)
+  await store.flushAll(); // a failure here is a failed run: rows would be lost (exit 1)
 
   let accuracy: Awaited<ReturnType<typeof checkAccuracyAlert>> | undefined;
   if (!ctx.dryRun) {

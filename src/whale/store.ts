@@ -88,6 +88,12 @@ export class WhaleStore {
     return run;
   }
 
+  /** The final flush at shutdown: the rows, then the delivery records of the alerts that flush sent. */
+  async flushAll(): Promise<void> {
+    await this.flush();
+    if (this.deliveries.length > 0 || this.pending > 0) await this.flush();
+  }
+
   private async flushOnce(): Promise<void> {
     const preds = this.predictions;
     const outs = [...this.outcomes.values()];

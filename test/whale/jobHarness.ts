@@ -1,0 +1,143 @@
+// Runs whale-watch in-process against the fakes (mempool WS, electrs, a webhook receiver) and reads
+// back what it wrote. Waits are on conditions (sequences seen, POSTs received), never on time.
+import { createHmac } from 'node:crypto';
+import fs from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { runJob } from '../../src/cli/harness.js';
+import { buildSettings } from '../../src/config/settings.js';
+import { runWhaleWatch, type WhaleWatchDeps } from '../../src/jobs/whaleWatch.js';
+import type { StreamEvent } from '../../src/sources/mempool/stream.js';
+import { withWhaleDb } from '../../src/store/databases.js';
+import { queryRows } from '../../src/store/duckdb.js';
+import { type FakeMempool, startFakeMempool } from '../fakes/mempool/index.js';
+import { startFakeElectrs, type FakeElectrs } from '../fakes/electrs/server.js';
+import { EXCHANGE_CSV } from './helpers.js';
+
+export const SECRET = 'whale-test-secret';
+
+export interface Hook {
+  url: string;
+  posts: { body: Record<string, unknown>; signatureOk: boolean }[];
+  close(): Promise<void>;
+}
+
+export async function startHook(): Promise<Hook> {
+  const posts: Hook['posts'] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      const want = 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex');
+      posts.push({ body: JSON.parse(body) as Record<string, unknown>, signatureOk: req.headers['x-utxoracle-signature'] === want });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`,
+    posts,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+export interface World {
+  dir: string;
+  fake: FakeMempool;
+  electrs: FakeElectrs;
+  hook: Hook;
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startWorld(extraEnv: Record<string, string> = {}, tipHeight = 850_000): Promise<World> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'whale-'));
+  const fake = await startFakeMempool({ tipHeight });
+  const electrs = await startFakeElectrs({ tipHeight });
+  const hook = await startHook();
+  const env = {
+    UTXORACLE_DATA_DIR: dir,
+    MEMPOOL_WS_URL: fake.wsUrl,
+    MEMPOOL_API_URL: fake.url,
+    ELECTRS_API_URL: electrs.url,
+    ALERT_WEBHOOK_URL: hook.url,
+    ALERT_WEBHOOK_SECRET: SECRET,
+    EXCHANGE_ADDRESSES_FILE: EXCHANGE_CSV,
+    WHALE_FLUSH_INTERVAL_MS: '50',
+    LOG_LEVEL: 'silent',
+    LOG_FORMAT: 'json',
+    ...extraEnv,
+  };
+  return {
+    dir,
+    fake,
+    electrs,
+    hook,
+    env,
+    async close() {
+      await fake.close();
+      await electrs.close();
+      await hook.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function until(pred: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const start = Date.now();
+  while (!pred()) {
+    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export interface Run {
+  events: StreamEvent[];
+  lastSequence(): number;
+  /** Resolves once the job has handled every delta the fake has sent so far. */
+  caughtUp(): Promise<void>;
+  stop(): Promise<{ code: number; result: Record<string, unknown> }>;
+}
+
+/** Starts whale-watch (until stop()) and waits for its subscription. */
+export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps: WhaleWatchDeps = {}): Promise<Run> {
+  const events: StreamEvent[] = [];
+  let seq = 0;
+  const stopper = new AbortController();
+  const out: string[] = [];
+  const subscribedBefore = w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length;
+  const done = runJob({
+    job: 'whale-watch',
+    flags: { json: true, ...flags },
+    env: w.env,
+    stdout: (l) => out.push(l),
+    main: (ctx) =>
+      runWhaleWatch({}, { ...ctx, signal: AbortSignal.any([ctx.signal, stopper.signal]) }, {
+        ...deps,
+        onEvent: (ev) => {
+          events.push(ev);
+          if (ev.type === 'transactions') seq = ev.sequence;
+        },
+      }),
+  });
+  await until(
+    () => w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length > subscribedBefore,
+    'the subscription',
+  );
+  return {
+    events,
+    lastSequence: () => seq,
+    caughtUp: () => until(() => seq >= w.fake.state.sequence, `sequence ${w.fake.state.sequence}`),
+    async stop() {
+      stopper.abort();
+      const code = await done;
+      return { code, result: JSON.parse(out[out.length - 1] ?? '{}') as Record<string, unknown> };
+    },
+  };
+}
+
+export async function readTable(w: World, sql: string): Promise<Record<string, unknown>[]> {
+  return withWhaleDb(buildSettings(w.env, { createDirs: false }), (conn) => queryRows(conn, sql), { readOnly: true });
+}

@@ -1,0 +1,115 @@
+import type { Settings } from '../config/settings.js';
+import type { Logger } from '../log/logger.js';
+import { computePrice, type OracleResult } from '../oracle/price.js';
+import { EARLIEST_DATE, dateWindow, heightsOf, type TimeAt } from '../oracle/window.js';
+import { withPriceDb } from '../store/databases.js';
+import { inTransaction, queryRows } from '../store/duckdb.js';
+import type { BlockSource } from '../sources/types.js';
+import type { BlockCache } from './blockCache.js';
+import { loadSummaries, type LoadStats } from './loadWindow.js';
+import { assertFinite } from './priceRow.js';
+
+const DAY = 86_400;
+
+/** A block-time reader for the window search, remembering what it has read this run. */
+export function blockTimes(source: BlockSource): TimeAt {
+  const seen = new Map<number, number>();
+  return async (height) => {
+    const hit = seen.get(height);
+    if (hit !== undefined) return hit;
+    const [ref] = await source.getBlockRefs([height]);
+    seen.set(height, ref!.time);
+    return ref!.time;
+  };
+}
+
+export interface DayPrice {
+  date: string;
+  result: OracleResult;
+  lastHash: string;
+  stats: LoadStats;
+}
+
+/** The consensus price of one UTC day (oracle.md §1 date mode). */
+export async function priceDay(date: string, source: BlockSource, cache: BlockCache, log: Logger, signal?: AbortSignal): Promise<DayPrice> {
+  const tip = await source.getTipHeight();
+  const window = await dateWindow(date, tip, blockTimes(source));
+  const refs = await source.getBlockRefs(heightsOf(window));
+  const { summaries, stats } = await loadSummaries(source, refs, cache, log, signal);
+  const result = computePrice(summaries);
+  return { date, result, lastHash: refs.at(-1)!.hash, stats };
+}
+
+export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string, string | number> {
+  const r = day.result;
+  return {
+    date: day.date,
+    price: r.price,
+    rough_price: r.roughPrice,
+    first_height: r.firstHeight,
+    last_height: r.lastHeight,
+    first_time: new Date(r.firstTime * 1000).toISOString(),
+    last_time: new Date(r.lastTime * 1000).toISOString(),
+    last_hash: day.lastHash,
+    tx_count: r.txCount,
+    output_count: r.outputCount,
+    point_count: r.pointCount,
+    points_in_window: r.pointsInWindow,
+    dev: r.dev,
+    dev_pct: r.devPct,
+    confidence: r.confidence,
+    computed_at: now.toISOString(),
+    run_id: runId,
+  };
+}
+
+const TIMESTAMP_COLS = new Set(['first_time', 'last_time', 'computed_at']);
+
+/** Upserts the day's row (one row per date) in one transaction. */
+export async function saveDailyRow(s: Readonly<Settings>, row: Record<string, string | number>, log: Logger): Promise<void> {
+  assertFinite(row, `daily_prices row ${row.date}`);
+  const cols = Object.keys(row);
+  const params = cols.map((c, i) => (c === 'date' ? `$${i + 1}::DATE` : TIMESTAMP_COLS.has(c) ? `$${i + 1}::TIMESTAMP` : `$${i + 1}`));
+  await withPriceDb(
+    s,
+    (conn) => inTransaction(conn, () => conn.run(`INSERT OR REPLACE INTO daily_prices (${cols.join(', ')}) VALUES (${params.join(', ')})`, Object.values(row))),
+    { logger: log, retries: 6 },
+  );
+}
+
+export function isoDate(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toISOString().slice(0, 10);
+}
+
+/**
+ * The newest UTC day the chain has finished (the reference needs time(tip-6) past its end),
+ * and up to `older` days before it; never before the reference's earliest date.
+ */
+export async function finishedDays(source: BlockSource, older: number): Promise<string[]> {
+  const tip = await source.getTipHeight();
+  const [ref] = await source.getBlockRefs([tip - 6]);
+  const midnight = Math.floor(ref!.time / DAY) * DAY;
+  const days: string[] = [];
+  for (let i = 1; i <= older + 1; i++) {
+    const d = isoDate(midnight - i * DAY);
+    if (d >= EARLIEST_DATE) days.push(d);
+  }
+  return days;
+}
+
+export async function existingDays(s: Readonly<Settings>, days: string[], log: Logger): Promise<Set<string>> {
+  if (days.length === 0) return new Set();
+  const rows = await withPriceDb(
+    s,
+    (conn) => queryRows(conn, `SELECT strftime(date, '%Y-%m-%d') AS d FROM daily_prices WHERE date IN (${days.map((_, i) => `$${i + 1}::DATE`).join(', ')})`, days),
+    { logger: log, retries: 6 },
+  );
+  return new Set(rows.map((r) => String(r.d)));
+}
+
+/** Every date from `from` to `to` inclusive, YYYY-MM-DD. */
+export function dateRange(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY * 1000) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}

@@ -1,0 +1,42 @@
+import { EXIT } from '../errors.js';
+import { runAnalyze, type AnalyzeOptions } from '../jobs/analyze.js';
+import { runAndExit } from './harness.js';
+import { createProgram, parseDate } from './program.js';
+
+const program = createProgram('analyze', 'The UTXOracle price from your node, compared with mempool, saved to DuckDB.', { dryRun: true })
+  .option('--recent', 'price the 144 blocks before the tip (the default; what cron runs)')
+  .option('--date <YYYY-MM-DD>', 'the consensus price of one UTC day, saved to daily_prices', parseDate('--date'))
+  .option('--from <YYYY-MM-DD>', 'first day of a range (with --to); resumable: done days are skipped', parseDate('--from'))
+  .option('--to <YYYY-MM-DD>', 'last day of a range (inclusive)', parseDate('--to'))
+  .option('--force', 'with --from/--to: recompute days that are already saved')
+  .option('--chart <file>', 'write the intraday points as an SVG (or .html) chart')
+  .parse();
+
+type Flags = { json?: boolean; verbose?: boolean; dryRun?: boolean; recent?: boolean; date?: string; from?: string; to?: string; force?: boolean; chart?: string };
+const f = program.opts<Flags>();
+
+function usage(message: string): never {
+  process.stderr.write(`analyze: ${message}\n`);
+  process.exit(EXIT.USAGE);
+}
+
+const modes = [f.recent, f.date, f.from ?? f.to].filter((x) => x !== undefined).length;
+if (modes > 1) usage('choose one of --recent, --date, or --from/--to');
+if ((f.from === undefined) !== (f.to === undefined)) usage('--from and --to go together');
+if (f.from && f.to && f.from > f.to) usage(`--from ${f.from} is after --to ${f.to}`);
+if (f.force && !f.from) usage('--force goes with --from/--to');
+if (f.chart && f.from) usage('--chart goes with --recent or --date');
+
+const opts: AnalyzeOptions = f.date
+  ? { mode: 'date', date: f.date, chart: f.chart }
+  : f.from
+    ? { mode: 'range', from: f.from, to: f.to, force: f.force === true, progress: process.stderr.isTTY === true && !f.json }
+    : { mode: 'recent', chart: f.chart };
+
+await runAndExit({
+  job: 'analyze',
+  flags: f,
+  // A cron run every 10 minutes must never pile up: give up well before the next one.
+  maxRuntimeMs: opts.mode === 'range' ? undefined : 9 * 60_000,
+  main: (ctx) => runAnalyze(opts, ctx),
+});

@@ -1,0 +1,255 @@
+import path from 'node:path';
+import { BlockCache } from '../analyze/blockCache.js';
+import { raiseAlert } from '../analyze/alerting.js';
+import { writeChart } from '../analyze/chart.js';
+import { dailyRow, dateRange, existingDays, finishedDays, priceDay, saveDailyRow } from '../analyze/daily.js';
+import { loadSummaries } from '../analyze/loadWindow.js';
+import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
+import { savePriceRow } from '../analyze/savePrice.js';
+import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';
+import { computePrice, type OracleResult } from '../oracle/price.js';
+import { heightsOf, recentWindow } from '../oracle/window.js';
+import { bitcoindFromSettings, mempoolPriceFromSettings } from '../sources/fromSettings.js';
+import type { BlockSource, PriceSource } from '../sources/types.js';
+import type { JobContext, JobOutcome } from './context.js';
+
+export interface AnalyzeOptions {
+  mode: 'recent' | 'date' | 'range';
+  date?: string;
+  from?: string;
+  to?: string;
+  /** Range mode: recompute days already in daily_prices. */
+  force?: boolean;
+  chart?: string;
+  /** Range mode on a terminal: draw a progress bar on stderr. */
+  progress?: boolean;
+}
+
+/** Injectable sources, so tests and the demo can run the job against fakes. */
+export interface AnalyzeDeps {
+  blocks?: BlockSource;
+  prices?: PriceSource;
+  /** Waits between mempool attempts (ms); tests shorten it. */
+  priceBackoffMs?: number;
+}
+
+const fmtUsd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+
+export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps = {}): Promise<JobOutcome> {
+  const { settings: s, log } = ctx;
+  const blocks = deps.blocks ?? bitcoindFromSettings(s, log);
+  if (!deps.blocks) ctx.defer(() => blocks.close());
+  const cache = new BlockCache(s.cacheDir, log, !ctx.dryRun);
+  log.info({ mode: opts.mode, dryRun: ctx.dryRun }, 'Starting daily analysis');
+  if (opts.mode === 'date') return analyzeDate(opts.date!, opts, ctx, blocks, cache);
+  if (opts.mode === 'range') return analyzeRange(opts, ctx, blocks, cache);
+  return analyzeRecent(opts, ctx, deps, blocks, cache);
+}
+
+async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps, blocks: BlockSource, cache: BlockCache): Promise<JobOutcome> {
+  const { settings: s, log } = ctx;
+  const tip = await blocks.getTipHeight();
+  const window = recentWindow(tip);
+  // The tip's ref is read with the window so the row names the chain it was computed on.
+  const refs = await blocks.getBlockRefs([...heightsOf(window), tip]);
+  const tipRef = refs.pop()!;
+  const { summaries, stats } = await loadSummaries(blocks, refs, cache, log, ctx.signal);
+  const result = computePrice(summaries);
+  log.info({ price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount }, 'UTXOracle price calculated');
+  if (opts.chart) writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log);
+
+  const exchange = await fetchExchangePrice(deps.prices ?? mempoolPriceFromSettings(s, log, { backoffMs: deps.priceBackoffMs }), ctx);
+  const verdict = judge(result, exchange, s);
+  const row = buildPriceRow(ctx.runId, new Date(), result, tipRef.hash, exchange, verdict);
+  let exitCode: ExitCode = EXIT.OK;
+  const problems: string[] = [];
+  const alert = (type: string, severity: 'warning' | 'critical', payload: Record<string, unknown>) =>
+    raiseAlert(s, log, type, severity, { run_id: ctx.runId, ...payload }, { record: !ctx.dryRun });
+
+  if (exchange === null) {
+    exitCode = EXIT.DEGRADED;
+    problems.push('exchange price missing');
+    await alert('mempool_unreachable', 'warning', { utxoracle_price: row.utxoracle_price, url: s.mempoolApiUrl });
+  }
+  if (!verdict.valid && exchange !== null) {
+    exitCode = EXIT.DEGRADED;
+    log.warn({ reasons: verdict.reasons }, `price marked invalid: ${verdict.reasons.join('; ')}`);
+    problems.push(...verdict.reasons);
+    await alert('price_invalid', 'warning', { utxoracle_price: row.utxoracle_price, confidence: row.confidence, reasons: verdict.reasons });
+  }
+
+  let savedTo: string | null = null;
+  if (ctx.dryRun) {
+    log.info('[DRY-RUN] Would save data');
+  } else {
+    const saved = await savePriceRow(s, row, log);
+    savedTo = saved.path;
+    if (saved.where === 'fallback') {
+      exitCode = EXIT.DEGRADED;
+      problems.push('saved to the fallback database');
+      await raiseAlert(s, log, 'primary_db_write_failed', 'critical', { run_id: ctx.runId, error: saved.primaryError, fallback: saved.path }, { record: false });
+    }
+    cache.prune(tip - 144 * (s.blockCacheDays + 1));
+  }
+
+  const daily = ctx.dryRun ? [] : await fillFinishedDays(ctx, blocks, cache);
+  // Only the newest finished day degrades the run; older backfill days are best effort (a pruned
+  // node may simply not have them) and are retried by later runs.
+  if (daily[0]?.error && daily[0].newest) {
+    exitCode = exitCode === EXIT.OK ? EXIT.DEGRADED : exitCode;
+    problems.push(`the finished day ${daily[0].date} could not be priced`);
+  }
+  if (exitCode === EXIT.OK) log.info('Daily analysis completed successfully');
+  else log.warn({ problems }, `analysis completed with problems: ${problems.join('; ')}`);
+
+  const lines = ctx.dryRun ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)] : summaryLines(row, result, savedTo);
+  for (const d of daily) lines.push(d.error ? `Daily price ${d.date}: FAILED (${d.error})` : `Daily price ${d.date}: ${fmtUsd(d.price!)}`);
+  return {
+    exitCode,
+    result: { ...row, blocks_from_node: stats.fromNode, blocks_from_cache: stats.fromCache, saved_to: savedTo, dry_run: ctx.dryRun, daily, problems },
+    lines,
+    message: problems.length ? problems.join('; ') : `price ${row.utxoracle_price}`,
+  };
+}
+
+async function fetchExchangePrice(prices: PriceSource, ctx: JobContext): Promise<number | null> {
+  try {
+    const p = await prices.getUsdPrice();
+    ctx.log.info({ usd: p.usd, time: p.time }, `Fetched mempool.space price: ${fmtUsd(p.usd)}`);
+    return p.usd;
+  } catch (err) {
+    ctx.log.error({ err: describeError(err) }, `mempool price unavailable after 3 attempts: ${describeError(err)}`);
+    return null;
+  }
+}
+
+function summaryLines(row: PriceRow, result: OracleResult, savedTo: string | null): string[] {
+  return [
+    `UTXOracle price: ${fmtUsd(row.utxoracle_price)} (blocks ${result.firstHeight}-${result.lastHeight}, ${row.point_count} points, confidence ${row.confidence.toFixed(3)})`,
+    `mempool price:   ${row.mempool_price === null ? 'unavailable' : fmtUsd(row.mempool_price)}` +
+      (row.diff_percent === null ? '' : ` (diff ${row.diff_amount! >= 0 ? '+' : ''}${row.diff_amount!.toFixed(2)}, ${row.diff_percent.toFixed(3)}%)`),
+    `valid: ${row.is_valid}`,
+    `Data saved to ${savedTo}`,
+  ];
+}
+
+interface DayReport {
+  date: string;
+  price?: number;
+  error?: string;
+  /** The newest finished day (the one cron must not miss). */
+  newest?: boolean;
+}
+
+/** The cron run also prices the newest finished day and a bounded number of missing older days. */
+async function fillFinishedDays(ctx: JobContext, blocks: BlockSource, cache: BlockCache): Promise<DayReport[]> {
+  const { settings: s, log } = ctx;
+  let days: string[];
+  let missing: string[];
+  try {
+    days = await finishedDays(blocks, s.analyzeBackfillDays);
+    const done = await existingDays(s, days, log);
+    missing = days.filter((d) => !done.has(d));
+  } catch (err) {
+    log.warn({ err: describeError(err) }, 'could not work out which finished days need a price');
+    return [];
+  }
+  const out: DayReport[] = [];
+  for (const date of missing) {
+    const newest = date === days[0];
+    try {
+      const day = await priceDay(date, blocks, cache, log, ctx.signal);
+      await saveDailyRow(s, dailyRow(day, ctx.runId, new Date()), log);
+      log.info({ date, price: day.result.price }, `daily price for ${date} saved`);
+      out.push({ date, price: day.result.price, newest });
+    } catch (err) {
+      if (!(err instanceof UtxoracleError)) throw err;
+      log.warn({ date, err: describeError(err) }, `could not price ${date}`);
+      out.push({ date, error: describeError(err), newest });
+    }
+  }
+  return out;
+}
+
+async function analyzeDate(date: string, opts: AnalyzeOptions, ctx: JobContext, blocks: BlockSource, cache: BlockCache): Promise<JobOutcome> {
+  const { settings: s, log } = ctx;
+  const day = await priceDay(date, blocks, cache, log, ctx.signal);
+  const r = day.result;
+  log.info({ date, price: r.price, rough: r.roughPrice }, 'UTXOracle price calculated');
+  if (opts.chart) writeChart(opts.chart, r, date, ctx.dryRun, log);
+  const row = dailyRow(day, ctx.runId, new Date());
+  if (ctx.dryRun) log.info('[DRY-RUN] Would save data');
+  else {
+    await saveDailyRow(s, row, log);
+    log.info({ path: s.duckdbPath }, `Data saved to ${s.duckdbPath}`);
+  }
+  log.info('Daily analysis completed successfully');
+  const doc = {
+    date,
+    utxoracle_price: r.price,
+    rough_price: r.roughPrice,
+    confidence: r.confidence,
+    tx_count: r.txCount,
+    output_count: r.outputCount,
+    point_count: r.pointCount,
+    points_in_window: r.pointsInWindow,
+    first_height: r.firstHeight,
+    last_height: r.lastHeight,
+    dev: r.dev,
+    dev_pct: r.devPct,
+    blocks_from_node: day.stats.fromNode,
+    blocks_from_cache: day.stats.fromCache,
+    dry_run: ctx.dryRun,
+    chart: opts.chart ? path.resolve(opts.chart) : null,
+  };
+  const lines = ctx.dryRun
+    ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)]
+    : [`${date} price: $${Math.trunc(r.price).toLocaleString('en-US')} (${r.price})`, `blocks ${r.firstHeight}-${r.lastHeight}, ${r.pointCount} points, confidence ${r.confidence.toFixed(3)}`, `Data saved to ${s.duckdbPath}`];
+  if (opts.chart && !ctx.dryRun) lines.push(`Chart written to ${path.resolve(opts.chart)}`);
+  return { exitCode: EXIT.OK, result: doc, lines, message: `${date} price ${r.price}` };
+}
+
+async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, blocks: BlockSource, cache: BlockCache): Promise<JobOutcome> {
+  const { settings: s, log } = ctx;
+  const all = dateRange(opts.from!, opts.to!);
+  const done = opts.force ? new Set<string>() : await existingDays(s, all, log);
+  const todo = all.filter((d) => !done.has(d));
+  log.info({ from: opts.from, to: opts.to, days: all.length, skipped: all.length - todo.length }, `pricing ${todo.length} day(s)`);
+  const days: DayReport[] = [];
+  const bar = opts.progress ? progressBar(todo.length) : undefined;
+  for (const date of todo) {
+    ctx.signal.throwIfAborted();
+    try {
+      const day = await priceDay(date, blocks, cache, log, ctx.signal);
+      if (!ctx.dryRun) await saveDailyRow(s, dailyRow(day, ctx.runId, new Date()), log);
+      days.push({ date, price: day.result.price });
+    } catch (err) {
+      if (!(err instanceof UtxoracleError)) throw err;
+      log.warn({ date, err: describeError(err) }, `could not price ${date}`);
+      days.push({ date, error: describeError(err) });
+    }
+    bar?.(days.length, date);
+  }
+  if (bar) process.stderr.write('\n');
+  const failed = days.filter((d) => d.error);
+  const lines = [
+    ...days.map((d) => (d.error ? `${d.date}: FAILED (${d.error})` : `${d.date}: ${fmtUsd(d.price!)}`)),
+    `Summary: ${days.length - failed.length} priced, ${failed.length} failed, ${all.length - todo.length} already done${ctx.dryRun ? ' (dry run: nothing saved)' : ''}`,
+  ];
+  const exitCode = failed.length === 0 ? EXIT.OK : failed.length === days.length ? EXIT.FAILED : EXIT.DEGRADED;
+  return {
+    exitCode,
+    result: { from: opts.from, to: opts.to, priced: days.length - failed.length, failed: failed.length, skipped: all.length - todo.length, days, dry_run: ctx.dryRun },
+    lines,
+    message: lines.at(-1),
+  };
+}
+
+function progressBar(total: number): (n: number, label: string) => void {
+  return (n, label) => {
+    const width = 30;
+    const filled = total ? Math.round((n / total) * width) : width;
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n}/${total} ${label}`);
+  };
+}
+

@@ -1,0 +1,35 @@
+import path from 'node:path';
+import type { Settings } from '../config/settings.js';
+import type { Logger } from '../log/logger.js';
+import { createBitcoindClient, type BitcoindClient } from './bitcoind/index.js';
+import { createMempoolPriceSource, type MempoolPriceSource } from './mempool/prices.js';
+
+/** The cookie file: BITCOIN_RPC_COOKIE_FILE, else `<BITCOIN_DATADIR>/.cookie`, as bitcoind writes it. */
+export function cookieFileOf(s: Readonly<Settings>): string {
+  return s.bitcoinRpcCookieFile ?? path.join(s.bitcoinDatadir, '.cookie');
+}
+
+/** Bitcoin Core with the operator's credentials: rpcuser/rpcpassword when set, else the cookie. */
+export function bitcoindFromSettings(s: Readonly<Settings>, log: Logger): BitcoindClient {
+  const creds = s.bitcoinRpcUser ? { user: s.bitcoinRpcUser, password: s.bitcoinRpcPassword } : { cookieFile: cookieFileOf(s) };
+  return createBitcoindClient({
+    url: s.bitcoinRpcUrl,
+    ...creds,
+    timeoutMs: s.bitcoinRpcTimeoutMs,
+    concurrency: s.bitcoinRpcConcurrency,
+    retries: 4,
+    logger: log,
+  });
+}
+
+/** mempool's exchange price, 3 attempts with backoff as the runbook says. */
+export function mempoolPriceFromSettings(s: Readonly<Settings>, log: Logger, opts: { backoffMs?: number } = {}): MempoolPriceSource {
+  return createMempoolPriceSource({
+    url: s.mempoolApiUrl,
+    timeoutMs: s.sourceTimeoutMs,
+    attempts: 3,
+    backoffMs: opts.backoffMs ?? 1_000,
+    maxAgeSec: s.mempoolPriceMaxAgeSec,
+    onRetry: (err, attempt) => log.warn({ attempt, err: err.message }, 'mempool price request failed; retrying'),
+  });
+}

@@ -1,6 +1,7 @@
 import { deliverAlert } from '../alerts/webhook.js';
 import { EXIT, describeError, type ExitCode } from '../errors.js';
 import { healthAlertEvent } from '../health/alert.js';
+import { createHealthClients } from '../health/clients.js';
 import { overallOf } from '../health/grade.js';
 import { planChecks, type HealthDeps } from '../health/plan.js';
 import { checkPrometheusTarget, collectMetrics, renderMetrics, writeMetricsFile } from '../health/prometheus.js';
@@ -76,4 +77,11 @@ export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, 
     lines: reportLines(checks, overall),
     message: failing.length ? `${overall}: ${failing.join(', ')}` : overall,
   };
+}
+
+/** The job as the executable runs it: the real clients, closed however the run ends. */
+export async function healthCheckMain(opts: HealthCheckOptions, ctx: JobContext): Promise<JobOutcome> {
+  const clients = createHealthClients(ctx.settings, ctx.log);
+  ctx.defer(clients.close);
+  return runHealthCheck(opts, ctx, clients.deps);
 }

@@ -1,0 +1,34 @@
+import path from 'node:path';
+import type { Settings } from '../config/settings.js';
+import type { Logger } from '../log/logger.js';
+import { createBitcoindClient } from '../sources/bitcoind/index.js';
+import { createEsploraClient } from '../sources/esplora/client.js';
+import { mempoolPricesFetcher } from './checks/mempool.js';
+import type { HealthDeps } from './plan.js';
+
+/**
+ * The real clients, set for probing rather than working: no retries (a retry hides the failure or
+ * the slowness being measured, and spends the run's time), and a request deadline no longer than
+ * the check's timeout or the run's cap, so an abandoned request ends with the run instead of
+ * keeping a socket and the process alive.
+ */
+export function createHealthClients(s: Readonly<Settings>, log: Logger): { deps: HealthDeps; close: () => Promise<void> } {
+  const timeoutMs = Math.min(s.health.checkTimeoutMs, s.health.totalTimeoutMs);
+  const userpass = s.bitcoinRpcUser !== undefined;
+  const bitcoind = createBitcoindClient({
+    url: s.bitcoinRpcUrl,
+    cookieFile: userpass ? undefined : (s.bitcoinRpcCookieFile ?? path.join(s.bitcoinDatadir, '.cookie')),
+    user: s.bitcoinRpcUser,
+    password: s.bitcoinRpcPassword,
+    timeoutMs,
+    concurrency: 1,
+    retries: 0,
+    rest: 'never',
+    logger: log,
+  });
+  const esplora = createEsploraClient({ url: s.electrsApiUrl, timeoutMs, retries: 0 });
+  return {
+    deps: { bitcoind, esplora, fetchPrices: mempoolPricesFetcher(s.mempoolApiUrl, timeoutMs) },
+    close: () => bitcoind.close(),
+  };
+}

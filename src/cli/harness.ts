@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadSettings } from '../config/load.js';
 import type { Settings } from '../config/settings.js';
-import { ConfigError, EXIT, LockError, describeError, exitCodeOf, type ExitCode } from '../errors.js';
+import { EXIT, UtxoracleError, describeError, exitCodeOf, type ExitCode } from '../errors.js';
 import type { JobContext, JobOutcome } from '../jobs/context.js';
 import { recordRun, type RunRecord } from '../jobs/runLog.js';
 import { acquireJobLock } from '../lock/jobLock.js';
@@ -90,8 +90,9 @@ export async function runJob(spec: HarnessSpec): Promise<ExitCode> {
   } catch (err) {
     code = exitCodeOf(err);
     message = describeError(err);
-    if (err instanceof ConfigError || err instanceof LockError) log.error(message);
-    else log.error({ err: errorFields(err) }, message);
+    // Our own errors carry a complete message; only the unexpected ones need a stack.
+    if (err instanceof UtxoracleError) log.error({ error: err.name }, message);
+    else log.error({ error: errorFields(err) }, message);
     if (spec.flags.json) out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, error: message }));
     else process.stderr.write(`${spec.job}: ${message}\n`);
   } finally {

@@ -1,0 +1,198 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryRows, withDatabase } from '../../src/store/duckdb.js';
+import { startAnalyzeEnv, type AnalyzeEnv } from '../helpers/analyzeEnv.js';
+
+const ROW_KEYS = [
+  'utxoracle_price',
+  'rough_price',
+  'mempool_price',
+  'confidence',
+  'tx_count',
+  'output_count',
+  'point_count',
+  'first_height',
+  'last_height',
+  'diff_amount',
+  'diff_percent',
+  'is_valid',
+];
+
+describe('analyze --recent against the simulated node', () => {
+  let e: AnalyzeEnv;
+  beforeAll(async () => {
+    e = await startAnalyzeEnv();
+  });
+  afterAll(() => e.close());
+
+  it('prices the 144 blocks before the tip, compares with mempool and saves one row', async () => {
+    const { code, doc } = await e.run({ mode: 'recent' });
+    expect(code).toBe(0);
+    for (const k of ROW_KEYS) expect(doc).toHaveProperty(k);
+    const tip = e.chain.tip.height;
+    expect(doc.first_height).toBe(tip - 144);
+    expect(doc.last_height).toBe(tip - 1); // the tip itself is left out
+    expect(doc.tip_hash).toBe(e.chain.tip.hash);
+    expect(doc.mempool_price).toBe(105_500);
+    expect(doc.diff_amount).toBe(105_500 - doc.utxoracle_price);
+    expect(doc.diff_percent).toBe((100 * doc.diff_amount) / doc.utxoracle_price);
+    expect(doc.is_valid).toBe(true);
+    expect(Math.abs(doc.utxoracle_price / 105_000 - 1)).toBeLessThan(0.01); // the chain's economy price
+    expect(doc.blocks_from_node).toBe(144);
+    const rows = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, 'SELECT * FROM prices'));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.utxoracle_price).toBe(doc.utxoracle_price);
+    expect(rows[0]!.is_valid).toBe(true);
+  });
+
+  it('a run after one new block fetches one block and reads the rest from the cache', async () => {
+    e.chain.append(1);
+    const { code, doc } = await e.run({ mode: 'recent' });
+    expect(code).toBe(0);
+    expect(doc.blocks_from_node).toBe(1);
+    expect(doc.blocks_from_cache).toBe(143);
+    expect(doc.last_height).toBe(e.chain.tip.height - 1);
+  });
+
+  it('after a reorg only the replaced blocks are fetched again', async () => {
+    e.chain.reorg(3);
+    const { code, doc } = await e.run({ mode: 'recent' });
+    expect(code).toBe(0);
+    expect(doc.tip_hash).toBe(e.chain.tip.hash);
+    // tip-2 and tip-1 are in the window and changed; the tip itself is not in the window.
+    expect(doc.blocks_from_node).toBe(2);
+    const cacheFiles = fs.readdirSync(path.join(e.dataDir, 'block-cache'));
+    const h = e.chain.tip.height - 1;
+    expect(cacheFiles.filter((f) => f.startsWith(`${h}-`))).toEqual([`${h}-${e.chain.byHeight(h)!.hash}.uxs`]);
+  });
+
+  it('--dry-run prints the row and writes nothing, not even the cache', async () => {
+    const fresh = await startAnalyzeEnv({ seed: 12 });
+    try {
+      const { code, lines, doc } = await fresh.run({ mode: 'recent' }, { dryRun: true });
+      expect(code).toBe(0);
+      expect(doc.dry_run).toBe(true);
+      expect(doc.saved_to).toBeNull();
+      expect(lines).toHaveLength(1); // --json: one document only
+      expect(fs.existsSync(path.join(fresh.dataDir, 'utxoracle_cache.db'))).toBe(false);
+      expect(fs.existsSync(path.join(fresh.dataDir, 'block-cache'))).toBe(false);
+      const human = await fresh.run({ mode: 'recent' }, { dryRun: true });
+      expect(human.code).toBe(0);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('mempool down: the row is saved with mempool_price NULL and is_valid false, an alert is sent, exit 3', async () => {
+    e.mempool.setDown('refuse');
+    try {
+      const before = e.webhook.received.length;
+      const { code, doc } = await e.run({ mode: 'recent' });
+      expect(code).toBe(3);
+      expect(doc.mempool_price).toBeNull();
+      expect(doc.diff_amount).toBeNull();
+      expect(doc.is_valid).toBe(false);
+      const alerts = e.webhook.received.slice(before);
+      expect(alerts.map((a) => a.json.event_type)).toEqual(['mempool_unreachable']);
+      expect(alerts[0]!.signatureValid).toBe(true);
+      const rows = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) =>
+        queryRows(c, 'SELECT mempool_price, is_valid FROM prices WHERE run_id = $1', [doc.run_id]),
+      );
+      expect(rows).toEqual([{ mempool_price: null, is_valid: false }]);
+      const events = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, "SELECT delivered FROM alert_events WHERE event_type = 'mempool_unreachable'"));
+      expect(events).toEqual([{ delivered: true }]);
+    } finally {
+      e.mempool.setDown(false);
+    }
+  });
+
+  it('a price outside MIN..MAX is saved as invalid with a warning alert, exit 3', async () => {
+    const before = e.webhook.received.length;
+    const { code, doc } = await e.run({ mode: 'recent' }, { env: { MIN_PRICE_USD: '10000', MAX_PRICE_USD: '50000' } });
+    expect(code).toBe(3);
+    expect(doc.is_valid).toBe(false);
+    expect(doc.problems.join(' ')).toMatch(/outside MIN_PRICE_USD..MAX_PRICE_USD/);
+    expect(e.webhook.received.slice(before).map((a) => a.json.event_type)).toEqual(['price_invalid']);
+  });
+
+  it('low confidence is saved as invalid', async () => {
+    const { code, doc } = await e.run({ mode: 'recent' }, { env: { UTXORACLE_CONFIDENCE_THRESHOLD: '0.99' } });
+    expect(code).toBe(3);
+    expect(doc.is_valid).toBe(false);
+    expect(doc.confidence).toBeLessThan(0.99);
+  });
+
+  it('primary unwritable: the row goes to the fallback (exit 3), and the next good run moves it in without duplicates', async () => {
+    const primary = path.join(e.dataDir, 'utxoracle_cache.db');
+    const blocked = path.join(e.dataDir, 'blocked-primary');
+    fs.mkdirSync(blocked, { recursive: true }); // a directory cannot be opened as a database
+    const before = e.webhook.received.length;
+    const fb = await e.run({ mode: 'recent' }, { env: { DUCKDB_PATH: blocked } });
+    expect(fb.code).toBe(3);
+    expect(fb.doc.saved_to).toBe(path.join(e.dataDir, 'fallback', 'utxoracle_fallback.db'));
+    expect(e.webhook.received.slice(before).map((a) => a.json.event_type)).toContain('primary_db_write_failed');
+    const count = async () => (await withDatabase(primary, (c) => queryRows(c, 'SELECT run_id FROM prices'))).map((r) => r.run_id);
+    const beforeMerge = await count();
+    expect(beforeMerge).not.toContain(fb.doc.run_id);
+    const ok = await e.run({ mode: 'recent' });
+    expect(ok.code).toBe(0);
+    const after = await count();
+    expect(after).toContain(fb.doc.run_id);
+    expect(after).toHaveLength(beforeMerge.length + 2);
+    expect(new Set(after).size).toBe(after.length);
+    const left = await withDatabase(path.join(e.dataDir, 'fallback', 'utxoracle_fallback.db'), (c) => queryRows(c, 'SELECT count(*) AS n FROM prices'));
+    expect(left).toEqual([{ n: 0n }]);
+  });
+
+  it('both databases unwritable: FATAL and exit 1', async () => {
+    const a = path.join(e.dataDir, 'blocked-a');
+    const b = path.join(e.dataDir, 'blocked-b');
+    fs.mkdirSync(a);
+    fs.mkdirSync(b);
+    const { code, doc } = await e.run({ mode: 'recent' }, { env: { DUCKDB_PATH: a, DUCKDB_BACKUP_PATH: b } });
+    expect(code).toBe(1);
+    expect(doc.error).toMatch(/Both primary and backup DB writes failed/);
+  });
+});
+
+describe('analyze --date and --from/--to', () => {
+  let e: AnalyzeEnv;
+  beforeAll(async () => {
+    e = await startAnalyzeEnv({ seed: 21, date: '2025-03-10', price: 82_000 });
+  });
+  afterAll(() => e.close());
+
+  it('--date saves one daily_prices row and can draw the chart', async () => {
+    const chart = path.join(e.dataDir, 'chart.svg');
+    const { code, doc } = await e.run({ mode: 'date', date: '2025-03-10', chart });
+    expect(code).toBe(0);
+    expect(doc.date).toBe('2025-03-10');
+    expect(Math.abs(doc.utxoracle_price / 82_000 - 1)).toBeLessThan(0.01);
+    const first = e.chain.blocks.find((b) => b.time >= e.chain.dayStart)!;
+    expect(doc.first_height).toBeGreaterThanOrEqual(first.height - 2);
+    const svg = fs.readFileSync(chart, 'utf8');
+    expect(svg).toMatch(/^<svg /);
+    expect(svg.match(/<circle /g)!.length).toBeGreaterThan(100);
+    expect(svg).toContain('UTC');
+    const rows = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, "SELECT price, first_height, last_height FROM daily_prices"));
+    expect(rows).toEqual([{ price: doc.utxoracle_price, first_height: doc.first_height, last_height: doc.last_height }]);
+  });
+
+  it('a range skips done days unless --force, and reports days it cannot price', async () => {
+    const r = await e.run({ mode: 'range', from: '2025-03-09', to: '2025-03-10' });
+    // 03-09 is before the simulated chain's start: an error for that day, not a crash.
+    expect(r.doc.skipped).toBe(1);
+    expect(r.doc.failed).toBe(1);
+    expect(r.code).toBe(1);
+    const forced = await e.run({ mode: 'range', from: '2025-03-10', to: '2025-03-10', force: true });
+    expect(forced.code).toBe(0);
+    expect(forced.doc.priced).toBe(1);
+  });
+
+  it('a date the chain has not finished is a clear error', async () => {
+    const { code, doc } = await e.run({ mode: 'date', date: '2025-03-11' });
+    expect(code).toBe(1);
+    expect(doc.error).toMatch(/2025-03-11/);
+  });
+});

@@ -5,6 +5,7 @@ import { createBitcoindClient } from '../sources/bitcoind/index.js';
 import { createEsploraClient } from '../sources/esplora/client.js';
 import { mempoolPricesFetcher } from './checks/mempool.js';
 import type { HealthDeps } from './plan.js';
+import { knownSecrets, maskingLogger } from './secrets.js';
 
 /**
  * The real clients, set for probing rather than working: no retries (a retry hides the failure or
@@ -24,7 +25,8 @@ export function createHealthClients(s: Readonly<Settings>, log: Logger): { deps:
     concurrency: 1,
     retries: 0,
     rest: 'never',
-    logger: log,
+    // The client logs what Core answered; a proxy in front of it could echo the credentials.
+    logger: maskingLogger(log, knownSecrets(s)),
   });
   const esplora = createEsploraClient({ url: s.electrsApiUrl, timeoutMs, retries: 0 });
   return {

@@ -34,6 +34,20 @@ function maskValue(v: unknown, secrets: readonly string[]): unknown {
   return v;
 }
 
+/** Log calls with every string masked, for clients that log what a service answered. */
+export interface MaskingLogger {
+  debug(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+}
+
+export function maskingLogger(log: MaskingLogger, secrets: readonly string[]): MaskingLogger {
+  const mask = (obj: object, msg?: string): [object, string | undefined] => [maskValue(obj, secrets) as object, msg === undefined ? undefined : maskText(msg, secrets)];
+  return {
+    debug: (obj, msg) => log.debug(...mask(obj, msg)),
+    warn: (obj, msg) => log.warn(...mask(obj, msg)),
+  };
+}
+
 export function maskResult(c: CheckResult, secrets: readonly string[]): CheckResult {
   if (secrets.length === 0) return c;
   return { ...c, message: maskText(c.message, secrets), details: c.details ? (maskValue(c.details, secrets) as Record<string, unknown>) : undefined };

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The runbook's hourly health check, for cron:
+#   5 * * * *  /opt/utxoracle-ops/scripts/health_check.sh
+# Runs bin/health-check.js with --alert (webhook when not healthy) and, when HEALTH_PROMETHEUS_FILE
+# is set, --prometheus for node_exporter's textfile collector. The report (one line per check and
+# the Overall Status) is appended to $LOG_DIR/health-check.log under a timestamp, with the job's
+# JSON logs; the script exits with the job's code (0 healthy, 3 degraded, 1 unhealthy, 2 usage,
+# 4 already running) so cron's MAILTO or a wrapper can act on it. Extra arguments are passed on.
+set -u -o pipefail
+
+home="${UTXORACLE_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+log_dir="${LOG_DIR:-${UTXORACLE_DATA_DIR:-$home/data}/logs}"
+node_bin="${NODE:-node}"
+
+if ! mkdir -p "$log_dir" 2>/dev/null || [ ! -w "$log_dir" ]; then
+  echo "health_check.sh: LOG_DIR $log_dir cannot be created or written" >&2
+  exit 2
+fi
+
+args=(--alert)
+if [ -n "${HEALTH_PROMETHEUS_FILE:-}" ]; then
+  args+=(--prometheus "$HEALTH_PROMETHEUS_FILE")
+fi
+
+log="$log_dir/health-check.log"
+# The job reads .env from the working directory, as every job run from cron does.
+cd "$home" || exit 2
+{
+  echo "=== $(date -u '+%Y-%m-%dT%H:%M:%SZ') health-check"
+  "$node_bin" "$home/bin/health-check.js" "${args[@]}" "$@"
+} >>"$log" 2>&1
+status=$?
+echo "=== exit $status" >>"$log"
+exit "$status"

@@ -63,6 +63,8 @@ describe('settings defaults', () => {
         whaleHeartbeatCritSec: 900,
         diskWarnPct: 80,
         diskCritPct: 95,
+        invalidShareWarnPct: 25,
+        invalidShareCritPct: 75,
         checkTimeoutMs: 8_000,
         totalTimeoutMs: 20_000,
       },

@@ -115,7 +115,7 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
 async function fetchExchangePrice(prices: PriceSource, ctx: JobContext): Promise<number | null> {
   try {
     const p = await prices.getUsdPrice();
-    ctx.log.info({ usd: p.usd, time: p.time }, `Fetched mempool.space price: ${fmtUsd(p.usd)}`);
+    ctx.log.info({ usd: p.usd, price_time: p.time }, `Fetched mempool.space price: ${fmtUsd(p.usd)}`);
     return p.usd;
   } catch (err) {
     ctx.log.error({ err: describeError(err) }, `mempool price unavailable after 3 attempts: ${describeError(err)}`);

@@ -1,3 +1,27 @@
+// README — Archives (`archive`, cron monthly, e.g. `0 4 1 * *`)
+//
+// Rows older than `--older-than` (default ARCHIVE_RETENTION_DAYS = 90 days) of `prices`,
+// `daily_prices`, `job_runs`, `alert_events` (price database) and `mempool_predictions`,
+// `prediction_outcomes`, `alert_events` (whale database) move to Parquet:
+//
+//   <ARCHIVE_DIR>/table=<table>/month=<YYYY-MM>/<price|whale>-<rows>-<checksum>.parquet
+//
+// Per table and month: the rows not already archived (by key: run_id, date, txid, event_id) are
+// written to `<ARCHIVE_DIR>/.tmp/`, fsynced, read back (column types, count and checksum must equal
+// the selection), renamed into the partition, and only then deleted from the database in one
+// transaction — exactly the rows whose key AND content are in a part file. A crash at any point
+// leaves every row in the database or a verified part (or briefly both); the next run finishes the
+// job without duplicating anything. Afterwards a CHECKPOINT frees the deleted rows' blocks; the
+// before/after file sizes are reported (DuckDB reuses freed blocks but may not shrink the file).
+//
+// Reading archives back (duckdb CLI or any Parquet reader):
+//   duckdb -c "SELECT * FROM read_parquet('data/archives/table=prices/*/*.parquet', hive_partitioning = true) WHERE month = '2025-07'"
+//   (`table` and `month` come back as columns; alert_events from both databases share a
+//    partition — `filename = true` tells them apart by the `price-`/`whale-` prefix.)
+// Or put one month back into the databases: `archive --restore 2025-07` (rows whose key is already
+// present are not duplicated; the month's part files are removed afterwards; the next archive run
+// moves them out again unless `--older-than` is raised). `--dry-run` lists, per table and month,
+// what would move (or, with --restore, what would come back).
 import fs from 'node:fs';
 import { dbFileSize } from '../backup/durable.js';
 import { removeStaleTemps } from '../archive/files.js';

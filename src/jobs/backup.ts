@@ -1,3 +1,40 @@
+/**
+ * README — Backups (`backup`, cron `0 3 * * *`)
+ *
+ * What a run does, per database (price `utxoracle_cache`, whale `mempool_predictions`, and the
+ * fallback `utxoracle_fallback` when it exists):
+ *  - Opens the live file through DuckDB (retrying while analyze/whale-watch hold it: DuckDB
+ *    allows one process per file and the writers hold it only for short transactions), runs
+ *    CHECKPOINT, then in ONE transaction records each table's row count and checksum
+ *    (sum of DuckDB hash() over all columns: order-independent) and copies everything with
+ *    `ATTACH '<tmp>'; COPY FROM DATABASE` (tables, constraints, indexes, data). Never `cp`.
+ *  - The copy carries a `_backup_manifest` table (tables, counts, checksums at copy time, source,
+ *    time, DuckDB version), so any backup file can be verified on its own, on any host.
+ *  - The copy is written as `<BACKUP_DIR>/.tmp-backup-…`, verified (opened read-only in a child
+ *    process, same tables, same counts, same checksums as the manifest), fsynced, and only then
+ *    named `<stem>_YYYY-MM-DD.db`. A second backup the same day never replaces the first: it is
+ *    named `<stem>_YYYY-MM-DD-HHMMSS.db` (link() refuses to overwrite).
+ *  - Each backup gets a row in the `backups` table (price database) and the run one in `job_runs`.
+ *    The price database's own backup is taken before that row is written, so it never holds it.
+ *  - Retention: our files (by name) dated before today - BACKUP_RETENTION_DAYS are deleted, except
+ *    the newest backup of each database that passes verification — kept even when every backup is
+ *    old. Other files in the directory are never touched. A crashed run's `.tmp-backup-*` files are
+ *    removed by the next run.
+ *  - Verification runs in a child process because DuckDB 1.5 can crash natively (SIGSEGV) on some
+ *    corrupt files rather than throw; in a child that is simply "failed verification".
+ *
+ * Commands:
+ *   backup                   take, verify, name, record, apply retention (exit 0; 1 if one failed)
+ *   backup --dry-run         read and checksum the databases, show names and what retention would delete
+ *   backup --list [--json]   date, size, verified (from the backups table; "unrecorded" if a crash
+ *                            came between naming and recording), row counts
+ *   backup --verify FILE     exit 0 good, 1 bad (lists the problems), 2 no such file
+ *   backup --restore FILE    see restore.ts: verify, take the locks of analyze/archive/init-db (price)
+ *                            or whale-watch/archive/init-db (whale) — exit 4 while one runs, so
+ *                            comment out the cron lines first — keep the live file as
+ *                            `<db>.pre-restore-<UTC time>`, swap atomically, print row counts before -> after.
+ *                            `--dry-run` shows the row changes without touching anything.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { crashPoint } from '../backup/crashPoint.js';

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runArchive, type ArchiveOptions } from '../../src/jobs/archive.js';
 import { dbSums, generatePriceDb, generateWhaleDb } from '../backup/generate.js';
 import { makeEnv, run, type TestEnv } from '../backup/helpers.js';
+import { queryRows, withDatabase } from '../../src/store/duckdb.js';
 import { ARCHIVED, archiveFiles, oldRowCount, unionSums } from '../archive/union.js';
 
 const NOW = new Date();
@@ -48,6 +49,14 @@ describe('archive job', () => {
     for (const a of ARCHIVED) expect(await oldRowCount(t, a, cutoff)).toBe(0);
     expect(await unionSums(t)).toEqual(original);
     for (const s of doc.sizes) expect(s.before_bytes).toBeGreaterThan(0);
+    // The documented read-back query (what an operator types into the duckdb CLI) sees every moved row.
+    const glob = path.join(t.archiveDir, 'table=prices/*/*.parquet');
+    const viaGlob = await withDatabase(':memory:', (c) =>
+      queryRows(c, `SELECT count(*) AS n, count(DISTINCT month) AS months, min("table") AS tbl FROM read_parquet('${glob}', hive_partitioning = true)`),
+    );
+    const pricesMoved = doc.moved.filter((m: { table: string }) => m.table === 'prices').reduce((n: number, m: { deleted: number }) => n + m.deleted, 0);
+    expect(viaGlob[0]).toMatchObject({ n: BigInt(pricesMoved), tbl: 'prices' });
+    expect(Number(viaGlob[0]!.months)).toBeGreaterThanOrEqual(9);
     // Tables that are not archived are untouched.
     expect((await dbSums(t.whaleDb)).whale_heartbeat!.rows).toBe(365);
   });

@@ -1,0 +1,40 @@
+// The demo's simulated world: a synthetic chain served by a fake Bitcoin Core, a fake electrs at
+// the same tip, a fake mempool backend (REST + WebSocket) and a webhook receiver for the alerts.
+import { generateChain, type SyntheticChain } from '../../test/fakes/chain/index.js';
+import { startFakeBitcoind, type FakeBitcoind } from '../../test/fakes/bitcoind/index.js';
+import { startFakeElectrs, type FakeElectrs } from '../../test/fakes/electrs/server.js';
+import { startFakeMempool, type FakeMempool } from '../../test/fakes/mempool/index.js';
+import { startFakeWebhook, type FakeWebhook } from '../../test/fakes/webhook/server.js';
+
+export const DEMO_DATE = '2025-06-01';
+export const DEMO_SECRET = 'demo-webhook-secret';
+
+export interface DemoWorld {
+  chain: SyntheticChain;
+  node: FakeBitcoind;
+  electrs: FakeElectrs;
+  mempool: FakeMempool;
+  webhook: FakeWebhook;
+  close(): Promise<void>;
+}
+
+export async function startWorld(): Promise<DemoWorld> {
+  // A day whose price drifts from $104,000 to $106,000: the oracle should land near the middle.
+  const start = Date.parse(`${DEMO_DATE}T00:00:00Z`) / 1000;
+  const price = (t: number) => 104_000 + (2_000 * Math.min(Math.max(t - start, 0), 86_400)) / 86_400;
+  const chain = generateChain({ seed: 'utxoracle-demo', date: DEMO_DATE, price, scale: 'small' });
+  const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
+  const electrs = await startFakeElectrs({ getTip: () => ({ height: chain.tip.height, hash: chain.tip.hash }) });
+  const mempool = await startFakeMempool({ tipHeight: chain.tip.height, usd: 105_250, priceTime: Math.floor(Date.now() / 1000) });
+  const webhook = await startFakeWebhook(DEMO_SECRET);
+  return {
+    chain,
+    node,
+    electrs,
+    mempool,
+    webhook,
+    close: async () => {
+      await Promise.all([node.close(), electrs.close(), mempool.close(), webhook.close()]);
+    },
+  };
+}

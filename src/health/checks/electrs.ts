@@ -31,7 +31,7 @@ export async function checkElectrs(
   } catch (err) {
     return { state: 'CRIT', figure: null, unit: 'blocks', threshold, message: `down: ${describeError(err)}`, metrics: [up(0)] };
   }
-  const latencyMs = clock() - started;
+  const latencyMs = Math.round(clock() - started);
   const metrics = [
     up(1),
     { name: 'utxoracle_electrs_height', help: 'Tip height electrs reports.', value: tip },

@@ -1,0 +1,63 @@
+// Credentials for Bitcoin Core's RPC: rpcuser/rpcpassword, or the cookie file bitcoind rewrites
+// with a new secret at every start. The secret stays inside this module: errors name the file,
+// never its contents.
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '../../errors.js';
+
+export interface AuthConfig {
+  cookieFile?: string;
+  user?: string;
+  password?: string;
+}
+
+export interface RpcAuth {
+  readonly kind: 'cookie' | 'userpass';
+  /** The Authorization header value. */
+  header(): Promise<string>;
+  /** Re-reads the cookie after a 401 (bitcoind restarted); true when the secret changed. */
+  refresh(): Promise<boolean>;
+}
+
+const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+async function readCookie(file: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new ConfigError(`BITCOIN_RPC_COOKIE_FILE ${file} cannot be read (${code}); is bitcoind running, and may this user read its datadir?`, 'BITCOIN_RPC_COOKIE_FILE', { cause: err });
+  }
+  const line = text.trim();
+  const colon = line.indexOf(':');
+  if (colon <= 0 || colon === line.length - 1) {
+    throw new ConfigError(`BITCOIN_RPC_COOKIE_FILE ${file} is not a "user:secret" cookie`, 'BITCOIN_RPC_COOKIE_FILE');
+  }
+  return basic(line.slice(0, colon), line.slice(colon + 1));
+}
+
+export function createAuth(config: AuthConfig): RpcAuth {
+  if (config.user !== undefined || config.password !== undefined) {
+    if (!config.user || !config.password) {
+      throw new ConfigError('BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD must be set together', config.user ? 'BITCOIN_RPC_PASSWORD' : 'BITCOIN_RPC_USER');
+    }
+    const value = basic(config.user, config.password);
+    return { kind: 'userpass', header: async () => value, refresh: async () => false };
+  }
+  const file = config.cookieFile;
+  if (!file) throw new ConfigError('Bitcoin Core credentials missing: set BITCOIN_RPC_COOKIE_FILE or BITCOIN_RPC_USER/BITCOIN_RPC_PASSWORD', 'BITCOIN_RPC_COOKIE_FILE');
+  let cached: string | undefined;
+  return {
+    kind: 'cookie',
+    async header() {
+      cached ??= await readCookie(file);
+      return cached;
+    },
+    async refresh() {
+      const fresh = await readCookie(file);
+      const changed = fresh !== cached;
+      cached = fresh;
+      return changed;
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// Bitcoin Core's REST interface (bitcoind -rest=1): raw blocks without JSON or hex, unauthenticated.
+// Whether the node serves it is probed once: with -rest=0 Core registers no /rest/ handler and
+// answers a bare 404.
+import { Pool } from 'undici';
+import { SourceError } from '../../errors.js';
+import { withRetry, type Logger, type RetryPolicy } from './retry.js';
+
+export interface RestOptions {
+  origin: string;
+  timeoutMs: number;
+  connections: number;
+  retry: RetryPolicy;
+  logger?: Logger;
+}
+
+const SERVICE = 'bitcoind-rest';
+
+export class RestClient {
+  private readonly pool: Pool;
+  private available: Promise<boolean> | undefined;
+
+  constructor(private readonly opts: RestOptions) {
+    this.pool = new Pool(opts.origin, {
+      connections: opts.connections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: Math.min(opts.timeoutMs, 10_000),
+    });
+  }
+
+  /** True when the node serves REST; asked once (GET /rest/chaininfo.json), then remembered. */
+  isAvailable(): Promise<boolean> {
+    this.available ??= this.get('/rest/chaininfo.json').then(
+      (r) => {
+        const ok = r.status === 200;
+        this.opts.logger?.debug({ status: r.status }, ok ? 'bitcoind REST enabled' : 'bitcoind REST not served; using RPC getblock');
+        return ok;
+      },
+      (err: unknown) => {
+        this.opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'bitcoind REST probe failed; using RPC getblock');
+        return false;
+      },
+    );
+    return this.available;
+  }
+
+  /** `/rest/block/<hash>.bin`: the block's consensus bytes. */
+  async getBlock(hash: string): Promise<Uint8Array> {
+    const endpoint = `/rest/block/${hash}.bin`;
+    return withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {
+      const r = await this.get(endpoint);
+      if (r.status === 200) return r.body;
+      const text = Buffer.from(r.body).toString('utf8').trim().slice(0, 120);
+      throw new SourceError(`Bitcoin Core REST ${endpoint}: HTTP ${r.status}${text ? ` ${text}` : ''}`, {
+        service: SERVICE,
+        endpoint,
+        status: r.status,
+        retryable: r.status === 503,
+      });
+    });
+  }
+
+  private async get(path: string): Promise<{ status: number; body: Uint8Array }> {
+    const res = await this.pool.request({ path, method: 'GET', signal: AbortSignal.timeout(this.opts.timeoutMs) });
+    const body = new Uint8Array(await res.body.arrayBuffer());
+    return { status: res.statusCode, body };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,139 @@
+// JSON-RPC to Bitcoin Core over one keep-alive undici Pool (a bounded number of sockets), with
+// per-request timeouts and retries. Handles both reply styles Core has: legacy (errors as HTTP
+// 404/500 with a JSON body) and JSON-RPC 2.0 (HTTP 200 with an error member).
+import { Pool } from 'undici';
+import { SourceError } from '../../errors.js';
+import type { RpcAuth } from './auth.js';
+import { withRetry, type Logger, type RetryPolicy } from './retry.js';
+
+export const RPC_IN_WARMUP = -28;
+
+export interface RpcOptions {
+  origin: string;
+  auth: RpcAuth;
+  timeoutMs: number;
+  /** Sockets to keep open to the node. */
+  connections: number;
+  retry: RetryPolicy;
+  logger?: Logger;
+}
+
+export interface RpcCall {
+  method: string;
+  params?: unknown[];
+}
+
+interface RpcReply {
+  result?: unknown;
+  error?: { code?: unknown; message?: unknown } | null;
+  id?: unknown;
+}
+
+const SERVICE = 'bitcoind';
+
+function rpcError(method: string, error: { code?: unknown; message?: unknown }, status: number): SourceError {
+  const code = typeof error.code === 'number' ? error.code : undefined;
+  const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+  return new SourceError(`Bitcoin Core RPC ${method} failed: ${message} (code ${code ?? '?'})`, {
+    service: SERVICE,
+    endpoint: method,
+    status,
+    code,
+    retryable: code === RPC_IN_WARMUP,
+  });
+}
+
+export class RpcClient {
+  private readonly pool: Pool;
+  private nextId = 1;
+
+  constructor(private readonly opts: RpcOptions) {
+    this.pool = new Pool(opts.origin, {
+      connections: opts.connections,
+      keepAliveTimeout: 30_000,
+      headersTimeout: opts.timeoutMs,
+      bodyTimeout: opts.timeoutMs,
+      connectTimeout: Math.min(opts.timeoutMs, 10_000),
+    });
+  }
+
+  async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
+    const [result] = await this.batchOrSingle([{ method, params }], false);
+    return result as T;
+  }
+
+  /** Many calls in one HTTP request; results in call order. Any failed call fails the batch. */
+  async batch<T = unknown>(calls: readonly RpcCall[]): Promise<T[]> {
+    if (calls.length === 0) return [];
+    return (await this.batchOrSingle(calls, true)) as T[];
+  }
+
+  private async batchOrSingle(calls: readonly RpcCall[], asBatch: boolean): Promise<unknown[]> {
+    const label = asBatch ? `batch(${calls.length}× ${calls[0]!.method})` : calls[0]!.method;
+    return withRetry({ service: SERVICE, endpoint: label }, this.opts.retry, this.opts.logger, async () => {
+      const ids = calls.map(() => this.nextId++);
+      const requests = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params ?? [] }));
+      const { status, body } = await this.post(JSON.stringify(asBatch ? requests : requests[0]), label);
+      const replies = this.parseReplies(body, status, label, asBatch);
+      const byId = new Map(replies.map((r) => [r.id, r]));
+      return calls.map((c, i) => {
+        const r = byId.get(ids[i]);
+        if (!r) throw new SourceError(`Bitcoin Core RPC ${c.method}: no reply for request id ${ids[i]}`, { service: SERVICE, endpoint: c.method, status });
+        if (r.error) throw rpcError(c.method, r.error, status);
+        return r.result;
+      });
+    });
+  }
+
+  private async post(body: string, label: string, authRetried = false): Promise<{ status: number; body: string }> {
+    const res = await this.pool.request({
+      path: '/',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: await this.opts.auth.header() },
+      body,
+      signal: AbortSignal.timeout(this.opts.timeoutMs),
+    });
+    const text = await res.body.text();
+    if (res.statusCode === 401) {
+      // A restarted bitcoind has a new cookie: read it again, once.
+      if (!authRetried && (await this.opts.auth.refresh())) return this.post(body, label, true);
+      throw new SourceError(
+        `Bitcoin Core refused the RPC credentials (HTTP 401) for ${label}; check ${this.opts.auth.kind === 'cookie' ? 'BITCOIN_RPC_COOKIE_FILE (bitcoind rewrites it at each start)' : 'BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD'}`,
+        { service: SERVICE, endpoint: label, status: 401, retryable: false },
+      );
+    }
+    if (res.statusCode === 403) {
+      throw new SourceError(`Bitcoin Core forbids ${label} (HTTP 403); check rpcallowip / rpcwhitelist`, { service: SERVICE, endpoint: label, status: 403, retryable: false });
+    }
+    if (res.statusCode === 503) {
+      throw new SourceError(`Bitcoin Core is busy (HTTP 503: ${text.trim().slice(0, 80)}) for ${label}`, { service: SERVICE, endpoint: label, status: 503, retryable: true });
+    }
+    return { status: res.statusCode, body: text };
+  }
+
+  private parseReplies(body: string, status: number, label: string, asBatch: boolean): RpcReply[] {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      throw new SourceError(`Bitcoin Core ${label}: HTTP ${status} with a body that is not JSON: ${JSON.stringify(body.slice(0, 80))}`, {
+        service: SERVICE,
+        endpoint: label,
+        status,
+        retryable: status >= 500,
+      });
+    }
+    const list = asBatch ? parsed : [parsed];
+    if (!Array.isArray(list) || list.some((r) => r === null || typeof r !== 'object')) {
+      // A single call that failed the whole HTTP request (e.g. parse error) may still carry an error object.
+      const err = (parsed as RpcReply | null)?.error;
+      if (err) throw rpcError(label, err, status);
+      throw new SourceError(`Bitcoin Core ${label}: HTTP ${status}, reply of the wrong shape`, { service: SERVICE, endpoint: label, status });
+    }
+    return list as RpcReply[];
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

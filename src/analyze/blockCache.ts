@@ -51,6 +51,11 @@ export class BlockCache {
     }
   }
 
+  /** Whether an entry exists (without reading it). */
+  has(height: number, hash: string): boolean {
+    return fs.existsSync(this.file(height, hash));
+  }
+
   put(summary: BlockSummary): void {
     if (!this.writable) return;
     const target = this.file(summary.height, summary.hash);

@@ -26,17 +26,20 @@ export function renderChartSvg(r: OracleResult, label: string): string {
   const x = (t: number) => M.left + ((t - tMin) / (tMax - tMin)) * pw;
   const y = (p: number) => M.top + (1 - (p - lo) / (hi - lo)) * ph;
   // Points of one block share a time: spread them across the block's slot, as the reference does.
+  const { prices, heights, times } = r.points;
   const perBlock = new Map<number, number>();
-  for (const p of r.points) perBlock.set(p.height, (perBlock.get(p.height) ?? 0) + 1);
+  for (const h of heights) perBlock.set(h, (perBlock.get(h) ?? 0) + 1);
   const seen = new Map<number, number>();
   const slot = (tMax - tMin) / Math.max(1, r.lastHeight - r.firstHeight + 1);
   const dots: string[] = [];
-  for (const p of r.points) {
-    if (!(p.price > lo && p.price < hi)) continue;
-    const k = seen.get(p.height) ?? 0;
-    seen.set(p.height, k + 1);
-    const t = p.time + (k / (perBlock.get(p.height) ?? 1)) * slot;
-    dots.push(`<circle cx="${x(Math.min(t, tMax)).toFixed(1)}" cy="${y(p.price).toFixed(1)}" r="1.2"/>`);
+  for (let i = 0; i < prices.length; i++) {
+    const price = prices[i]!;
+    const height = heights[i]!;
+    if (!(price > lo && price < hi)) continue;
+    const k = seen.get(height) ?? 0;
+    seen.set(height, k + 1);
+    const t = times[i]! + (k / (perBlock.get(height) ?? 1)) * slot;
+    dots.push(`<circle cx="${x(Math.min(t, tMax)).toFixed(1)}" cy="${y(price).toFixed(1)}" r="1.2"/>`);
   }
   const yTicks = Array.from({ length: 5 }, (_, i) => lo + ((hi - lo) * i) / 4);
   const xTicks = Array.from({ length: 5 }, (_, i) => tMin + ((tMax - tMin) * i) / 4);
@@ -62,7 +65,7 @@ export function renderChartSvg(r: OracleResult, label: string): string {
 }
 
 export function renderChartHtml(r: OracleResult, label: string): string {
-  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>UTXOracle ${esc(label)}</title></head>\n<body style="margin:0;background:black">\n${renderChartSvg(r, label)}\n</body></html>\n`;
+  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>UTXOracle ${esc(label)}</title></head>\n<body style="margin:0;background:black"><style>svg{display:block;max-width:100%;height:auto}</style>\n${renderChartSvg(r, label)}\n</body></html>\n`;
 }
 
 /** Writes FILE (HTML when it ends in .html/.htm, SVG otherwise) atomically; nothing on a dry run. */

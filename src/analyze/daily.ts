@@ -1,12 +1,13 @@
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
-import { computePrice, type OracleResult } from '../oracle/price.js';
+import { priceWindow, type OracleResult } from '../oracle/price.js';
+import { WindowAccumulator } from '../oracle/windowAccumulator.js';
 import { EARLIEST_DATE, dateWindow, heightsOf, type TimeAt } from '../oracle/window.js';
 import { withPriceDb } from '../store/databases.js';
 import { inTransaction, queryRows } from '../store/duckdb.js';
-import type { BlockSource } from '../sources/types.js';
+import type { BlockRef, BlockSource } from '../sources/types.js';
 import type { BlockCache } from './blockCache.js';
-import { loadSummaries, type LoadStats } from './loadWindow.js';
+import { loadWindow, type LoadStats } from './loadWindow.js';
 import { assertFinite } from './priceRow.js';
 
 const DAY = 86_400;
@@ -35,9 +36,21 @@ export async function priceDay(date: string, source: BlockSource, cache: BlockCa
   const tip = await source.getTipHeight();
   const window = await dateWindow(date, tip, blockTimes(source));
   const refs = await source.getBlockRefs(heightsOf(window));
-  const { summaries, stats } = await loadSummaries(source, refs, cache, log, signal);
-  const result = computePrice(summaries);
+  const { result, stats } = await priceRefs(source, refs, cache, log, signal);
   return { date, result, lastHash: refs.at(-1)!.hash, stats };
+}
+
+/** Streams the blocks `refs` names through the same-day rule, then prices the window. */
+export async function priceRefs(
+  source: BlockSource,
+  refs: readonly BlockRef[],
+  cache: BlockCache,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<{ result: OracleResult; stats: LoadStats }> {
+  const acc = new WindowAccumulator();
+  const stats = await loadWindow(source, refs, cache, log, (s) => acc.add(s), signal);
+  return { result: priceWindow(acc), stats };
 }
 
 export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string, string | number> {

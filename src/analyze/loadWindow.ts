@@ -13,27 +13,37 @@ export interface LoadStats {
 }
 
 /** Blocks fetched per request round: bounds memory (raw blocks are dropped once summarised). */
-const CHUNK = 24;
+const CHUNK = 16;
 
 /**
- * The summaries of the blocks `refs` names, in order: from the cache when it holds that exact
- * block (height and hash), otherwise fetched from the node, parsed once (merkle root checked),
- * summarised and cached. A block's bytes go one way: node -> parser -> summary, never back.
+ * Feeds the summaries of the blocks `refs` names to `consume`, strictly in order: from the cache
+ * when it holds that exact block (height and hash), otherwise fetched from the node, parsed once
+ * (hash, parent link, merkle root and witness commitment checked), summarised and cached. Nothing
+ * holds the whole window: a block's bytes go node -> parser -> summary -> consumer and are dropped.
  */
-export async function loadSummaries(
+export async function loadWindow(
   source: BlockSource,
   refs: readonly BlockRef[],
   cache: BlockCache,
   log: Logger,
+  consume: (summary: BlockSummary) => void,
   signal?: AbortSignal,
-): Promise<{ summaries: BlockSummary[]; stats: LoadStats }> {
-  const out: (BlockSummary | undefined)[] = refs.map((r) => cache.get(r.height, r.hash));
-  const missing = refs.filter((_, i) => out[i] === undefined);
-  const index = new Map(refs.map((r, i) => [r.height, i]));
+): Promise<LoadStats> {
+  let fromNode = 0;
   let bytesFetched = 0;
-  for (let i = 0; i < missing.length; i += CHUNK) {
+  let i = 0;
+  while (i < refs.length) {
     signal?.throwIfAborted();
-    await source.getRawBlocks(missing.slice(i, i + CHUNK), ({ ref, bytes }) => {
+    const cached = cache.get(refs[i]!.height, refs[i]!.hash);
+    if (cached) {
+      consume(cached);
+      i++;
+      continue;
+    }
+    // A run of blocks the cache lacks (usually the newest ones, or all of them on a first run).
+    let end = i + 1;
+    while (end < refs.length && end - i < CHUNK && !cache.has(refs[end]!.height, refs[end]!.hash)) end++;
+    await source.getRawBlocks(refs.slice(i, end), ({ ref, bytes }) => {
       let summary: BlockSummary;
       try {
         summary = summarizeBlock(parseBlock(bytes), ref.height);
@@ -42,11 +52,13 @@ export async function loadSummaries(
       }
       if (summary.time !== ref.time) throw new DataError(`block ${ref.height}: header time ${summary.time} differs from the node's ${ref.time}`);
       bytesFetched += bytes.length;
+      fromNode++;
       cache.put(summary);
-      out[index.get(ref.height)!] = summary;
+      consume(summary);
     });
+    i = end;
   }
-  const stats = { blocks: refs.length, fromCache: refs.length - missing.length, fromNode: missing.length, bytesFetched };
+  const stats = { blocks: refs.length, fromCache: refs.length - fromNode, fromNode, bytesFetched };
   log.info(stats, `blocks: ${stats.fromNode} from the node, ${stats.fromCache} from the cache`);
-  return { summaries: out as BlockSummary[], stats };
+  return stats;
 }

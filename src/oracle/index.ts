@@ -1,5 +1,6 @@
 // The oracle's public surface, for jobs and tools. Each step lives in its own file.
-export { computePrice, computePriceFromBlocks, type OracleResult, type PricePoint } from './price.js';
+export { computePrice, computePriceFromBlocks, priceWindow, type OracleResult } from './price.js';
+export { WindowAccumulator } from './windowAccumulator.js';
 export { summarizeBlock, windowOutputs, txCountOf, type BlockSummary, type Candidate, type WindowOutputs } from './outputs.js';
 export { encodeSummary, decodeSummary } from './summaryCodec.js';
 export { recentWindow, dateWindow, heightsOf, parseUtcDate, EARLIEST_DATE, type BlockWindow, type TimeAt } from './window.js';

@@ -4,6 +4,7 @@
 //  - windowOutputs: the one rule that needs the whole window, "same-day" spends, applied over the
 //    summaries in block order.
 
+import { WindowAccumulator } from './windowAccumulator.js';
 import type { Block, Transaction } from '../chain/types.js';
 import { DataError } from '../errors.js';
 
@@ -108,89 +109,12 @@ export interface WindowOutputs {
   txCount: number;
 }
 
-/** The first 6 bytes of the id at `off` as a number: a cheap map key, confirmed by a full compare. */
-function prefixKey(dv: DataView, off: number): number {
-  return dv.getUint32(off, true) + dv.getUint16(off + 4, true) * 0x1_0000_0000;
-}
-
-function sameId(a: Uint8Array, aOff: number, b: Uint8Array, bOff: number): boolean {
-  for (let k = 0; k < TXID_BYTES; k++) if (a[aOff + k] !== b[bOff + k]) return false;
-  return true;
-}
-
-/** A txid some candidate spends, and where it first appears among the window's txids. */
-interface Watched {
-  bytes: Uint8Array;
-  off: number;
-  firstSeen: number;
-}
-
-const view = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
-
 /**
- * Apply the same-day rule over the window, in block and transaction order. As in the reference,
- * a transaction's own txid joins the set before its inputs are checked, and the set holds only
- * the transactions seen so far (spending a LATER transaction of the window is not caught).
- *
- * Equivalently, and far cheaper than a set of every txid: a candidate at window position G is
- * a same-day spend when one of its inputs first appears as a txid at a position <= G. Only the
- * candidates' inputs are watched, so the scan over all txids is a numeric map probe each.
+ * The same-day rule over the given blocks at once, in the order given (see WindowAccumulator for
+ * the streaming form; computePrice also insists the blocks are consecutive).
  */
 export function windowOutputs(summaries: readonly BlockSummary[]): WindowOutputs {
-  const watched = new Map<number, Watched[]>();
-  const watch = (bytes: Uint8Array, dv: DataView, off: number): Watched => {
-    const key = prefixKey(dv, off);
-    const list = watched.get(key);
-    if (list) {
-      for (const w of list) if (sameId(w.bytes, w.off, bytes, off)) return w;
-    }
-    const w = { bytes, off, firstSeen: Infinity };
-    if (list) list.push(w);
-    else watched.set(key, [w]);
-    return w;
-  };
-  const inputsOf: Watched[][] = [];
-  for (const s of summaries) {
-    for (const c of s.candidates) {
-      const ws: Watched[] = [];
-      const dv = view(c.inputTxids);
-      for (let off = 0; off < c.inputTxids.length; off += TXID_BYTES) ws.push(watch(c.inputTxids, dv, off));
-      inputsOf.push(ws);
-    }
-  }
-  let txCount = 0;
-  for (const s of summaries) {
-    const dv = view(s.txids);
-    const n = txCountOf(s);
-    for (let i = 0; i < n; i++) {
-      const list = watched.get(prefixKey(dv, i * TXID_BYTES));
-      if (!list) continue;
-      for (const w of list) if (w.firstSeen === Infinity && sameId(w.bytes, w.off, s.txids, i * TXID_BYTES)) w.firstSeen = txCount + i;
-    }
-    txCount += n;
-  }
-  const amounts: number[] = [];
-  const heights: number[] = [];
-  const times: number[] = [];
-  let base = 0;
-  let k = 0;
-  for (const s of summaries) {
-    for (const c of s.candidates) {
-      const position = base + c.txIndex;
-      const sameDay = inputsOf[k++]!.some((w) => w.firstSeen <= position);
-      if (sameDay) continue;
-      for (const a of c.amounts) {
-        amounts.push(a);
-        heights.push(s.height);
-        times.push(s.time);
-      }
-    }
-    base += txCountOf(s);
-  }
-  return {
-    amounts: Float64Array.from(amounts),
-    heights: Uint32Array.from(heights),
-    times: Float64Array.from(times),
-    txCount,
-  };
+  const acc = new WindowAccumulator(false);
+  for (const s of summaries) acc.add(s);
+  return acc.outputs();
 }

@@ -6,15 +6,10 @@ import { DataError } from '../errors.js';
 import { finalPrice } from './centralPrice.js';
 import { confidence } from './confidence.js';
 import { buildHistogram } from './histogram.js';
-import { intradayPoints } from './intraday.js';
-import { type BlockSummary, summarizeBlock, windowOutputs } from './outputs.js';
+import { intradayPoints, type PricePoints } from './intraday.js';
+import { type BlockSummary, summarizeBlock } from './outputs.js';
+import { WindowAccumulator } from './windowAccumulator.js';
 import { roughPrice } from './roughPrice.js';
-
-export interface PricePoint {
-  price: number;
-  height: number;
-  time: number;
-}
 
 export interface OracleResult {
   /** The consensus price, a double (the reference prints Math.trunc of it). */
@@ -40,37 +35,37 @@ export interface OracleResult {
   axRange: number;
   /** See confidence.ts. */
   confidence: number;
-  points: PricePoint[];
-}
-
-/** Summaries must be consecutive blocks in height order (the same-day rule depends on order). */
-function checkConsecutive(summaries: readonly BlockSummary[]): void {
-  if (summaries.length === 0) throw new DataError('no blocks to compute a price from');
-  for (let i = 1; i < summaries.length; i++) {
-    if (summaries[i]!.height !== summaries[i - 1]!.height + 1) {
-      throw new DataError(`blocks must be consecutive: height ${summaries[i]!.height} follows ${summaries[i - 1]!.height}`);
-    }
-  }
+  /** The intraday points (price, and the height and time of its block), in window order. */
+  points: PricePoints;
 }
 
 export function computePrice(summaries: readonly BlockSummary[]): OracleResult {
-  checkConsecutive(summaries);
-  const outputs = windowOutputs(summaries);
-  if (outputs.amounts.length === 0) throw new DataError(`no usable outputs in blocks ${summaries[0]!.height}..${summaries.at(-1)!.height}`);
+  if (summaries.length === 0) throw new DataError('no blocks to compute a price from');
+  const acc = new WindowAccumulator();
+  for (const s of summaries) acc.add(s);
+  return priceWindow(acc);
+}
+
+/** The price of a window whose blocks were fed, in order, to `acc` (see loadWindow in analyze). */
+export function priceWindow(acc: WindowAccumulator): OracleResult {
+  const first = acc.first;
+  const last = acc.lastBlock;
+  if (!first || !last) throw new DataError('no blocks to compute a price from');
+  const outputs = acc.outputs();
+  if (outputs.amounts.length === 0) throw new DataError(`no usable outputs in blocks ${first.height}..${last.height}`);
   const rough = roughPrice(buildHistogram(outputs.amounts)).price;
-  const pts = intradayPoints(outputs, rough);
-  const fin = finalPrice(pts.prices, rough);
-  const points: PricePoint[] = Array.from(pts.prices, (price, i) => ({ price, height: pts.heights[i]!, time: pts.times[i]! }));
+  const points = intradayPoints(outputs, rough);
+  const fin = finalPrice(points.prices, rough);
   return {
     price: fin.price,
     roughPrice: rough,
-    firstHeight: summaries[0]!.height,
-    lastHeight: summaries.at(-1)!.height,
-    firstTime: summaries[0]!.time,
-    lastTime: summaries.at(-1)!.time,
+    firstHeight: first.height,
+    lastHeight: last.height,
+    firstTime: first.time,
+    lastTime: last.time,
     txCount: outputs.txCount,
     outputCount: outputs.amounts.length,
-    pointCount: points.length,
+    pointCount: points.prices.length,
     pointsInWindow: fin.pointsInWindow,
     dev: fin.dev,
     devPct: fin.devPct,

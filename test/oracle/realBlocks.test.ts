@@ -87,8 +87,9 @@ describe('real mainnet blocks: every step equals the reference run by CPython', 
     const r = computePrice([summaries.get(702861)!]);
     expect(r.price).toBe(REF['block 702861 (2021-09-30)']!.price);
     expect(r).toMatchObject({ roughPrice: 42880, firstHeight: 702861, lastHeight: 702861, txCount: 2500, outputCount: 3315, pointCount: 2965 });
-    expect(r.points).toHaveLength(2965);
-    expect(r.points[0]).toMatchObject({ height: 702861, time: summaries.get(702861)!.time });
+    expect(r.points.prices).toHaveLength(2965);
+    expect(r.points.heights[0]).toBe(702861);
+    expect(r.points.times[0]).toBe(summaries.get(702861)!.time);
     expect(r.confidence).toBeGreaterThan(0);
     expect(r.confidence).toBeLessThanOrEqual(1);
   });

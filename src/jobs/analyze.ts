@@ -2,12 +2,11 @@ import path from 'node:path';
 import { BlockCache } from '../analyze/blockCache.js';
 import { raiseAlert } from '../analyze/alerting.js';
 import { writeChart } from '../analyze/chart.js';
-import { dailyRow, dateRange, existingDays, finishedDays, priceDay, saveDailyRow } from '../analyze/daily.js';
-import { loadSummaries } from '../analyze/loadWindow.js';
+import { dailyRow, dateRange, existingDays, finishedDays, priceDay, priceRefs, saveDailyRow } from '../analyze/daily.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
 import { savePriceRow } from '../analyze/savePrice.js';
 import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';
-import { computePrice, type OracleResult } from '../oracle/price.js';
+import type { OracleResult } from '../oracle/price.js';
 import { heightsOf, recentWindow } from '../oracle/window.js';
 import { bitcoindFromSettings, mempoolPriceFromSettings } from '../sources/fromSettings.js';
 import type { BlockSource, PriceSource } from '../sources/types.js';
@@ -53,8 +52,7 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
   // The tip's ref is read with the window so the row names the chain it was computed on.
   const refs = await blocks.getBlockRefs([...heightsOf(window), tip]);
   const tipRef = refs.pop()!;
-  const { summaries, stats } = await loadSummaries(blocks, refs, cache, log, ctx.signal);
-  const result = computePrice(summaries);
+  const { result, stats } = await priceRefs(blocks, refs, cache, log, ctx.signal);
   log.info({ price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount }, 'UTXOracle price calculated');
   if (opts.chart) writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log);
 

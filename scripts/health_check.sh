@@ -6,7 +6,7 @@
 # the Overall Status) is appended to $LOG_DIR/health-check.log under a timestamp, with the job's
 # JSON logs; the script exits with the job's code (0 healthy, 3 degraded, 1 unhealthy, 2 usage,
 # 4 already running) so cron's MAILTO or a wrapper can act on it. Extra arguments are passed on.
-set -u -o pipefail
+set -euo pipefail
 
 home="${UTXORACLE_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 log_dir="${LOG_DIR:-${UTXORACLE_DATA_DIR:-$home/data}/logs}"
@@ -25,10 +25,11 @@ fi
 log="$log_dir/health-check.log"
 # The job reads .env from the working directory, as every job run from cron does.
 cd "$home" || exit 2
+# Not healthy is an exit code to pass on, not an error to stop at: capture it.
+status=0
 {
   echo "=== $(date -u '+%Y-%m-%dT%H:%M:%SZ') health-check"
   "$node_bin" "$home/bin/health-check.js" "${args[@]}" "$@"
-} >>"$log" 2>&1
-status=$?
+} >>"$log" 2>&1 || status=$?
 echo "=== exit $status" >>"$log"
 exit "$status"

@@ -65,6 +65,8 @@ describe.skipIf(!hasFlock)('crontab.example lines run as cron would run them', (
       holder.kill();
     }
     await new Promise((r) => holder.once('exit', r));
+    // flock handed its lock to `sleep`, which outlives the killed flock: wait for it to let go.
+    for (let i = 0; i < 200 && spawnSync('flock', ['-n', lockFile, 'true']).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
     expect(run(ww.command).status).toBe(0);
     expect(fs.readFileSync(logFile, 'utf8')).toContain('ran whale-watch.js --duration 55s');
   });

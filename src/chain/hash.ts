@@ -1,6 +1,7 @@
 // Hashing and hex helpers. Bitcoin hashes are sha256d; people read them byte-reversed ("display order").
 import { createHash, hash } from 'node:crypto';
 import { DataError } from '../errors.js';
+import { secondRoundInto } from './sha256.js';
 
 /** sha256(sha256(parts...)), hashing the parts in order without concatenating them. */
 export function sha256d(...parts: Uint8Array[]): Uint8Array {
@@ -15,7 +16,10 @@ export function sha256d(...parts: Uint8Array[]): Uint8Array {
  * createHash object per call, and a block needs thousands of these (txids, merkle nodes).
  */
 export function sha256dOne(data: Uint8Array): Uint8Array {
-  return sha256Bytes(hash('sha256', data, 'buffer'));
+  // First round natively (fast per byte), the 32-byte second round in TypeScript (no call overhead).
+  const out = new Uint8Array(32);
+  secondRoundInto(hash('sha256', data, 'buffer'), out, 0);
+  return out;
 }
 
 /** sha256 of already-hashed bytes, as a plain Uint8Array view (not a Buffer, so equality checks are simple). */

@@ -1,7 +1,7 @@
 // The merkle root of a block's txids, as Bitcoin builds it: pair up, sha256d each pair, and when a
 // level has an odd count pair the last hash with itself.
 import { DataError } from '../errors.js';
-import { sha256dOne } from './hash.js';
+import { sha256dInto } from './sha256.js';
 
 export interface MerkleResult {
   root: Uint8Array;
@@ -18,22 +18,29 @@ export function computeMerkle(txidsLE: readonly Uint8Array[]): MerkleResult {
   txidsLE.forEach((h, i) => {
     if (h.length !== 32) throw new DataError(`merkle leaf ${i} is ${h.length} bytes, expected 32`);
   });
-  let level: Uint8Array[] = txidsLE.slice();
+  // Each level is one flat array of 32-byte nodes; a pair is hashed in place (64 contiguous bytes).
+  let n = txidsLE.length;
+  let level = new Uint8Array(32 * n);
+  txidsLE.forEach((h, i) => level.set(h, 32 * i));
   let mutated = false;
-  const pair = new Uint8Array(64); // reused for every pair: one buffer, no per-node concatenation
-  while (level.length > 1) {
-    const next: Uint8Array[] = new Array(Math.ceil(level.length / 2));
-    for (let i = 0; i < level.length; i += 2) {
-      const left = level[i]!;
-      const right = i + 1 < level.length ? level[i + 1]! : left;
-      if (i + 1 < level.length && equal32(left, right)) mutated = true;
-      pair.set(left, 0);
-      pair.set(right, 32);
-      next[i >> 1] = sha256dOne(pair); // hashes a copy synchronously, so reusing `pair` is safe
+  const lone = new Uint8Array(64); // an odd last node is paired with itself
+  while (n > 1) {
+    const m = Math.ceil(n / 2);
+    const next = new Uint8Array(32 * m);
+    for (let i = 0; i < n; i += 2) {
+      if (i + 1 < n) {
+        if (equalAt(level, 32 * i, 32 * (i + 1))) mutated = true;
+        sha256dInto(level, 32 * i, 32 * i + 64, next, 16 * i);
+      } else {
+        lone.set(level.subarray(32 * i, 32 * i + 32), 0);
+        lone.set(level.subarray(32 * i, 32 * i + 32), 32);
+        sha256dInto(lone, 0, 64, next, 16 * i);
+      }
     }
     level = next;
+    n = m;
   }
-  return { root: level[0]!, mutated };
+  return { root: level.subarray(0, 32), mutated };
 }
 
 /** Merkle root of txids in internal byte order; the result is in internal byte order too. */
@@ -41,7 +48,7 @@ export function merkleRoot(txidsLE: Uint8Array[]): Uint8Array {
   return computeMerkle(txidsLE).root;
 }
 
-function equal32(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 32; i++) if (a[i] !== b[i]) return false;
+function equalAt(b: Uint8Array, x: number, y: number): boolean {
+  for (let i = 0; i < 32; i++) if (b[x + i] !== b[y + i]) return false;
   return true;
 }

@@ -7,9 +7,13 @@
 //   record"): its serialization is not the canonical one, so its size and weight would be wrong.
 // - A transaction without outputs is a DataError (Core: bad-txns-vout-empty).
 // - Output values must lie in 0..MAX_MONEY.
-import { createHash } from 'node:crypto';
 import { ByteReader } from './reader.js';
-import { sha256Bytes, sha256dOne, toDisplayHex } from './hash.js';
+import { sha256dOne, toDisplayHex } from './hash.js';
+import { Sha256, secondRoundInto } from './sha256.js';
+
+// Reused for every segwit txid (parsing is synchronous, so one hasher is enough).
+const TXID_FIRST = new Sha256();
+const TXID_MID = new Uint8Array(32);
 import type { Transaction, TxInput, TxOutput } from './types.js';
 
 // Smallest possible serializations, used to reject absurd counts before allocating.
@@ -130,11 +134,9 @@ export function readTransaction(r: ByteReader): Transaction {
   // txid hashes the non-witness serialization; feed the byte ranges in place instead of copying them.
   let txidLE: Uint8Array;
   if (segwit) {
-    const inner = createHash('sha256');
-    inner.update(bytes.subarray(start, start + 4));
-    inner.update(bytes.subarray(bodyStart, bodyEnd));
-    inner.update(bytes.subarray(lockAt, end));
-    txidLE = sha256Bytes(inner.digest());
+    txidLE = new Uint8Array(32);
+    TXID_FIRST.reset().update(bytes, start, start + 4).update(bytes, bodyStart, bodyEnd).update(bytes, lockAt, end).digestInto(TXID_MID);
+    secondRoundInto(TXID_MID, txidLE, 0);
   } else {
     txidLE = sha256dOne(bytes.subarray(start, end));
   }

@@ -56,11 +56,11 @@ export class BlockCache {
     return fs.existsSync(this.file(height, hash));
   }
 
-  put(summary: BlockSummary): void {
+  put(summary: BlockSummary, encoded: Uint8Array = encodeSummary(summary)): void {
     if (!this.writable) return;
     const target = this.file(summary.height, summary.hash);
     const tmp = `${target}.tmp-${process.pid}`;
-    fs.writeFileSync(tmp, encodeSummary(summary), { mode: 0o640 });
+    fs.writeFileSync(tmp, encoded, { mode: 0o640 });
     fs.renameSync(tmp, target);
     // Another block cached at this height was reorged out.
     for (const name of this.namesAt(summary.height)) {

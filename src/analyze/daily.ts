@@ -8,6 +8,7 @@ import { inTransaction, queryRows } from '../store/duckdb.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
 import type { BlockCache } from './blockCache.js';
 import { loadWindow, type LoadStats } from './loadWindow.js';
+import type { Summarizer } from './summarizer.js';
 import { assertFinite } from './priceRow.js';
 
 const DAY = 86_400;
@@ -24,6 +25,13 @@ export function blockTimes(source: BlockSource): TimeAt {
   };
 }
 
+/** Where a window's blocks come from: the node, the block cache, and the parser threads. */
+export interface WindowSources {
+  source: BlockSource;
+  cache: BlockCache;
+  summarizer: Summarizer;
+}
+
 export interface DayPrice {
   date: string;
   result: OracleResult;
@@ -32,24 +40,23 @@ export interface DayPrice {
 }
 
 /** The consensus price of one UTC day (oracle.md §1 date mode). */
-export async function priceDay(date: string, source: BlockSource, cache: BlockCache, log: Logger, signal?: AbortSignal): Promise<DayPrice> {
-  const tip = await source.getTipHeight();
-  const window = await dateWindow(date, tip, blockTimes(source));
-  const refs = await source.getBlockRefs(heightsOf(window));
-  const { result, stats } = await priceRefs(source, refs, cache, log, signal);
+export async function priceDay(date: string, blocks: WindowSources, log: Logger, signal?: AbortSignal): Promise<DayPrice> {
+  const tip = await blocks.source.getTipHeight();
+  const window = await dateWindow(date, tip, blockTimes(blocks.source));
+  const refs = await blocks.source.getBlockRefs(heightsOf(window));
+  const { result, stats } = await priceRefs(blocks, refs, log, signal);
   return { date, result, lastHash: refs.at(-1)!.hash, stats };
 }
 
 /** Streams the blocks `refs` names through the same-day rule, then prices the window. */
 export async function priceRefs(
-  source: BlockSource,
+  blocks: WindowSources,
   refs: readonly BlockRef[],
-  cache: BlockCache,
   log: Logger,
   signal?: AbortSignal,
 ): Promise<{ result: OracleResult; stats: LoadStats }> {
   const acc = new WindowAccumulator();
-  const stats = await loadWindow(source, refs, cache, log, (s) => acc.add(s), signal);
+  const stats = await loadWindow(blocks.source, refs, blocks.cache, blocks.summarizer, log, (s) => acc.add(s), signal);
   return { result: priceWindow(acc), stats };
 }
 

@@ -1,9 +1,9 @@
-import { parseBlock } from '../chain/block.js';
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { summarizeBlock, type BlockSummary } from '../oracle/outputs.js';
+import type { BlockSummary } from '../oracle/outputs.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
 import type { BlockCache } from './blockCache.js';
+import type { Summarizer } from './summarizer.js';
 
 export interface LoadStats {
   blocks: number;
@@ -25,6 +25,7 @@ export async function loadWindow(
   source: BlockSource,
   refs: readonly BlockRef[],
   cache: BlockCache,
+  summarizer: Summarizer,
   log: Logger,
   consume: (summary: BlockSummary) => void,
   signal?: AbortSignal,
@@ -43,19 +44,22 @@ export async function loadWindow(
     // A run of blocks the cache lacks (usually the newest ones, or all of them on a first run).
     let end = i + 1;
     while (end < refs.length && end - i < CHUNK && !cache.has(refs[end]!.height, refs[end]!.hash)) end++;
+    // Parsing runs on the summarizer's threads while the rest of the run is still being fetched.
+    const parsed: { ref: BlockRef; job: Promise<{ summary: BlockSummary; encoded: Uint8Array }> }[] = [];
     await source.getRawBlocks(refs.slice(i, end), ({ ref, bytes }) => {
-      let summary: BlockSummary;
-      try {
-        summary = summarizeBlock(parseBlock(bytes), ref.height);
-      } catch (err) {
-        throw new DataError(`block ${ref.height} ${ref.hash} is malformed: ${(err as Error).message}`, undefined, { cause: err });
-      }
-      if (summary.time !== ref.time) throw new DataError(`block ${ref.height}: header time ${summary.time} differs from the node's ${ref.time}`);
       bytesFetched += bytes.length;
-      fromNode++;
-      cache.put(summary);
-      consume(summary);
+      const job = summarizer.summarize(ref.height, bytes);
+      job.catch(() => undefined); // awaited below, in order
+      parsed.push({ ref, job });
     });
+    for (const { ref, job } of parsed) {
+      const { summary, encoded } = await job;
+      if (summary.hash !== ref.hash) throw new DataError(`block ${ref.height}: parsed hash ${summary.hash} is not the ${ref.hash} asked for`);
+      if (summary.time !== ref.time) throw new DataError(`block ${ref.height}: header time ${summary.time} differs from the node's ${ref.time}`);
+      fromNode++;
+      cache.put(summary, encoded);
+      consume(summary);
+    }
     i = end;
   }
   const stats = { blocks: refs.length, fromCache: refs.length - fromNode, fromNode, bytesFetched };

@@ -34,6 +34,7 @@ export interface Settings {
   mempoolPriceMaxAgeSec: number;
   analyzeBackfillDays: number;
   blockCacheDays: number;
+  analyzeParseThreads: number;
 
   whaleThresholdBtc: number;
   exchangeAddressesFile: string | undefined;
@@ -119,6 +120,7 @@ export function buildSettings(env: RawSettings, opts: { createDirs?: boolean } =
     mempoolPriceMaxAgeSec: int(env, 'MEMPOOL_PRICE_MAX_AGE_SEC', 3600, { min: 1 }),
     analyzeBackfillDays: int(env, 'ANALYZE_BACKFILL_DAYS', 3, { min: 0, max: 365 }),
     blockCacheDays: int(env, 'BLOCK_CACHE_DAYS', 3, { min: 1, max: 365 }),
+    analyzeParseThreads: int(env, 'ANALYZE_PARSE_THREADS', 2, { min: 0, max: 64 }),
 
     whaleThresholdBtc: num(env, 'WHALE_THRESHOLD_BTC', 100, { min: 0.00000001, max: 21_000_000 }),
     exchangeAddressesFile:

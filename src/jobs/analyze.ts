@@ -2,7 +2,8 @@ import path from 'node:path';
 import { BlockCache } from '../analyze/blockCache.js';
 import { raiseAlert } from '../analyze/alerting.js';
 import { writeChart } from '../analyze/chart.js';
-import { dailyRow, dateRange, existingDays, finishedDays, priceDay, priceRefs, saveDailyRow } from '../analyze/daily.js';
+import { dailyRow, dateRange, existingDays, finishedDays, priceDay, priceRefs, saveDailyRow, type WindowSources } from '../analyze/daily.js';
+import { createSummarizer } from '../analyze/summarizer.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
 import { savePriceRow } from '../analyze/savePrice.js';
 import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';
@@ -38,21 +39,24 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
   const { settings: s, log } = ctx;
   const blocks = deps.blocks ?? bitcoindFromSettings(s, log);
   if (!deps.blocks) ctx.defer(() => blocks.close());
-  const cache = new BlockCache(s.cacheDir, log, !ctx.dryRun);
+  const summarizer = createSummarizer(s.analyzeParseThreads);
+  ctx.defer(() => summarizer.close());
+  const win: WindowSources = { source: blocks, cache: new BlockCache(s.cacheDir, log, !ctx.dryRun), summarizer };
   log.info({ mode: opts.mode, dryRun: ctx.dryRun }, 'Starting daily analysis');
-  if (opts.mode === 'date') return analyzeDate(opts.date!, opts, ctx, blocks, cache);
-  if (opts.mode === 'range') return analyzeRange(opts, ctx, blocks, cache);
-  return analyzeRecent(opts, ctx, deps, blocks, cache);
+  if (opts.mode === 'date') return analyzeDate(opts.date!, opts, ctx, win);
+  if (opts.mode === 'range') return analyzeRange(opts, ctx, win);
+  return analyzeRecent(opts, ctx, deps, win);
 }
 
-async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps, blocks: BlockSource, cache: BlockCache): Promise<JobOutcome> {
+async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps, win: WindowSources): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
+  const blocks = win.source;
   const tip = await blocks.getTipHeight();
   const window = recentWindow(tip);
   // The tip's ref is read with the window so the row names the chain it was computed on.
   const refs = await blocks.getBlockRefs([...heightsOf(window), tip]);
   const tipRef = refs.pop()!;
-  const { result, stats } = await priceRefs(blocks, refs, cache, log, ctx.signal);
+  const { result, stats } = await priceRefs(win, refs, log, ctx.signal);
   log.info({ price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount }, 'UTXOracle price calculated');
   if (opts.chart) writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log);
 
@@ -87,10 +91,10 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
       problems.push('saved to the fallback database');
       await raiseAlert(s, log, 'primary_db_write_failed', 'critical', { run_id: ctx.runId, error: saved.primaryError, fallback: saved.path }, { record: false });
     }
-    cache.prune(tip - 144 * (s.blockCacheDays + 1));
+    win.cache.prune(tip - 144 * (s.blockCacheDays + 1));
   }
 
-  const daily = ctx.dryRun ? [] : await fillFinishedDays(ctx, blocks, cache);
+  const daily = ctx.dryRun ? [] : await fillFinishedDays(ctx, win);
   // Only the newest finished day degrades the run; older backfill days are best effort (a pruned
   // node may simply not have them) and are retried by later runs.
   if (daily[0]?.error && daily[0].newest) {
@@ -140,12 +144,12 @@ interface DayReport {
 }
 
 /** The cron run also prices the newest finished day and a bounded number of missing older days. */
-async function fillFinishedDays(ctx: JobContext, blocks: BlockSource, cache: BlockCache): Promise<DayReport[]> {
+async function fillFinishedDays(ctx: JobContext, win: WindowSources): Promise<DayReport[]> {
   const { settings: s, log } = ctx;
   let days: string[];
   let missing: string[];
   try {
-    days = await finishedDays(blocks, s.analyzeBackfillDays);
+    days = await finishedDays(win.source, s.analyzeBackfillDays);
     const done = await existingDays(s, days, log);
     missing = days.filter((d) => !done.has(d));
   } catch (err) {
@@ -156,7 +160,7 @@ async function fillFinishedDays(ctx: JobContext, blocks: BlockSource, cache: Blo
   for (const date of missing) {
     const newest = date === days[0];
     try {
-      const day = await priceDay(date, blocks, cache, log, ctx.signal);
+      const day = await priceDay(date, win, log, ctx.signal);
       await saveDailyRow(s, dailyRow(day, ctx.runId, new Date()), log);
       log.info({ date, price: day.result.price }, `daily price for ${date} saved`);
       out.push({ date, price: day.result.price, newest });
@@ -169,9 +173,9 @@ async function fillFinishedDays(ctx: JobContext, blocks: BlockSource, cache: Blo
   return out;
 }
 
-async function analyzeDate(date: string, opts: AnalyzeOptions, ctx: JobContext, blocks: BlockSource, cache: BlockCache): Promise<JobOutcome> {
+async function analyzeDate(date: string, opts: AnalyzeOptions, ctx: JobContext, win: WindowSources): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
-  const day = await priceDay(date, blocks, cache, log, ctx.signal);
+  const day = await priceDay(date, win, log, ctx.signal);
   const r = day.result;
   log.info({ date, price: r.price, rough: r.roughPrice }, 'UTXOracle price calculated');
   if (opts.chart) writeChart(opts.chart, r, date, ctx.dryRun, log);
@@ -207,7 +211,7 @@ async function analyzeDate(date: string, opts: AnalyzeOptions, ctx: JobContext, 
   return { exitCode: EXIT.OK, result: doc, lines, message: `${date} price ${r.price}` };
 }
 
-async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, blocks: BlockSource, cache: BlockCache): Promise<JobOutcome> {
+async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSources): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
   const all = dateRange(opts.from!, opts.to!);
   const done = opts.force ? new Set<string>() : await existingDays(s, all, log);
@@ -218,7 +222,7 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, blocks: Block
   for (const date of todo) {
     ctx.signal.throwIfAborted();
     try {
-      const day = await priceDay(date, blocks, cache, log, ctx.signal);
+      const day = await priceDay(date, win, log, ctx.signal);
       if (!ctx.dryRun) await saveDailyRow(s, dailyRow(day, ctx.runId, new Date()), log);
       days.push({ date, price: day.result.price });
     } catch (err) {

@@ -39,6 +39,7 @@ describe('settings defaults', () => {
       mempoolPriceMaxAgeSec: 3600,
       analyzeBackfillDays: 3,
       blockCacheDays: 3,
+      analyzeParseThreads: 2,
       whaleThresholdBtc: 100,
       exchangeAddressesFile: undefined,
       whaleMaxTracked: 10_000,

@@ -1,0 +1,27 @@
+// Worker thread: raw block bytes -> parsed, checked, summarised, encoded. Parsing and hashing a
+// full block costs tens of milliseconds of CPU; spreading it over threads lets a cold run use every
+// core while the main thread fetches.
+import { parentPort } from 'node:worker_threads';
+import { parseBlock } from '../chain/block.js';
+import { summarizeBlock } from '../oracle/outputs.js';
+import { encodeSummary } from '../oracle/summaryCodec.js';
+
+export interface SummarizeRequest {
+  id: number;
+  height: number;
+  bytes: Uint8Array;
+}
+
+export type SummarizeReply = { id: number; ok: true; encoded: Uint8Array } | { id: number; ok: false; message: string };
+
+parentPort?.on('message', (req: SummarizeRequest) => {
+  let reply: SummarizeReply;
+  try {
+    const encoded = encodeSummary(summarizeBlock(parseBlock(req.bytes), req.height));
+    reply = { id: req.id, ok: true, encoded };
+    parentPort!.postMessage(reply, [encoded.buffer as ArrayBuffer]);
+  } catch (err) {
+    reply = { id: req.id, ok: false, message: (err as Error).message };
+    parentPort!.postMessage(reply);
+  }
+});

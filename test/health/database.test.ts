@@ -7,7 +7,7 @@ import { checkDisk } from '../../src/health/checks/disk.js';
 import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from '../../src/health/checks/jobs.js';
 import { readPriceDb, readWhaleDb, type PriceDbSnapshot, type Read, type WhaleSnapshot } from '../../src/health/snapshot.js';
 import type { CheckState } from '../../src/health/types.js';
-import { holdWriter } from './holdWriter.js';
+import { holdDatabase } from '../helpers/holdDb.js';
 import { seedPriceDb, seedWhaleDb } from './seed.js';
 
 const NOW_MS = Date.UTC(2024, 9, 27, 12, 0, 0);
@@ -200,7 +200,7 @@ describe('reading the databases read-only', () => {
   it('is WARN, not a crash, while another process holds the database for writing', async () => {
     const db = path.join(dir, 'held.db');
     await seedPriceDb(db, { priceAges: [60] }, NOW_MS);
-    const holder = await holdWriter(db);
+    const holder = await holdDatabase(db);
     try {
       const r = await readPriceDb(db, { retries: 1 });
       expect(r).toEqual({ ok: false, state: 'WARN', message: 'price database busy (another process holds it); not read' });

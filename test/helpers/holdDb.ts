@@ -1,13 +1,20 @@
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { REPO_ROOT } from './shared.js';
 
+export interface DbHolder {
+  /** Ends the holding process (if still running) and waits for it. */
+  release(): Promise<void>;
+  /** Resolves when the holder exits by itself after `ms`. */
+  exited: Promise<unknown>;
+}
+
 /**
- * Starts a separate process that opens a DuckDB file for writing and holds it for `ms`
- * (DuckDB's lock is per process, so only another process can show the conflict).
- * Resolves once the file is held. (The child is wrapped: returning the thenable itself from an
- * async function would wait for the child to exit.)
+ * Opens a DuckDB file for writing from another process and keeps it open for `ms` (DuckDB's file
+ * lock is per process, so only a second process shows the conflict a job meets when another one
+ * writes). Resolves once the file is held. The child is wrapped in an object: an execa child is a
+ * thenable, and returning it from an async function would wait for it to exit.
  */
-export async function holdDatabase(dbPath: string, ms: number): Promise<{ child: ResultPromise }> {
+export async function holdDatabase(dbPath: string, ms = 30_000): Promise<DbHolder> {
   const child = execa(
     process.execPath,
     [
@@ -16,14 +23,21 @@ export async function holdDatabase(dbPath: string, ms: number): Promise<{ child:
       `import { DuckDBInstance } from '@duckdb/node-api';
        const i = await DuckDBInstance.create(${JSON.stringify(dbPath)});
        const c = await i.connect();
-       console.log('held');
+       process.stdout.write('held\\n');
        setTimeout(() => { c.closeSync(); i.closeSync(); }, ${ms});`,
     ],
     { cwd: REPO_ROOT, reject: false },
   );
   await new Promise<void>((resolve, reject) => {
     child.stdout!.once('data', () => resolve());
-    child.once('exit', () => reject(new Error('holder exited early')));
+    void child.then((r) => reject(new Error(`holder exited early: ${r.stderr}`)));
   });
-  return { child };
+  const exited = child.then(() => undefined);
+  return {
+    exited,
+    async release() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }

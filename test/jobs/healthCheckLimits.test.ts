@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../src/cli/harness.js';
 import { healthCheckMain } from '../../src/jobs/healthCheck.js';
 import { acquireJobLock } from '../../src/lock/jobLock.js';
-import { holdWriter } from '../health/holdWriter.js';
+import { holdDatabase } from '../helpers/holdDb.js';
 import { check, makeDataDir, RPC_PASSWORD, RPC_USER, runHealth, startServices, type DataDir, type Services } from '../health/jobFixture.js';
 import { parseExposition } from '../health/promParse.js';
 import { REPO_ROOT } from '../helpers/shared.js';
@@ -108,7 +108,7 @@ describe('hung services', () => {
 describe('a writer holding the price database', () => {
   it('is WARN (busy) for the figures it holds, not a crash', async () => {
     const d = await dataDir();
-    const holder = await holdWriter(path.join(d.dir, 'utxoracle_cache.db'));
+    const holder = await holdDatabase(path.join(d.dir, 'utxoracle_cache.db'));
     try {
       const r = await runHealth(d);
       for (const key of ['price_age', 'price_validity', 'analyze_runs', 'backup_age']) {

@@ -13,7 +13,7 @@ describe('withDatabase', () => {
   it('retries while another process holds the file and succeeds once it is released', async () => {
     const db = tmpDb();
     await withDatabase(db, (c) => c.run('CREATE TABLE t (x INTEGER)'));
-    const { child: holder } = await holdDatabase(db, 1_500);
+    const holder = await holdDatabase(db, 1_500);
     const lines: string[] = [];
     const log = createLogger({ job: 'test', run: 'r', fd: 2 });
     const origWarn = log.warn.bind(log);
@@ -25,20 +25,19 @@ describe('withDatabase', () => {
     await withDatabase(db, (c) => c.run('INSERT INTO t VALUES (1)'), { logger: log, retries: 30, maxRetryMs: 300 });
     expect(Date.now() - t0).toBeGreaterThan(500); // it did wait for the holder
     expect(lines.some((l) => l.includes('database busy'))).toBe(true);
-    await holder;
+    await holder.exited;
     expect(await withDatabase(db, (c) => queryValue(c, 'SELECT count(*) FROM t'))).toBe(1n);
   });
 
   it('gives a StoreError naming the file when the holder does not let go', async () => {
     const db = tmpDb();
     await withDatabase(db, (c) => c.run('CREATE TABLE t (x INTEGER)'));
-    const { child: holder } = await holdDatabase(db, 3_000);
+    const holder = await holdDatabase(db, 3_000);
     const err = await withDatabase(db, async () => 1, { retries: 2, minRetryMs: 50, maxRetryMs: 50 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect((err as Error).message).toContain(db);
     expect((err as Error).message).toContain('another process holds it');
-    holder.kill();
-    await holder;
+    await holder.release();
   });
 
   it('read-only open of a missing database is a clear error, not a new empty file', async () => {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { grade, humanAge, humanBytes } from '../grade.js';
 import type { PriceDbSnapshot, Read } from '../snapshot.js';
+import { ageOutcome } from './age.js';
 import type { CheckOutcome, Threshold } from '../types.js';
 
 const MIB = 1024 * 1024;
@@ -47,16 +48,14 @@ export function checkPriceAge(snap: Read<PriceDbSnapshot>, t: PriceAgeThresholds
   const threshold: Threshold = { op: '>', warn: t.priceAgeWarnMin * 60, crit: t.priceAgeCritMin * 60, unit: 's' };
   if (!snap.ok) return unread(snap, threshold, 's');
   const at = snap.value.newestPriceAt;
-  if (at === null) return { state: 'CRIT', figure: null, unit: 's', threshold, message: 'no price saved yet', metrics: [] };
-  const age = nowSec - at;
-  return {
-    state: grade(age, threshold),
-    figure: age,
-    unit: 's',
+  return ageOutcome({
+    at,
+    nowSec,
     threshold,
-    message: `newest price ${humanAge(age)} old, at ${new Date(at * 1000).toISOString()}`,
-    metrics: [{ name: 'utxoracle_price_age_seconds', help: 'Age of the newest row of the prices table.', value: age }],
-  };
+    none: { state: 'CRIT', message: 'no price saved yet' },
+    message: (age) => `newest price ${humanAge(age)} old, at ${new Date(at! * 1000).toISOString()}`,
+    metric: { name: 'utxoracle_price_age_seconds', help: 'Age of the newest row of the prices table.' },
+  });
 }
 
 export interface ValidityThresholds {

@@ -1,6 +1,7 @@
 import { grade, humanAge } from '../grade.js';
 import type { PriceDbSnapshot, Read, WhaleSnapshot } from '../snapshot.js';
 import type { CheckOutcome, Threshold } from '../types.js';
+import { ageOutcome } from './age.js';
 import { unread } from './database.js';
 
 export interface AnalyzeRunsThresholds {
@@ -42,17 +43,14 @@ export interface BackupThresholds {
 export function checkBackupAge(snap: Read<PriceDbSnapshot>, t: BackupThresholds, nowSec: number): CheckOutcome {
   const threshold: Threshold = { op: '>', warn: t.backupAgeWarnHours * 3600, crit: t.backupAgeCritHours * 3600, unit: 's' };
   if (!snap.ok) return unread(snap, threshold, 's');
-  const at = snap.value.newestVerifiedBackupAt;
-  if (at === null) return { state: 'WARN', figure: null, unit: 's', threshold, message: 'no verified backup yet', metrics: [] };
-  const age = nowSec - at;
-  return {
-    state: grade(age, threshold),
-    figure: age,
-    unit: 's',
+  return ageOutcome({
+    at: snap.value.newestVerifiedBackupAt,
+    nowSec,
     threshold,
-    message: `newest verified backup ${humanAge(age)} old`,
-    metrics: [{ name: 'utxoracle_backup_age_seconds', help: 'Age of the newest verified backup.', value: age }],
-  };
+    none: { state: 'WARN', message: 'no verified backup yet' },
+    message: (age) => `newest verified backup ${humanAge(age)} old`,
+    metric: { name: 'utxoracle_backup_age_seconds', help: 'Age of the newest verified backup.' },
+  });
 }
 
 export interface WhaleThresholds {
@@ -69,16 +67,13 @@ export function checkWhaleHeartbeat(snap: Read<WhaleSnapshot>, t: WhaleThreshold
   const threshold: Threshold = { op: '>', warn: t.whaleHeartbeatWarnSec, crit: t.whaleHeartbeatCritSec, unit: 's' };
   if (!snap.ok) return unread(snap, threshold, 's');
   const { lastBeatAt, connected, tracked } = snap.value;
-  if (lastBeatAt === null) return { state: 'WARN', figure: null, unit: 's', threshold, message: 'whale-watch has never run', metrics: [] };
-  const age = nowSec - lastBeatAt;
-  const link = connected ? 'connected' : 'disconnected';
-  return {
-    state: grade(age, threshold),
-    figure: age,
-    unit: 's',
+  return ageOutcome({
+    at: lastBeatAt,
+    nowSec,
     threshold,
-    message: `heartbeat ${humanAge(age)} ago, ${link}, tracking ${tracked}`,
-    metrics: [{ name: 'utxoracle_whale_heartbeat_age_seconds', help: 'Seconds since whale-watch last wrote its heartbeat.', value: age }],
+    none: { state: 'WARN', message: 'whale-watch has never run' },
+    message: (age) => `heartbeat ${humanAge(age)} ago, ${connected ? 'connected' : 'disconnected'}, tracking ${tracked}`,
+    metric: { name: 'utxoracle_whale_heartbeat_age_seconds', help: 'Seconds since whale-watch last wrote its heartbeat.' },
     details: { connected, tracked },
-  };
+  });
 }

@@ -4,3 +4,4 @@ export { dayStart, DAY, type TimeQuirks } from './timeline.js';
 export { DECOY_FACTOR, USD_AMOUNTS } from './economy.js';
 export { toDisplayHex, fromDisplayHex } from './block.js';
 export { createPrng, type Prng } from './prng.js';
+export { linearPrice, type PriceSpec } from './price.js';

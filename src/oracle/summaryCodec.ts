@@ -57,7 +57,8 @@ export function decodeSummary(bytes: Uint8Array): BlockSummary {
   const txCount = buf.readUInt32LE(o);
   o += 4;
   need(txCount * TXID_BYTES, 'txids');
-  const txids = Uint8Array.from(buf.subarray(o, o + txCount * TXID_BYTES));
+  // Views into the decoded bytes, not copies: a summary owns its buffer (callers pass a fresh one).
+  const txids = new Uint8Array(buf.buffer, buf.byteOffset + o, txCount * TXID_BYTES);
   o += txids.length;
   need(4, 'candidate count');
   const count = buf.readUInt32LE(o);
@@ -74,7 +75,7 @@ export function decodeSummary(bytes: Uint8Array): BlockSummary {
     if (inputs < 1 || inputs > 5 || amountCount < 1 || amountCount > 2) throw new DataError(`block summary candidate ${i} has ${inputs} inputs and ${amountCount} amounts`, o);
     lastIndex = txIndex;
     need(inputs * TXID_BYTES + amountCount * 8, `candidate ${i}`);
-    const inputTxids = Uint8Array.from(buf.subarray(o, o + inputs * TXID_BYTES));
+    const inputTxids = new Uint8Array(buf.buffer, buf.byteOffset + o, inputs * TXID_BYTES);
     o += inputTxids.length;
     const amounts: number[] = [];
     for (let k = 0; k < amountCount; k++, o += 8) {

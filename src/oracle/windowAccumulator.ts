@@ -1,6 +1,5 @@
-// The same-day rule (oracle.md §2), applied block by block as blocks arrive in height order, so a
-// job never has to hold a whole window of block summaries: only the txids seen so far (one byte
-// blob plus an index) and the outputs that passed.
+// The same-day rule (oracle.md §2), applied block by block as blocks arrive in height order: an
+// index of the txids seen so far (pointing into each block's txid array) and the outputs that passed.
 
 import { DataError } from '../errors.js';
 import { txCountOf, TXID_BYTES, type BlockSummary, type WindowOutputs } from './outputs.js';
@@ -10,32 +9,18 @@ function keyAt(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | ((b[o + 3]! & 0x3f) << 24)) >>> 0;
 }
 
-/** Growable arrays of doubles / uint32 without a copy per push. */
-class Grow<T extends Float64Array | Uint32Array> {
-  private n = 0;
-  constructor(private buf: T) {}
-  push(v: number): void {
-    if (this.n === this.buf.length) {
-      const next = new (this.buf.constructor as { new (n: number): T })(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.n++] = v;
-  }
-  done(): T {
-    return this.buf.subarray(0, this.n) as T;
-  }
-}
+/** Places per block in the index; a 4 MB-weight block holds well under 2^17 transactions (>= 60 bytes each). */
+const TX_SLOTS = 1 << 17;
 
 export class WindowAccumulator {
-  /** Every txid added so far, 32 bytes each, in window order. */
-  private ids = new Uint8Array(32 * 4096);
-  private idCount = 0;
-  /** key -> index of the first txid with that key (number) or of several (array). */
+  /** The txid arrays of the blocks added so far (kept, not copied: the index points into them). */
+  private readonly blocks: Uint8Array[] = [];
+  /** key -> where that txid is (block * TX_SLOTS + tx index), or several places sharing the key. */
   private index = new Map<number, number | number[]>();
-  private amounts = new Grow(new Float64Array(1024));
-  private heights = new Grow(new Uint32Array(1024));
-  private times = new Grow(new Float64Array(1024));
+  // Plain arrays of numbers (V8 keeps them unboxed); typed copies are made once, in outputs().
+  private readonly amounts: number[] = [];
+  private readonly heights: number[] = [];
+  private readonly times: number[] = [];
   private txCount = 0;
   private last: { height: number; time: number } | undefined;
   first: { height: number; time: number } | undefined;
@@ -48,31 +33,28 @@ export class WindowAccumulator {
     return this.last;
   }
 
-  private addId(src: Uint8Array, off: number): void {
-    if (this.idCount * TXID_BYTES === this.ids.length) {
-      const next = new Uint8Array(this.ids.length * 2);
-      next.set(this.ids);
-      this.ids = next;
-    }
-    const at = this.idCount++;
-    this.ids.set(src.subarray(off, off + TXID_BYTES), at * TXID_BYTES);
-    const key = keyAt(src, off);
+  private addId(block: number, txids: Uint8Array, tx: number): void {
+    const at = block * TX_SLOTS + tx;
+    const key = keyAt(txids, tx * TXID_BYTES);
     const prev = this.index.get(key);
     if (prev === undefined) this.index.set(key, at);
     else if (typeof prev === 'number') this.index.set(key, [prev, at]);
     else prev.push(at);
   }
 
+  private same(at: number, src: Uint8Array, off: number): boolean {
+    const ids = this.blocks[Math.floor(at / TX_SLOTS)]!;
+    const base = (at % TX_SLOTS) * TXID_BYTES;
+    for (let k = 0; k < TXID_BYTES; k++) if (ids[base + k] !== src[off + k]) return false;
+    return true;
+  }
+
   private seen(src: Uint8Array, off: number): boolean {
     const hit = this.index.get(keyAt(src, off));
     if (hit === undefined) return false;
-    const ids = this.ids;
-    const same = (i: number): boolean => {
-      const base = i * TXID_BYTES;
-      for (let k = 0; k < TXID_BYTES; k++) if (ids[base + k] !== src[off + k]) return false;
-      return true;
-    };
-    return typeof hit === 'number' ? same(hit) : hit.some(same);
+    if (typeof hit === 'number') return this.same(hit, src, off);
+    for (const at of hit) if (this.same(at, src, off)) return true;
+    return false;
   }
 
   /**
@@ -85,9 +67,11 @@ export class WindowAccumulator {
       throw new DataError(`blocks must be consecutive: height ${s.height} follows ${this.last.height}`);
     }
     const n = txCountOf(s);
+    if (n >= TX_SLOTS) throw new DataError(`block ${s.height} has ${n} transactions, more than a block can hold`);
+    const block = this.blocks.push(s.txids) - 1;
     let next = 0;
     for (const c of s.candidates) {
-      for (; next <= c.txIndex; next++) this.addId(s.txids, next * TXID_BYTES);
+      for (; next <= c.txIndex; next++) this.addId(block, s.txids, next);
       let sameDay = false;
       for (let off = 0; off < c.inputTxids.length && !sameDay; off += TXID_BYTES) sameDay = this.seen(c.inputTxids, off);
       if (sameDay) continue;
@@ -97,13 +81,13 @@ export class WindowAccumulator {
         this.times.push(s.time);
       }
     }
-    for (; next < n; next++) this.addId(s.txids, next * TXID_BYTES);
+    for (; next < n; next++) this.addId(block, s.txids, next);
     this.txCount += n;
     this.first ??= { height: s.height, time: s.time };
     this.last = { height: s.height, time: s.time };
   }
 
   outputs(): WindowOutputs {
-    return { amounts: this.amounts.done(), heights: this.heights.done(), times: this.times.done(), txCount: this.txCount };
+    return { amounts: Float64Array.from(this.amounts), heights: Uint32Array.from(this.heights), times: Float64Array.from(this.times), txCount: this.txCount };
   }
 }

@@ -31,10 +31,15 @@ export class RestClient {
 
   /** True when the node serves REST; asked once (GET /rest/chaininfo.json), then remembered. */
   isAvailable(): Promise<boolean> {
-    this.available ??= this.get('/rest/chaininfo.json').then(
-      (r) => {
-        const ok = r.status === 200;
-        this.opts.logger?.debug({ status: r.status }, ok ? 'bitcoind REST enabled' : 'bitcoind REST not served; using RPC getblock');
+    const endpoint = '/rest/chaininfo.json';
+    // A busy node (503) is asked again; only a definite answer decides: 200 yes, 404 (no handler) no.
+    this.available ??= withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {
+      const r = await this.get(endpoint);
+      if (r.status === 503) throw new SourceError(`Bitcoin Core REST ${endpoint}: HTTP 503`, { service: SERVICE, endpoint, status: 503, retryable: true });
+      return r.status === 200;
+    }).then(
+      (ok) => {
+        this.opts.logger?.debug({ endpoint }, ok ? 'bitcoind REST enabled' : 'bitcoind REST not served; using RPC getblock');
         return ok;
       },
       (err: unknown) => {

@@ -1,9 +1,10 @@
 // Bitcoin Core's REST interface (bitcoind -rest=1): raw blocks without JSON or hex, unauthenticated.
 // Whether the node serves it is probed once: with -rest=0 Core registers no /rest/ handler and
 // answers a bare 404.
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { SourceError } from '../../errors.js';
 import { withRetry, type Logger, type RetryPolicy } from './retry.js';
+import { nodePool } from './pool.js';
 
 export interface RestOptions {
   origin: string;
@@ -20,13 +21,7 @@ export class RestClient {
   private available: Promise<boolean> | undefined;
 
   constructor(private readonly opts: RestOptions) {
-    this.pool = new Pool(opts.origin, {
-      connections: opts.connections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      connectTimeout: Math.min(opts.timeoutMs, 10_000),
-    });
+    this.pool = nodePool(opts.origin, opts.connections, opts.timeoutMs);
   }
 
   /** True when the node serves REST; asked once (GET /rest/chaininfo.json), then remembered. */

@@ -1,10 +1,11 @@
 // JSON-RPC to Bitcoin Core over one keep-alive undici Pool (a bounded number of sockets), with
 // per-request timeouts and retries. Handles both reply styles Core has: legacy (errors as HTTP
 // 404/500 with a JSON body) and JSON-RPC 2.0 (HTTP 200 with an error member).
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import { SourceError } from '../../errors.js';
 import type { RpcAuth } from './auth.js';
 import { withRetry, type Logger, type RetryPolicy } from './retry.js';
+import { nodePool } from './pool.js';
 
 export const RPC_IN_WARMUP = -28;
 
@@ -48,13 +49,7 @@ export class RpcClient {
   private nextId = 1;
 
   constructor(private readonly opts: RpcOptions) {
-    this.pool = new Pool(opts.origin, {
-      connections: opts.connections,
-      keepAliveTimeout: 30_000,
-      headersTimeout: opts.timeoutMs,
-      bodyTimeout: opts.timeoutMs,
-      connectTimeout: Math.min(opts.timeoutMs, 10_000),
-    });
+    this.pool = nodePool(opts.origin, opts.connections, opts.timeoutMs);
   }
 
   async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {

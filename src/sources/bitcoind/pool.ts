@@ -1,0 +1,12 @@
+import { Pool } from 'undici';
+
+/** One keep-alive connection pool to the node, bounded, with the request timeouts applied to every call. */
+export function nodePool(origin: string, connections: number, timeoutMs: number): Pool {
+  return new Pool(origin, {
+    connections,
+    keepAliveTimeout: 30_000,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+    connectTimeout: Math.min(timeoutMs, 10_000),
+  });
+}

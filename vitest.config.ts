@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SummaryReporter } from './test/helpers/summaryReporter.js';
 
 export default defineConfig({
   test: {
@@ -8,5 +9,6 @@ export default defineConfig({
     // Jobs are separate processes sharing DuckDB files; forks keep native handles isolated.
     pool: 'forks',
     globalSetup: ['test/helpers/globalSetup.ts'],
+    reporters: ['default', new SummaryReporter()],
   },
 });

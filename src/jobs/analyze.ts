@@ -95,12 +95,9 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
   }
 
   const daily = ctx.dryRun ? [] : await fillFinishedDays(ctx, win);
-  // Only the newest finished day degrades the run; older backfill days are best effort (a pruned
-  // node may simply not have them) and are retried by later runs.
-  if (daily[0]?.error && daily[0].newest) {
-    exitCode = exitCode === EXIT.OK ? EXIT.DEGRADED : exitCode;
-    problems.push(`the finished day ${daily[0].date} could not be priced`);
-  }
+  // The finished-day fill is best effort: the row above is the run's result. A day that cannot be
+  // priced (a pruned node, a chain younger than the day) is logged, reported in `daily`, and tried
+  // again by the next run; it does not make the run degraded.
   if (exitCode === EXIT.OK) log.info('Daily analysis completed successfully');
   else log.warn({ problems }, `analysis completed with problems: ${problems.join('; ')}`);
 
@@ -139,7 +136,7 @@ interface DayReport {
   date: string;
   price?: number;
   error?: string;
-  /** The newest finished day (the one cron must not miss). */
+  /** The newest finished day, as opposed to an older backfilled one. */
   newest?: boolean;
 }
 

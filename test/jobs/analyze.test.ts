@@ -67,6 +67,17 @@ describe('analyze --recent against the simulated node', () => {
     expect(cacheFiles.filter((f) => f.startsWith(`${h}-`))).toEqual([`${h}-${e.chain.byHeight(h)!.hash}.uxs`]);
   });
 
+  it('fills the newest finished day; a day the node cannot give blocks for is reported, not fatal', async () => {
+    const { code, doc } = await e.run({ mode: 'recent' }, { env: { ANALYZE_BACKFILL_DAYS: '1' } });
+    expect(code).toBe(0);
+    // 2025-06-01 was filled by an earlier run; 2025-05-31 lies before the simulated chain's start.
+    expect(doc.daily).toHaveLength(1);
+    expect(doc.daily[0]).toMatchObject({ date: '2025-05-31', newest: false });
+    expect(doc.daily[0].error).toMatch(/out of range|2025-05-31/);
+    const days = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, "SELECT strftime(date, '%Y-%m-%d') AS d FROM daily_prices"));
+    expect(days).toEqual([{ d: '2025-06-01' }]);
+  });
+
   it('--dry-run prints the row and writes nothing, not even the cache', async () => {
     const fresh = await startAnalyzeEnv({ seed: 12 });
     try {

@@ -13,7 +13,7 @@ export interface LoadStats {
 }
 
 /** Blocks fetched per request round: bounds memory (raw blocks are dropped once summarised). */
-const CHUNK = 16;
+const CHUNK = 8;
 
 /**
  * Feeds the summaries of the blocks `refs` names to `consume`, strictly in order: from the cache

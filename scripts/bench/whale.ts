@@ -36,7 +36,7 @@ async function fakeChild(): Promise<void> {
   fake.setMempoolBlocksOnUpdate(false);
   process.send!({ wsUrl: fake.wsUrl });
   const go = await new Promise<Go>((r) => process.once('message', (m) => r(m as Go)));
-  await fake.waitForClients(1, 30_000);
+  await fake.waitForClients(1, 30_000, true);
   await new Promise((r) => setTimeout(r, 500)); // let the subscription's replies land
   const sent: number[] = []; // [sequence, time, sequence, time, ...]
   const batches = Math.ceil(go.count / go.batch);

@@ -39,7 +39,7 @@ export async function playWhales(fake: FakeMempool, tip: number, log: (line: str
   const dropped = makeTx({ seed: 'demo-dropped', outputs: [{ address: demoAddress('dropper'), value: 500 * BTC }], feeRate: 1 });
   const smallFry = Array.from({ length: 50 }, (_, i) => makeTx({ seed: `demo-small-${i}`, outputs: [{ address: demoAddress(`small-${i}`), value: (i + 1) * 1_000_000 }] }));
   const steps: ScenarioStep[] = [
-    { do: 'clients', count: 1, timeoutMs: 15_000 },
+    { do: 'clients', count: 1, timeoutMs: 15_000, tracking: true },
     { do: 'mempool-blocks' },
     { do: 'add', txs: [...smallFry.slice(0, 25), inflow, outflow] },
     { do: 'wait', ms: 1_500 },

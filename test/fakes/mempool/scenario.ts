@@ -16,7 +16,7 @@ export type ScenarioStep =
   | { do: 'gap'; count?: number }
   | { do: 'wait'; ms: number }
   /** Wait until this many clients have subscribed (e.g. after a cut, for the reconnect). */
-  | { do: 'clients'; count: number; timeoutMs?: number }
+  | { do: 'clients'; count: number; timeoutMs?: number; tracking?: boolean }
   | { do: 'price'; usd: number; time?: number }
   | { do: 'raw'; text: string };
 
@@ -67,7 +67,7 @@ export async function runScenario(fake: FakeMempool, steps: readonly ScenarioSte
         await sleep(step.ms, o.signal);
         break;
       case 'clients':
-        await fake.waitForClients(step.count, step.timeoutMs);
+        await fake.waitForClients(step.count, step.timeoutMs, step.tracking);
         break;
       case 'price':
         fake.setPrice(step.usd, step.time);

@@ -39,7 +39,7 @@ export interface FakeMempool {
   setNotInSync(on: boolean): void;
   // WebSocket controls
   clientCount(): number;
-  waitForClients(n: number, timeoutMs?: number): Promise<void>;
+  waitForClients(n: number, timeoutMs?: number, tracking?: boolean): Promise<void>;
   waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   addTxs(txs: FakeTx[]): void;
   addSerialized(addedJson: string): number;
@@ -129,7 +129,7 @@ export async function startFakeMempool(opts: FakeMempoolOptions = {}): Promise<F
       controls.notInSync = on;
     },
     clientCount: () => ws.clientCount,
-    waitForClients: (n, timeoutMs) => ws.waitForClients(n, timeoutMs),
+    waitForClients: (n, timeoutMs, tracking) => ws.waitForClients(n, timeoutMs, tracking),
     waitFor: (p, t, what) => ws.waitFor(p, t, what),
     addTxs: (txs) => updates.addTxs(txs),
     addSerialized: (json) => updates.addSerialized(json),

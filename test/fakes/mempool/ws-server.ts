@@ -73,14 +73,18 @@ export class FakeMempoolWs {
     });
   }
 
-  waitForClients(n: number, timeoutMs = 5000): Promise<void> {
-    return this.waitFor(() => this.subscribedCount() >= n, timeoutMs, `${n} subscribed client(s)`);
+  /**
+   * Waits for n subscribed clients; with `tracking`, for n that sent `track-mempool` (a client's
+   * `want` may arrive first, and mempool-transactions only go to tracking clients).
+   */
+  waitForClients(n: number, timeoutMs = 5000, tracking = false): Promise<void> {
+    return this.waitFor(() => this.subscribedCount(tracking) >= n, timeoutMs, `${n} ${tracking ? 'tracking' : 'subscribed'} client(s)`);
   }
 
-  /** Clients that have asked for anything (a `want` or `track-mempool`). */
-  subscribedCount(): number {
+  /** Clients that have asked for anything (a `want` or `track-mempool`), or only those tracking the mempool. */
+  subscribedCount(tracking = false): number {
     let n = 0;
-    for (const s of this.subs.values()) if (s.blocks || s.mempoolBlocks || s.trackMempool) n++;
+    for (const s of this.subs.values()) if (tracking ? s.trackMempool : s.blocks || s.mempoolBlocks || s.trackMempool) n++;
     return n;
   }
 

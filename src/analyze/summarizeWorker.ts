@@ -2,9 +2,8 @@
 // full block costs tens of milliseconds of CPU; spreading it over threads lets a cold run use every
 // core while the main thread fetches.
 import { parentPort } from 'node:worker_threads';
-import { parseBlock } from '../chain/block.js';
-import { summarizeBlock } from '../oracle/outputs.js';
 import { encodeSummary } from '../oracle/summaryCodec.js';
+import { summarizeRaw } from './summarizer.js';
 
 export interface SummarizeRequest {
   id: number;
@@ -17,7 +16,7 @@ export type SummarizeReply = { id: number; ok: true; encoded: Uint8Array } | { i
 parentPort?.on('message', (req: SummarizeRequest) => {
   let reply: SummarizeReply;
   try {
-    const encoded = encodeSummary(summarizeBlock(parseBlock(req.bytes), req.height));
+    const encoded = encodeSummary(summarizeRaw(req.height, req.bytes));
     reply = { id: req.id, ok: true, encoded };
     parentPort!.postMessage(reply, [encoded.buffer as ArrayBuffer]);
   } catch (err) {

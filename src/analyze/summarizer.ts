@@ -18,13 +18,18 @@ function malformed(height: number, message: string, cause?: unknown): DataError 
   return new DataError(`block ${height} is malformed: ${message}`, undefined, { cause });
 }
 
+/** Raw block -> summary: the one place a block is parsed for the oracle, in a thread or not. */
+export function summarizeRaw(height: number, bytes: Uint8Array): BlockSummary {
+  return summarizeBlock(parseBlock(bytes), height);
+}
+
 /** In the calling thread (tests run from source, where no compiled worker file exists). */
 export function inlineSummarizer(): Summarizer {
   return {
     async summarize(height, bytes) {
       let summary: BlockSummary;
       try {
-        summary = summarizeBlock(parseBlock(bytes), height);
+        summary = summarizeRaw(height, bytes);
       } catch (err) {
         throw malformed(height, (err as Error).message, err);
       }

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import { createBitcoindClient } from '../sources/bitcoind/index.js';
 import { createEsploraClient } from '../sources/esplora/client.js';
+import { cookieFileOf } from '../sources/fromSettings.js';
 import { mempoolPricesFetcher } from './checks/mempool.js';
 import type { HealthDeps } from './plan.js';
 import { knownSecrets, maskingLogger } from './secrets.js';
@@ -18,7 +18,7 @@ export function createHealthClients(s: Readonly<Settings>, log: Logger): { deps:
   const userpass = s.bitcoinRpcUser !== undefined;
   const bitcoind = createBitcoindClient({
     url: s.bitcoinRpcUrl,
-    cookieFile: userpass ? undefined : (s.bitcoinRpcCookieFile ?? path.join(s.bitcoinDatadir, '.cookie')),
+    cookieFile: userpass ? undefined : cookieFileOf(s),
     user: s.bitcoinRpcUser,
     password: s.bitcoinRpcPassword,
     timeoutMs,

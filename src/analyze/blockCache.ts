@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import type { BlockAmounts, Funding } from '../oracle/funding.js';
 import type { BlockSummary } from '../oracle/outputs.js';
-import { decodeSummary, encodeSummary } from '../oracle/summaryCodec.js';
+import { HEADER_BYTES, MAGIC, decodeAmounts, decodeHeader, decodeSummary, encodeSummary, txidsRange } from '../oracle/summaryCodec.js';
 
 /**
- * Per-block cache of what the oracle needs from a block (its txids and the candidate outputs),
- * one file per block named `<height>-<hash>.uxs`. Keyed by hash as well as height, so a reorg
+ * Per-block cache of what the oracle needs from a block (its txids, the candidate outputs and their
+ * funding heights), one file per block named `<height>-<hash>.uxs` (layout in summaryCodec.ts). Keyed by hash as well as height, so a reorg
  * simply misses: the new block at that height has another hash, and the old file is removed
  * when the new one is written. Files are written to a temp name and renamed, so a killed run
  * never leaves a half-written entry behind under a real name.
@@ -15,6 +16,8 @@ import { decodeSummary, encodeSummary } from '../oracle/summaryCodec.js';
 export class BlockCache {
   private hits = 0;
   private misses = 0;
+  /** Entries of an older format met this run. */
+  private stale = 0;
 
   constructor(
     readonly dir: string,
@@ -29,26 +32,92 @@ export class BlockCache {
     return path.join(this.dir, `${height}-${hash}.uxs`);
   }
 
-  get(height: number, hash: string): BlockSummary | undefined {
-    let bytes: Buffer;
+  /** Reads `length` bytes at `position` into a fresh buffer (8-aligned, so amounts are views, not copies). */
+  private static readAt(fd: number, position: number, length: number): Uint8Array {
+    const out = new Uint8Array(length);
+    let done = 0;
+    while (done < length) {
+      const n = fs.readSync(fd, out, done, length - done, position + done);
+      if (n === 0) throw new DataError(`block summary truncated reading ${length} bytes at ${position}`);
+      done += n;
+    }
+    return out;
+  }
+
+  private static olderFormat(head: Uint8Array): boolean {
+    const magic = Buffer.from(head.buffer, head.byteOffset, Math.min(4, head.length)).toString('latin1');
+    return magic.length === 4 && magic.startsWith('UXS') && magic !== MAGIC;
+  }
+
+  /**
+   * Opens an entry and checks its header against the block asked for and the file's size; what
+   * `read` returns from it is the result. A missing entry is undefined; a damaged one is dropped
+   * (the block is fetched again) and undefined too.
+   */
+  private withEntry<T>(height: number, hash: string, read: (fd: number, header: ReturnType<typeof decodeHeader>) => T): T | undefined {
+    const file = this.file(height, hash);
+    let fd: number;
     try {
-      bytes = fs.readFileSync(this.file(height, hash));
+      fd = fs.openSync(file, 'r');
     } catch {
       this.misses++;
       return undefined;
     }
     try {
-      const s = decodeSummary(bytes);
-      if (s.height !== height || s.hash !== hash) throw new DataError(`cache entry names block ${s.height} ${s.hash}`);
+      const head = BlockCache.readAt(fd, 0, Math.min(HEADER_BYTES, fs.fstatSync(fd).size));
+      if (BlockCache.olderFormat(head)) {
+        // Written by an older version: not damage, just to be fetched again (once, after an upgrade).
+        if (this.writable) fs.rmSync(file, { force: true });
+        this.misses++;
+        if (this.stale++ === 0) this.log.info({ dir: this.dir }, 'block cache entries written by an older version are fetched again');
+        return undefined;
+      }
+      const header = decodeHeader(head);
+      if (header.height !== height || header.hash !== hash) throw new DataError(`cache entry names block ${header.height} ${header.hash}`);
+      const size = fs.fstatSync(fd).size;
+      if (size !== header.length) throw new DataError(`cache entry is ${size} bytes, its header says ${header.length}`);
+      const value = read(fd, header);
       this.hits++;
-      return s;
+      return value;
     } catch (err) {
       // A damaged entry is not an error for the run: drop it and fetch the block again.
       this.log.warn({ height, hash, err: (err as Error).message }, 'discarding a damaged block cache entry');
-      if (this.writable) fs.rmSync(this.file(height, hash), { force: true });
+      if (this.writable) fs.rmSync(file, { force: true });
       this.misses++;
       return undefined;
+    } finally {
+      fs.closeSync(fd);
     }
+  }
+
+  /** Where the entry's funding heights reach back to (see oracle/funding.ts), without reading the rest. */
+  resolvedFrom(height: number, hash: string): number | undefined {
+    return this.withEntry(height, hash, (_fd, h) => h.resolvedFrom);
+  }
+
+  /** Just the amounts and their funding heights: the few kilobytes at the front of the entry. */
+  getAmounts(height: number, hash: string): BlockAmounts | undefined {
+    return this.withEntry(height, hash, (fd, h) => decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)));
+  }
+
+  /** The whole summary and its funding. */
+  get(height: number, hash: string): { summary: BlockSummary; funding: Funding } | undefined {
+    return this.withEntry(height, hash, (fd, h) => decodeSummary(BlockCache.readAt(fd, 0, h.length)));
+  }
+
+  /**
+   * The block's txids (the entry's tail), for a later block of the window whose funding is being
+   * worked out. The entry was read moments ago in this run (the job holds the analyze lock), so
+   * a missing one is an error, not a miss.
+   */
+  readTxids(height: number, hash: string): Uint8Array {
+    const txids = this.withEntry(height, hash, (fd, h) => {
+      const { start, end } = txidsRange(BlockCache.readAt(fd, 0, HEADER_BYTES));
+      if (end !== h.length) throw new DataError('txids are not at the end of the entry');
+      return BlockCache.readAt(fd, start, end - start);
+    });
+    if (!txids) throw new DataError(`block cache entry for ${height} ${hash} vanished during the run`);
+    return txids;
   }
 
   /** Whether an entry exists (without reading it). */
@@ -56,7 +125,7 @@ export class BlockCache {
     return fs.existsSync(this.file(height, hash));
   }
 
-  put(summary: BlockSummary, encoded: Uint8Array = encodeSummary(summary)): void {
+  put(summary: BlockSummary, funding?: Funding, encoded: Uint8Array = encodeSummary(summary, funding)): void {
     if (!this.writable) return;
     const target = this.file(summary.height, summary.hash);
     const tmp = `${target}.tmp-${process.pid}`;
@@ -96,7 +165,7 @@ export class BlockCache {
     return removed;
   }
 
-  stats(): { hits: number; misses: number } {
-    return { hits: this.hits, misses: this.misses };
+  stats(): { hits: number; misses: number; olderFormat: number } {
+    return { hits: this.hits, misses: this.misses, olderFormat: this.stale };
   }
 }

@@ -7,7 +7,7 @@ import { withPriceDb } from '../store/databases.js';
 import { inTransaction, queryRows } from '../store/duckdb.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
 import type { BlockCache } from './blockCache.js';
-import { loadWindow, type LoadStats } from './loadWindow.js';
+import { cacheResolved, loadWindow, type LoadStats } from './loadWindow.js';
 import type { Summarizer } from './summarizer.js';
 import { assertFinite } from './priceRow.js';
 
@@ -56,8 +56,10 @@ export async function priceRefs(
   signal?: AbortSignal,
 ): Promise<{ result: OracleResult; stats: LoadStats }> {
   const acc = new WindowAccumulator();
-  const stats = await loadWindow(blocks.source, refs, blocks.cache, blocks.summarizer, log, (s) => acc.add(s), signal);
-  return { result: priceWindow(acc), stats };
+  const stats = await loadWindow(blocks.source, refs, blocks.cache, blocks.summarizer, log, acc, signal);
+  const result = priceWindow(acc);
+  cacheResolved(acc, blocks.cache);
+  return { result, stats };
 }
 
 export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string, string | number> {

@@ -1,5 +1,6 @@
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import type { WindowAccumulator } from '../oracle/windowAccumulator.js';
 import type { BlockSummary } from '../oracle/outputs.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
 import type { BlockCache } from './blockCache.js';
@@ -16,10 +17,11 @@ export interface LoadStats {
 const CHUNK = 8;
 
 /**
- * Feeds the summaries of the blocks `refs` names to `consume`, strictly in order: from the cache
- * when it holds that exact block (height and hash), otherwise fetched from the node, parsed once
- * (hash, parent link, merkle root and witness commitment checked), summarised and cached. Nothing
- * holds the whole window: a block's bytes go node -> parser -> summary -> consumer and are dropped.
+ * Feeds the blocks `refs` names to `acc`, strictly in order. A block the cache holds (that exact
+ * height and hash) comes from it: just its amounts when its funding heights cover the window (the
+ * usual case), the whole summary when they do not. Any other block is fetched from the node,
+ * parsed once (hash, parent link, merkle root and witness commitment checked), summarised and
+ * cached. Nothing holds the raw window: a block's bytes go node -> parser -> summary and are dropped.
  */
 export async function loadWindow(
   source: BlockSource,
@@ -27,7 +29,7 @@ export async function loadWindow(
   cache: BlockCache,
   summarizer: Summarizer,
   log: Logger,
-  consume: (summary: BlockSummary) => void,
+  acc: WindowAccumulator,
   signal?: AbortSignal,
 ): Promise<LoadStats> {
   let fromNode = 0;
@@ -35,9 +37,8 @@ export async function loadWindow(
   let i = 0;
   while (i < refs.length) {
     signal?.throwIfAborted();
-    const cached = cache.get(refs[i]!.height, refs[i]!.hash);
-    if (cached) {
-      consume(cached);
+    const { height, hash } = refs[i]!;
+    if (fromCache(cache, height, hash, acc)) {
       i++;
       continue;
     }
@@ -57,12 +58,34 @@ export async function loadWindow(
       if (summary.hash !== ref.hash) throw new DataError(`block ${ref.height}: parsed hash ${summary.hash} is not the ${ref.hash} asked for`);
       if (summary.time !== ref.time) throw new DataError(`block ${ref.height}: header time ${summary.time} differs from the node's ${ref.time}`);
       fromNode++;
-      cache.put(summary, encoded);
-      consume(summary);
+      // Cached now, unresolved, so a killed run keeps its parsing; rewritten once resolved (cacheResolved).
+      cache.put(summary, undefined, encoded);
+      acc.add(summary);
     }
     i = end;
   }
   const stats = { blocks: refs.length, fromCache: refs.length - fromNode, fromNode, bytesFetched };
   log.info(stats, `blocks: ${stats.fromNode} from the node, ${stats.fromCache} from the cache`);
   return stats;
+}
+
+/** Adds a cached block to the window; false when the cache lacks it (or it was damaged). */
+function fromCache(cache: BlockCache, height: number, hash: string, acc: WindowAccumulator): boolean {
+  const resolvedFrom = cache.resolvedFrom(height, hash);
+  if (resolvedFrom === undefined) return false;
+  if (acc.covers(resolvedFrom, height)) {
+    const amounts = cache.getAmounts(height, hash);
+    if (!amounts) return false;
+    acc.addAmounts(amounts, () => cache.readTxids(height, hash));
+    return true;
+  }
+  const whole = cache.get(height, hash);
+  if (!whole) return false;
+  acc.add(whole.summary, whole.funding);
+  return true;
+}
+
+/** Caches the funding heights the window worked out, so the next run reads them instead. */
+export function cacheResolved(acc: WindowAccumulator, cache: BlockCache): void {
+  for (const { summary, funding } of acc.resolved()) cache.put(summary, funding);
 }

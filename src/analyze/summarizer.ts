@@ -61,7 +61,7 @@ export function createSummarizer(threads: number): Summarizer {
       pending.delete(m.id);
       if (!m.ok) return p.reject(malformed(p.height, m.message));
       try {
-        p.resolve({ summary: decodeSummary(m.encoded), encoded: m.encoded });
+        p.resolve({ summary: decodeSummary(m.encoded).summary, encoded: m.encoded });
       } catch (err) {
         p.reject(err as Error);
       }

@@ -1,90 +1,182 @@
-// Bytes for a BlockSummary, so the analyze job can cache one per block and a run ten minutes
-// later re-parses nothing. Little-endian, versioned by the magic:
+// Bytes for a block summary and its same-day resolution, so the analyze job caches one file per
+// block and a run ten minutes later neither re-parses nor re-indexes anything. Little-endian,
+// versioned by the magic. The part a run usually needs comes first, so it can read just that:
 //
-//   "UXS1" | height u32 | time u32 | hash 32 (display order) | txCount u32 | txids 32*txCount
-//   | candidateCount u32 | per candidate: txIndex u32, inputCount u8, amountCount u8,
-//     inputTxids 32*inputCount, amounts f64*amountCount
-//
-// Amounts are stored as the exact doubles, so a decoded summary gives bit-identical results.
+//   header (64 bytes): "UXS2" | height u32 | time u32 | hash 32 (display order) | txCount u32
+//                      | candidateCount u32 | amountCount u32 | inputCount u32 | resolvedFrom u32
+//   amounts      f64 * amountCount   (the exact doubles: a decoded summary gives bit-identical prices)
+//   fundedFrom   i32 * amountCount   (per amount, see Funding; -1 = none)
+//   -- the prefix above is all a window that the resolution covers reads (amountsPrefixLength) --
+//   txIndex      u32 * candidateCount
+//   inputCounts  u8  * candidateCount
+//   amountCounts u8  * candidateCount
+//   inputTxids   32  * inputCount      (per candidate, in candidate order)
+//   txids        32  * txCount         (every transaction of the block, in order)
 
 import { DataError } from '../errors.js';
 import { type BlockSummary, type Candidate, TXID_BYTES } from './outputs.js';
+import { type BlockAmounts, type Funding, unresolved } from './funding.js';
 
-const MAGIC = 'UXS1';
+export const MAGIC = 'UXS2';
 const HASH_BYTES = 32;
+export const HEADER_BYTES = 64;
+const MAX_INPUTS = 5;
+const MAX_AMOUNTS = 2;
 
-export function encodeSummary(s: BlockSummary): Uint8Array {
-  const txCount = s.txids.length / TXID_BYTES;
-  let size = 4 + 4 + 4 + HASH_BYTES + 4 + s.txids.length + 4;
-  for (const c of s.candidates) size += 4 + 1 + 1 + c.inputTxids.length + 8 * c.amounts.length;
-  const buf = Buffer.alloc(size);
+interface Header {
+  height: number;
+  time: number;
+  hash: string;
+  txCount: number;
+  candidateCount: number;
+  amountCount: number;
+  inputCount: number;
+  resolvedFrom: number;
+}
+
+function offsets(h: Pick<Header, 'txCount' | 'candidateCount' | 'amountCount' | 'inputCount'>) {
+  const fundedFrom = HEADER_BYTES + 8 * h.amountCount;
+  const txIndex = fundedFrom + 4 * h.amountCount;
+  const inputCounts = txIndex + 4 * h.candidateCount;
+  const amountCounts = inputCounts + h.candidateCount;
+  const inputTxids = amountCounts + h.candidateCount;
+  const txids = inputTxids + TXID_BYTES * h.inputCount;
+  return { fundedFrom, txIndex, inputCounts, amountCounts, inputTxids, txids, end: txids + TXID_BYTES * h.txCount };
+}
+
+export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s)): Uint8Array {
+  if (!/^[0-9a-f]{64}$/.test(s.hash)) throw new DataError(`block summary hash must be 64 lowercase hex digits, got "${s.hash}"`);
+  if (funding.perCandidate.length !== s.candidates.length) throw new DataError(`block ${s.height}: ${funding.perCandidate.length} funding heights for ${s.candidates.length} candidates`);
+  const amountCount = s.candidates.reduce((n, c) => n + c.amounts.length, 0);
+  const inputCount = s.candidates.reduce((n, c) => n + c.inputTxids.length / TXID_BYTES, 0);
+  const h = { txCount: s.txids.length / TXID_BYTES, candidateCount: s.candidates.length, amountCount, inputCount };
+  const at = offsets(h);
+  const buf = Buffer.alloc(at.end);
   let o = buf.write(MAGIC, 0, 'latin1');
   o = buf.writeUInt32LE(s.height, o);
   o = buf.writeUInt32LE(s.time, o);
-  if (!/^[0-9a-f]{64}$/.test(s.hash)) throw new DataError(`block summary hash must be 64 lowercase hex digits, got "${s.hash}"`);
   o += buf.write(s.hash, o, 'hex');
-  o = buf.writeUInt32LE(txCount, o);
-  buf.set(s.txids, o);
-  o += s.txids.length;
-  o = buf.writeUInt32LE(s.candidates.length, o);
-  for (const c of s.candidates) {
-    o = buf.writeUInt32LE(c.txIndex, o);
-    o = buf.writeUInt8(c.inputTxids.length / TXID_BYTES, o);
-    o = buf.writeUInt8(c.amounts.length, o);
-    buf.set(c.inputTxids, o);
-    o += c.inputTxids.length;
-    for (const a of c.amounts) o = buf.writeDoubleLE(a, o);
-  }
+  for (const v of [h.txCount, h.candidateCount, amountCount, inputCount, funding.resolvedFrom]) o = buf.writeUInt32LE(v, o);
+  let a = 0;
+  let input = at.inputTxids;
+  s.candidates.forEach((c, i) => {
+    for (const amount of c.amounts) {
+      buf.writeDoubleLE(amount, HEADER_BYTES + 8 * a);
+      buf.writeInt32LE(funding.perCandidate[i]!, at.fundedFrom + 4 * a);
+      a++;
+    }
+    buf.writeUInt32LE(c.txIndex, at.txIndex + 4 * i);
+    buf[at.inputCounts + i] = c.inputTxids.length / TXID_BYTES;
+    buf[at.amountCounts + i] = c.amounts.length;
+    buf.set(c.inputTxids, input);
+    input += c.inputTxids.length;
+  });
+  buf.set(s.txids, at.txids);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
 
-/** Decode and validate; a truncated, padded or inconsistent record is a DataError. */
-export function decodeSummary(bytes: Uint8Array): BlockSummary {
+function truncated(what: string, have: number): DataError {
+  return new DataError(`block summary truncated reading ${what} (${have} bytes)`, have);
+}
+
+/** The header, checked; `bytes` may be just the header, the amounts prefix, or the whole entry. */
+export function decodeHeader(bytes: Uint8Array): Header & { length: number; prefixLength: number } {
+  if (bytes.length < HEADER_BYTES) throw truncated('header', bytes.length);
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let o = 0;
-  const need = (n: number, what: string): void => {
-    if (o + n > buf.length) throw new DataError(`block summary truncated reading ${what} (${buf.length} bytes)`, o);
-  };
-  need(4, 'magic');
   const magic = buf.toString('latin1', 0, 4);
   if (magic !== MAGIC) throw new DataError(`not a block summary (magic "${magic}", want "${MAGIC}")`, 0);
-  o = 4;
-  need(12 + HASH_BYTES, 'header');
-  const height = buf.readUInt32LE(o);
-  const time = buf.readUInt32LE(o + 4);
-  const hash = buf.toString('hex', o + 8, o + 8 + HASH_BYTES);
-  o += 8 + HASH_BYTES;
-  const txCount = buf.readUInt32LE(o);
-  o += 4;
-  need(txCount * TXID_BYTES, 'txids');
-  // Views into the decoded bytes, not copies: a summary owns its buffer (callers pass a fresh one).
-  const txids = new Uint8Array(buf.buffer, buf.byteOffset + o, txCount * TXID_BYTES);
-  o += txids.length;
-  need(4, 'candidate count');
-  const count = buf.readUInt32LE(o);
-  o += 4;
-  const candidates: Candidate[] = [];
-  let lastIndex = -1;
-  for (let i = 0; i < count; i++) {
-    need(6, `candidate ${i}`);
-    const txIndex = buf.readUInt32LE(o);
-    const inputs = buf.readUInt8(o + 4);
-    const amountCount = buf.readUInt8(o + 5);
-    o += 6;
-    if (txIndex <= lastIndex || txIndex >= txCount) throw new DataError(`block summary candidate ${i} has tx index ${txIndex} out of order or range`, o);
-    if (inputs < 1 || inputs > 5 || amountCount < 1 || amountCount > 2) throw new DataError(`block summary candidate ${i} has ${inputs} inputs and ${amountCount} amounts`, o);
-    lastIndex = txIndex;
-    need(inputs * TXID_BYTES + amountCount * 8, `candidate ${i}`);
-    const inputTxids = new Uint8Array(buf.buffer, buf.byteOffset + o, inputs * TXID_BYTES);
-    o += inputTxids.length;
-    const amounts: number[] = [];
-    for (let k = 0; k < amountCount; k++, o += 8) {
-      const a = buf.readDoubleLE(o);
-      if (!(1e-5 < a && a < 1e5)) throw new DataError(`block summary candidate ${i} has amount ${a} outside (1e-5, 1e5)`, o);
-      amounts.push(a);
-    }
-    candidates.push({ txIndex, inputTxids, amounts });
+  const u32 = (o: number) => buf.readUInt32LE(o);
+  const h: Header = {
+    height: u32(4),
+    time: u32(8),
+    hash: buf.toString('hex', 12, 12 + HASH_BYTES),
+    txCount: u32(44),
+    candidateCount: u32(48),
+    amountCount: u32(52),
+    inputCount: u32(56),
+    resolvedFrom: u32(60),
+  };
+  const { candidateCount: c, amountCount: a, inputCount: n } = h;
+  if (c > h.txCount || a < c || a > MAX_AMOUNTS * c || n < c || n > MAX_INPUTS * c) {
+    throw new DataError(`block summary counts are inconsistent: ${h.txCount} txs, ${c} candidates, ${a} amounts, ${n} inputs`, 44);
   }
-  if (o !== buf.length) throw new DataError(`block summary has ${buf.length - o} trailing bytes`, o);
-  return { height, hash, time, txids, candidates };
+  if (h.resolvedFrom > h.height + 1) throw new DataError(`block summary resolved from ${h.resolvedFrom}, past block ${h.height}`, 60);
+  return { ...h, length: offsets(h).end, prefixLength: offsets(h).fundedFrom + 4 * a };
+}
+
+/** Typed-array views read in the host's byte order; the entries are little-endian. */
+const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/** A view when the host is little-endian and the bytes are aligned for one, else a decoded copy. */
+function f64At(bytes: Uint8Array, o: number, n: number): Float64Array {
+  const at = bytes.byteOffset + o;
+  if (HOST_LE && at % 8 === 0) return new Float64Array(bytes.buffer, at, n);
+  const view = new DataView(bytes.buffer, at, 8 * n);
+  return Float64Array.from({ length: n }, (_, i) => view.getFloat64(8 * i, true));
+}
+
+function i32At(bytes: Uint8Array, o: number, n: number): Int32Array {
+  const at = bytes.byteOffset + o;
+  if (HOST_LE && at % 4 === 0) return new Int32Array(bytes.buffer, at, n);
+  const view = new DataView(bytes.buffer, at, 4 * n);
+  return Int32Array.from({ length: n }, (_, i) => view.getInt32(4 * i, true));
+}
+
+/**
+ * The amounts and their funding heights, from the entry's prefix (or the whole entry), checked:
+ * every amount in the oracle's range, every funding height -1 or inside [resolvedFrom, height].
+ * Views into `bytes`, not copies: the caller passes bytes it owns.
+ */
+export function decodeAmounts(bytes: Uint8Array): BlockAmounts {
+  const h = decodeHeader(bytes);
+  if (bytes.length < h.prefixLength) throw truncated('amounts', bytes.length);
+  const amounts = f64At(bytes, HEADER_BYTES, h.amountCount);
+  const fundedFrom = i32At(bytes, offsets(h).fundedFrom, h.amountCount);
+  for (let i = 0; i < amounts.length; i++) {
+    const a = amounts[i]!;
+    if (!(1e-5 < a && a < 1e5)) throw new DataError(`block summary amount ${i} is ${a}, outside (1e-5, 1e5)`, HEADER_BYTES + 8 * i);
+    const f = fundedFrom[i]!;
+    if (f !== -1 && (f < h.resolvedFrom || f > h.height)) throw new DataError(`block summary amount ${i} is funded from height ${f}, outside ${h.resolvedFrom}..${h.height}`);
+  }
+  return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts, fundedFrom, resolvedFrom: h.resolvedFrom };
+}
+
+/** Where the block's txids are in an entry whose header is `header`: the entry's last bytes. */
+export function txidsRange(header: Uint8Array): { start: number; end: number } {
+  const at = offsets(decodeHeader(header));
+  return { start: at.txids, end: at.end };
+}
+
+/** Decode and validate a whole entry; a truncated, padded or inconsistent one is a DataError. */
+export function decodeSummary(bytes: Uint8Array): { summary: BlockSummary; funding: Funding } {
+  const h = decodeHeader(bytes);
+  const at = offsets(h);
+  if (bytes.length < at.end) throw truncated('entry', bytes.length);
+  if (bytes.length > at.end) throw new DataError(`block summary has ${bytes.length - at.end} trailing bytes`, at.end);
+  const { amounts, fundedFrom } = decodeAmounts(bytes);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const candidates: Candidate[] = [];
+  const perCandidate = new Int32Array(h.candidateCount);
+  let a = 0;
+  let input = at.inputTxids;
+  let lastIndex = -1;
+  for (let i = 0; i < h.candidateCount; i++) {
+    const txIndex = buf.readUInt32LE(at.txIndex + 4 * i);
+    const inputs = buf[at.inputCounts + i]!;
+    const amountCount = buf[at.amountCounts + i]!;
+    if (txIndex <= lastIndex || txIndex >= h.txCount) throw new DataError(`block summary candidate ${i} has tx index ${txIndex} out of order or range`, at.txIndex + 4 * i);
+    if (inputs < 1 || inputs > MAX_INPUTS || amountCount < 1 || amountCount > MAX_AMOUNTS) throw new DataError(`block summary candidate ${i} has ${inputs} inputs and ${amountCount} amounts`, at.inputCounts + i);
+    if (a + amountCount > h.amountCount || input + TXID_BYTES * inputs > at.txids) throw new DataError(`block summary candidate ${i} runs past the counts in the header`);
+    lastIndex = txIndex;
+    perCandidate[i] = fundedFrom[a]!;
+    for (let k = 1; k < amountCount; k++) {
+      if (fundedFrom[a + k] !== fundedFrom[a]) throw new DataError(`block summary candidate ${i} has amounts with different funding heights`);
+    }
+    candidates.push({ txIndex, inputTxids: bytes.subarray(input, input + TXID_BYTES * inputs), amounts: Array.from(amounts.subarray(a, a + amountCount)) });
+    a += amountCount;
+    input += TXID_BYTES * inputs;
+  }
+  if (a !== h.amountCount || input !== at.txids) throw new DataError(`block summary candidates do not add up to the header's counts`);
+  const summary = { height: h.height, hash: h.hash, time: h.time, txids: bytes.subarray(at.txids, at.end), candidates };
+  return { summary, funding: { resolvedFrom: h.resolvedFrom, perCandidate } };
 }

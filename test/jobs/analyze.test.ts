@@ -55,6 +55,24 @@ describe('analyze --recent against the simulated node', () => {
     expect(doc.last_height).toBe(e.chain.tip.height - 1);
   });
 
+  it('a run on cached funding heights gives exactly what a run from nothing gives', async () => {
+    e.chain.append(2);
+    const warm = await e.run({ mode: 'recent' });
+    expect(warm.doc.blocks_from_node).toBe(2);
+    const empty = fs.mkdtempSync(path.join(path.dirname(e.dataDir), 'analyze-cold-'));
+    const cold = await e.run({ mode: 'recent' }, { dryRun: true, env: { UTXORACLE_DATA_DIR: empty } });
+    expect(cold.doc.blocks_from_node).toBe(144);
+    for (const k of ['utxoracle_price', 'rough_price', 'tx_count', 'output_count', 'point_count', 'first_height', 'last_height']) {
+      expect(warm.doc[k], k).toBe(cold.doc[k]);
+    }
+    // The day, whose window starts before what the recent runs resolved, agrees with a fresh run as well.
+    const day = await e.run({ mode: 'date', date: '2025-06-01' }, { dryRun: true });
+    const dayCold = await e.run({ mode: 'date', date: '2025-06-01' }, { dryRun: true, env: { UTXORACLE_DATA_DIR: empty } });
+    expect(day.doc.blocks_from_cache).toBeGreaterThan(0);
+    for (const k of ['utxoracle_price', 'rough_price', 'tx_count', 'output_count', 'point_count']) expect(day.doc[k], k).toBe(dayCold.doc[k]);
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
   it('after a reorg only the replaced blocks are fetched again', async () => {
     e.chain.reorg(3);
     const { code, doc } = await e.run({ mode: 'recent' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
-import { decodeSummary, encodeSummary } from '../../src/oracle/summaryCodec.js';
+import { decodeAmounts, decodeHeader, decodeSummary, encodeSummary, txidsRange } from '../../src/oracle/summaryCodec.js';
 import { inRangeAmounts, passesTxFilters, summarizeBlock, windowOutputs } from '../../src/oracle/outputs.js';
 import { type FakeTxSpec, fakeBlock, fakeTx } from './fakeTx.js';
 
@@ -78,22 +78,62 @@ describe('summary codec', () => {
     fakeBlock(1_700_000_000, [fakeTx({ txid: 1, spends: [0], prevIndex: 0xffffffff }), fakeTx({ txid: 2, spends: [3, 4], values: [123_456, 0.1e8 + 1] })]),
     840_000,
   );
+  const funding = { resolvedFrom: 839_900, perCandidate: Int32Array.of(839_950) };
 
-  it('round-trips exactly', () => {
+  it('round-trips exactly, unresolved by default', () => {
     const bytes = encodeSummary(s);
-    expect(decodeSummary(bytes)).toEqual(s);
-    expect(encodeSummary(decodeSummary(bytes))).toEqual(bytes);
+    const back = decodeSummary(bytes);
+    expect(back.summary).toEqual(s);
+    expect(back.funding).toEqual({ resolvedFrom: 840_001, perCandidate: Int32Array.of(-1) });
+    expect(encodeSummary(back.summary, back.funding)).toEqual(bytes);
   });
 
-  const bytes = encodeSummary(s);
-  const corrupt = (f: (b: Uint8Array) => Uint8Array) => f(Uint8Array.from(bytes));
+  it('keeps funding heights, and the amounts prefix alone gives them per amount', () => {
+    const bytes = encodeSummary(s, funding);
+    expect(decodeSummary(bytes).funding).toEqual(funding);
+    const h = decodeHeader(bytes);
+    expect([h.txCount, h.candidateCount, h.amountCount, h.inputCount, h.resolvedFrom]).toEqual([2, 1, 2, 2, 839_900]);
+    const a = decodeAmounts(bytes.slice(0, h.prefixLength));
+    expect(Array.from(a.amounts)).toEqual([0.00123456, 0.10000001]);
+    expect(Array.from(a.fundedFrom)).toEqual([839_950, 839_950]);
+    expect([a.height, a.hash, a.time, a.txCount, a.resolvedFrom]).toEqual([840_000, s.hash, 1_700_000_000, 2, 839_900]);
+    const { start, end } = txidsRange(bytes);
+    expect(bytes.subarray(start, end)).toEqual(s.txids);
+    expect(end).toBe(bytes.length);
+  });
+
+  it('decodes from unaligned bytes too (copies instead of views)', () => {
+    const bytes = encodeSummary(s, funding);
+    const shifted = new Uint8Array(bytes.length + 3).subarray(3);
+    shifted.set(bytes);
+    expect(decodeSummary(shifted).summary).toEqual(s);
+    expect(Array.from(decodeAmounts(shifted).amounts)).toEqual([0.00123456, 0.10000001]);
+  });
+
+  const bytes = encodeSummary(s, funding);
+  const corrupt = (f: (b: Uint8Array) => void) => {
+    const b = Uint8Array.from(bytes);
+    f(b);
+    return b;
+  };
+  const u32 = (b: Uint8Array, o: number, v: number) => Buffer.from(b.buffer).writeUInt32LE(v >>> 0, o);
+  const h = decodeHeader(bytes);
+  const fundedAt = 64 + 8 * h.amountCount;
+  const txIndexAt = fundedAt + 4 * h.amountCount;
   it.each([
     ['empty', new Uint8Array(0), /truncated/],
-    ['bad magic', corrupt((b) => (b.set([0x58], 0), b)), /magic/],
+    ['bad magic', corrupt((b) => b.set([0x58], 0)), /magic/],
+    ['the old format', corrupt((b) => b.set([0x31], 3)), /magic "UXS1"/],
     ['truncated', bytes.subarray(0, bytes.length - 1), /truncated/],
     ['trailing byte', Uint8Array.of(...bytes, 0), /trailing/],
-    ['candidate index past txs', corrupt((b) => (b.set([9], 4 + 8 + 32 + 4 + 64 + 4), b)), /out of order or range/],
-    ['six inputs', corrupt((b) => (b.set([6], 4 + 8 + 32 + 4 + 64 + 4 + 4), b)), /6 inputs/],
+    ['more candidates than txs', corrupt((b) => u32(b, 48, 3)), /inconsistent/],
+    ['resolved past the block', corrupt((b) => u32(b, 60, 840_002)), /past block/],
+    ['funding height below resolvedFrom', corrupt((b) => u32(b, fundedAt, 839_899)), /funded from height 839899/],
+    ['funding height above the block', corrupt((b) => u32(b, fundedAt, 840_001)), /funded from height 840001/],
+    ['amounts of one candidate funded differently', corrupt((b) => u32(b, fundedAt + 4, -1)), /different funding heights/],
+    ['amount out of range', corrupt((b) => Buffer.from(b.buffer).writeDoubleLE(1e6, 64)), /outside \(1e-5, 1e5\)/],
+    ['candidate index past txs', corrupt((b) => u32(b, txIndexAt, 9)), /out of order or range/],
+    ['six inputs', corrupt((b) => b.set([6], txIndexAt + 4)), /6 inputs/],
   ])('rejects %s', (_name, input, msg) => {
     expect(() => decodeSummary(input)).toThrow(DataError);
     expect(() => decodeSummary(input)).toThrow(msg);

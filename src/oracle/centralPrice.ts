@@ -20,24 +20,45 @@ export interface Central {
  * The grouping matters for the last bit, so it is kept exactly.
  */
 export function central(points: ArrayLike<number>, lo: number, hi: number): Central {
-  const kept: number[] = [];
-  for (let i = 0; i < points.length; i++) {
-    const p = points[i]!;
-    if (lo < p && p < hi) kept.push(p);
+  return centralSorted(sortedCopy(points), lo, hi);
+}
+
+function sortedCopy(points: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(points.length);
+  out.set(points);
+  return out.sort();
+}
+
+/** Index of the first element of ascending `a` that is > x (or >= x when `orEqual`). */
+function firstAbove(a: Float64Array, x: number, orEqual: boolean): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! > x || (orEqual && a[mid]! === x)) hi = mid;
+    else lo = mid + 1;
   }
+  return lo;
+}
+
+/**
+ * central() on points already sorted ascending: the kept points are then one contiguous run, the
+ * very array the reference sorts, so the prefix sums and distances come out bit for bit the same.
+ */
+export function centralSorted(sorted: Float64Array, lo: number, hi: number): Central {
+  const kept = sorted.subarray(firstAbove(sorted, lo, false), firstAbove(sorted, hi, true));
   const n = kept.length;
   if (n === 0) throw new DataError(`no intraday price points between ${lo} and ${hi}`);
-  const sorted = Float64Array.from(kept).sort();
   const prefix = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    total += sorted[i]!;
+    total += kept[i]!;
     prefix[i] = total;
   }
   let best = 0;
   let bestDist = Infinity;
   for (let i = 0; i < n; i++) {
-    const p = sorted[i]!;
+    const p = kept[i]!;
     const left = i === 0 ? 0 : prefix[i - 1]!;
     const right = total - prefix[i]!;
     const dist = p * i - left + (right - p * (n - 1 - i));
@@ -46,10 +67,39 @@ export function central(points: ArrayLike<number>, lo: number, hi: number): Cent
       best = i;
     }
   }
-  const price = sorted[best]!;
-  const dev = Float64Array.from(sorted, (x) => Math.abs(x - price)).sort();
-  const mad = n % 2 === 0 ? (dev[n / 2 - 1]! + dev[n / 2]!) / 2 : dev[(n - 1) / 2]!;
-  return { price, mad, count: n };
+  const price = kept[best]!;
+  return { price, mad: medianDistance(kept, best), count: n };
+}
+
+/**
+ * The median of |p - kept[at]| over the kept points, without sorting the distances: walking out
+ * from `at`, the distances on each side never decrease (subtraction is monotonic in IEEE
+ * arithmetic), so merging the two sides gives them in sorted order; the median is the middle one
+ * (or the mean of the middle two), exactly the values a sort would put there.
+ */
+function medianDistance(kept: Float64Array, at: number): number {
+  const n = kept.length;
+  const price = kept[at]!;
+  let left = at; // next index to take going down
+  let right = at + 1; // next index to take going up
+  const take = (): number => {
+    const dl = left >= 0 ? Math.abs(kept[left]! - price) : Infinity;
+    const dr = right < n ? Math.abs(kept[right]! - price) : Infinity;
+    if (dl <= dr) {
+      left--;
+      return dl;
+    }
+    right++;
+    return dr;
+  };
+  const mid = n >> 1; // the (mid)-th smallest, 0-based; with n even also the (mid - 1)-th
+  let prev = 0;
+  let cur = 0;
+  for (let k = 0; k <= mid; k++) {
+    prev = cur;
+    cur = take();
+  }
+  return n % 2 === 0 ? (prev + cur) / 2 : cur;
 }
 
 const TIGHT = 0.05;
@@ -73,12 +123,14 @@ export interface FinalPrice {
  * runs, so exactly one pass is the consensus behaviour.
  */
 export function finalPrice(points: ArrayLike<number>, rough: number): FinalPrice {
-  const c = central(points, rough - TIGHT * rough, rough + TIGHT * rough);
+  // Sorted once; each window below is then a contiguous run of it.
+  const sorted = sortedCopy(points);
+  const c = centralSorted(sorted, rough - TIGHT * rough, rough + TIGHT * rough);
   const price = c.price;
   // `price + 0.1*price`, not price*1.1: the reference's form, which can differ in the last bit.
   const up = price + MEDIUM * price;
   const dn = price - MEDIUM * price;
-  const dev = central(points, dn, up).mad;
+  const dev = centralSorted(sorted, dn, up).mad;
   const devPct = dev / (up - dn);
   const slope = (0.15 - 0.05) / (0.2 - 0.17);
   let axRange = 0.05 + (devPct - 0.17) * slope;

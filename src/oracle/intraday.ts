@@ -17,6 +17,11 @@ export interface PricePoints {
 
 let filter: MicroRoundFilter | undefined;
 
+function grown<T extends Float64Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
 export function intradayPoints(outputs: Pick<WindowOutputs, 'amounts' | 'heights' | 'times'>, rough: number): PricePoints {
   if (!Number.isInteger(rough) || rough <= 0) throw new DataError(`rough price must be a positive whole number, got ${rough}`);
   filter ??= new MicroRoundFilter();
@@ -28,21 +33,31 @@ export function intradayPoints(outputs: Pick<WindowOutputs, 'amounts' | 'heights
     up[k] = av + WIDE * av;
     dn[k] = av - WIDE * av;
   });
-  const prices: number[] = [];
-  const heights: number[] = [];
-  const times: number[] = [];
+  // Typed arrays grown by doubling: a full day gives ~400,000 points.
+  let prices = new Float64Array(1024);
+  let heights = new Uint32Array(1024);
+  let times = new Float64Array(1024);
+  let count = 0;
+  const lowest = dn[0]!;
+  const highest = up[ROUND_USD.length - 1]!;
   const { amounts } = outputs;
   for (let i = 0; i < amounts.length; i++) {
     const n = amounts[i]!;
+    if (!(lowest < n && n < highest)) continue; // inside no window: both ends ascend with the USD amount
     let micro: boolean | undefined; // computed at most once per output, only when needed
     for (let k = 0; k < ROUND_USD.length; k++) {
       if (!(dn[k]! < n && n < up[k]!)) continue;
       micro ??= filter.excludes(n);
-      if (micro) continue;
-      prices.push(ROUND_USD[k]! / n);
-      heights.push(outputs.heights[i]!);
-      times.push(outputs.times[i]!);
+      if (micro) break;
+      if (count === prices.length) {
+        prices = grown(prices, new Float64Array(2 * count));
+        heights = grown(heights, new Uint32Array(2 * count));
+        times = grown(times, new Float64Array(2 * count));
+      }
+      prices[count] = ROUND_USD[k]! / n;
+      heights[count] = outputs.heights[i]!;
+      times[count++] = outputs.times[i]!;
     }
   }
-  return { prices: Float64Array.from(prices), heights: Uint32Array.from(heights), times: Float64Array.from(times) };
+  return { prices: prices.slice(0, count), heights: heights.slice(0, count), times: times.slice(0, count) };
 }

@@ -82,6 +82,22 @@ describe('central price (§8)', () => {
     expect(central(pts, lo, hi)).toEqual({ price, mad, count });
   });
 
+  it('the median distance without a sort equals sorting the distances, on many random sets with ties', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 300; round++) {
+      const n = 1 + Math.floor(rnd() * 60);
+      // Few distinct values (ties everywhere) in some rounds, fine-grained doubles in others.
+      const pts = Array.from({ length: n }, () => (round % 2 ? 90 + Math.floor(rnd() * 8) : 90 + rnd() * 20 + rnd() * 1e-9));
+      const c = central(pts, 89.5, 110);
+      const kept = pts.filter((p) => 89.5 < p && p < 110);
+      const dev = kept.map((x) => Math.abs(x - c.price)).sort((a, b) => a - b);
+      const m = kept.length;
+      const want = m % 2 === 0 ? (dev[m / 2 - 1]! + dev[m / 2]!) / 2 : dev[(m - 1) / 2]!;
+      expect(c.mad, `round ${round}`).toBe(want);
+    }
+  });
+
   it('no points in the window is a DataError', () => {
     expect(() => central([1, 2, 3], 3, 10)).toThrow(DataError);
     expect(() => central([], 0, 10)).toThrow(/no intraday price points/);

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { request } from 'undici';
+import { undici } from '../lib/commonjs.js';
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { DuckDBConnection } from '../store/duckdb.js';
@@ -56,7 +56,7 @@ export async function deliverAlert(settings: Readonly<Settings>, event: AlertEve
   let error = '';
   for (let i = 1; i <= attempts; i++) {
     try {
-      const res = await request(url, {
+      const res = await undici.request(url, {
         method: 'POST',
         body,
         headers,

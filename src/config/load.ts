@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
+import { dotenv } from '../lib/commonjs.js';
 import { ConfigError } from '../errors.js';
 import { buildSettings, type Settings } from './settings.js';
 
@@ -14,7 +14,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   let fromFile: Record<string, string> = {};
   if (fs.existsSync(envFile)) {
     try {
-      fromFile = parseDotenv(fs.readFileSync(envFile));
+      fromFile = dotenv.parse(fs.readFileSync(envFile));
     } catch (err) {
       throw new ConfigError(`cannot read ${envFile}: ${(err as Error).message}`, 'UTXORACLE_ENV_FILE', { cause: err });
     }

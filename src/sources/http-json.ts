@@ -2,7 +2,7 @@
 // mempool). Every failure is a SourceError naming the service and endpoint; `retryable` says whether
 // another attempt could help (timeouts, refused connections, 5xx) or not (4xx, a bad body).
 import pRetry from 'p-retry';
-import { request } from 'undici';
+import { undici } from '../lib/commonjs.js';
 import { SourceError } from '../errors.js';
 
 export interface HttpGetOptions {
@@ -31,7 +31,7 @@ async function attemptOnce(url: string, endpoint: string, o: HttpGetOptions): Pr
   const started = performance.now();
   let res;
   try {
-    res = await request(url, { method: 'GET', signal: AbortSignal.timeout(o.timeoutMs) });
+    res = await undici.request(url, { method: 'GET', signal: AbortSignal.timeout(o.timeoutMs) });
   } catch (err) {
     const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const code = (err as { code?: string }).code;

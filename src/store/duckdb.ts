@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { duckdb } from '../lib/commonjs.js';
 import pRetry, { AbortError } from 'p-retry';
 import { StoreError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -33,7 +34,7 @@ export async function withDatabase<T>(dbPath: string, fn: (conn: DuckDBConnectio
   const instance = await pRetry(
     async () => {
       try {
-        return await DuckDBInstance.create(dbPath, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
+        return await duckdb.DuckDBInstance.create(dbPath, opts.readOnly ? { access_mode: 'READ_ONLY' } : {});
       } catch (err) {
         if (isLockConflict(err)) throw err;
         throw new AbortError(err as Error);

@@ -1,4 +1,4 @@
-import { DuckDBInstance } from '@duckdb/node-api';
+import { duckdb } from '../lib/commonjs.js';
 import { inTransaction, queryRows, queryValue, type DuckDBConnection } from './duckdb.js';
 
 export interface Migration {
@@ -61,7 +61,7 @@ export async function describeSchema(conn: DuckDBConnection): Promise<string[]> 
 
 /** The schema a fresh database gets, built in memory from the migrations. */
 export async function expectedSchema(def: SchemaDef): Promise<string[]> {
-  const instance = await DuckDBInstance.create(':memory:');
+  const instance = await duckdb.DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
     await migrate(conn, def);

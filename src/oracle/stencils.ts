@@ -1,6 +1,7 @@
 // The two 803-wide stencils slid over the histogram (oracle.md §5).
 
 import { exactPow } from './exactPow.js';
+import { SMOOTH_STENCIL } from './tables.generated.js';
 
 export const STENCIL_WIDTH = 803;
 
@@ -59,13 +60,15 @@ export function smoothValue(x: number): number {
 let smooth: Float64Array | undefined;
 let spike: Float64Array | undefined;
 
-/** Gaussian bump (the general shape of a day's outputs), 803 values. Shared: do not write. */
+/** Gaussian bump (the general shape of a day's outputs), 803 values, from the generated table. Shared: do not write. */
 export function smoothStencil(): Float64Array {
-  if (!smooth) {
-    smooth = new Float64Array(STENCIL_WIDTH);
-    for (let x = 0; x < STENCIL_WIDTH; x++) smooth[x] = smoothValue(x);
-  }
+  smooth ??= Float64Array.from(SMOOTH_STENCIL);
   return smooth;
+}
+
+/** The smooth stencil worked out from scratch (see computeBinEdges for why there is a table). */
+export function computeSmoothStencil(): Float64Array {
+  return Float64Array.from({ length: STENCIL_WIDTH }, (_, x) => smoothValue(x));
 }
 
 /** Zero except at the round-USD offsets, 803 values. Shared: do not write. */

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BIN_COUNT, GLIBC_POW_EXCEPTIONS, binEdges, edgeExponent } from '../../src/oracle/binEdges.js';
+import fs from 'node:fs';
+import { BIN_COUNT, GLIBC_POW_EXCEPTIONS, binEdges, computeBinEdges, edgeExponent } from '../../src/oracle/binEdges.js';
+import { renderTables } from '../../scripts/gen-oracle-tables.js';
 import { exactPow } from '../../src/oracle/exactPow.js';
 import { MicroRoundFilter, microRoundAmounts } from '../../src/oracle/microRound.js';
-import { SPIKE_WEIGHTS, STENCIL_WIDTH, smoothStencil, spikeStencil } from '../../src/oracle/stencils.js';
+import { SPIKE_WEIGHTS, STENCIL_WIDTH, computeSmoothStencil, smoothStencil, spikeStencil } from '../../src/oracle/stencils.js';
 import { loadVector } from './loadVector.js';
 
 /** Indices where two double arrays differ (Object.is, so -0 and NaN are told apart). */
@@ -11,6 +13,20 @@ function differing(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
   for (let i = 0; i < Math.max(a.length, b.length); i++) if (!Object.is(a[i], b[i])) out.push(i);
   return out;
 }
+
+describe('the generated tables (src/oracle/tables.generated.ts)', () => {
+  it('are exactly what the computation gives, and the file is what the generator writes', () => {
+    expect(differing(binEdges(), computeBinEdges())).toEqual([]);
+    expect(differing(smoothStencil(), computeSmoothStencil())).toEqual([]);
+    const file = fs.readFileSync(new URL('../../src/oracle/tables.generated.ts', import.meta.url), 'utf8');
+    expect(file === renderTables(), 'run npm run gen:tables').toBe(true);
+  });
+
+  it('the computed tables equal the vectors too (the table cannot pass by matching a wrong computation)', () => {
+    expect(differing(computeBinEdges(), loadVector('bin-edges.json'))).toEqual([]);
+    expect(differing(computeSmoothStencil(), loadVector('smooth-stencil.json'))).toEqual([]);
+  });
+});
 
 describe('bin edges (vectors/bin-edges.json)', () => {
   it('all 2401 equal the CPython vector exactly', () => {

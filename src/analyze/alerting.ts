@@ -2,6 +2,7 @@ import { deliverAlert, makeEvent, recordAlert, type Severity } from '../alerts/w
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import { withPriceDb } from '../store/databases.js';
+import { releaseSharedDatabases } from '../store/duckdb.js';
 
 /**
  * Sends a signed alert and records it in the price database's alert_events. Never throws:
@@ -15,6 +16,7 @@ export async function raiseAlert(
   payload: Record<string, unknown>,
   opts: { record: boolean; backoffMs?: number[] },
 ): Promise<void> {
+  releaseSharedDatabases(); // no database held while the webhook is tried
   const result = await deliverAlert(s, makeEvent(type, severity, payload), { log, backoffMs: opts.backoffMs });
   if (!opts.record) return;
   await withPriceDb(s, (conn) => recordAlert(conn, result), { logger: log, retries: 3 }).catch((err: unknown) => {

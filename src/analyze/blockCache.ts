@@ -2,9 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { BlockAmounts, Funding } from '../oracle/funding.js';
-import type { BlockSummary } from '../oracle/outputs.js';
-import { HEADER_BYTES, MAGIC, decodeAmounts, decodeHeader, decodeSummary, encodeSummary, txidsRange } from '../oracle/summaryCodec.js';
+import type { BlockAmounts } from '../oracle/funding.js';
+import { HEADER_BYTES, MAGIC, decodeAmounts, decodeEntry, decodeHeader, txidsRange, type Entry } from '../oracle/summaryCodec.js';
 
 /**
  * Per-block cache of what the oracle needs from a block (its txids, the candidate outputs and their
@@ -100,9 +99,9 @@ export class BlockCache {
     return this.withEntry(height, hash, (fd, h) => decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)));
   }
 
-  /** The whole summary and its funding. */
-  get(height: number, hash: string): { summary: BlockSummary; funding: Funding } | undefined {
-    return this.withEntry(height, hash, (fd, h) => decodeSummary(BlockCache.readAt(fd, 0, h.length)));
+  /** The whole entry, checked (see decodeEntry). */
+  get(height: number, hash: string): Entry | undefined {
+    return this.withEntry(height, hash, (fd, h) => decodeEntry(BlockCache.readAt(fd, 0, h.length)));
   }
 
   /**
@@ -125,14 +124,15 @@ export class BlockCache {
     return fs.existsSync(this.file(height, hash));
   }
 
-  put(summary: BlockSummary, funding?: Funding, encoded: Uint8Array = encodeSummary(summary, funding)): void {
+  /** Writes an entry (encodeSummary's bytes) for block `height` `hash`. */
+  put(height: number, hash: string, encoded: Uint8Array): void {
     if (!this.writable) return;
-    const target = this.file(summary.height, summary.hash);
+    const target = this.file(height, hash);
     const tmp = `${target}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, encoded, { mode: 0o640 });
     fs.renameSync(tmp, target);
     // Another block cached at this height was reorged out.
-    for (const name of this.namesAt(summary.height)) {
+    for (const name of this.namesAt(height)) {
       if (name !== path.basename(target)) fs.rmSync(path.join(this.dir, name), { force: true });
     }
   }

@@ -4,7 +4,7 @@ import { priceWindow, type OracleResult } from '../oracle/price.js';
 import { WindowAccumulator } from '../oracle/windowAccumulator.js';
 import { EARLIEST_DATE, dateWindow, heightsOf, type TimeAt } from '../oracle/window.js';
 import { withPriceDb } from '../store/databases.js';
-import { inTransaction, queryRows } from '../store/duckdb.js';
+import { inTransaction, queryRows, releaseSharedDatabases } from '../store/duckdb.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
 import type { BlockCache } from './blockCache.js';
 import { cacheResolved, loadWindow, type LoadStats } from './loadWindow.js';
@@ -55,6 +55,7 @@ export async function priceRefs(
   log: Logger,
   signal?: AbortSignal,
 ): Promise<{ result: OracleResult; stats: LoadStats }> {
+  releaseSharedDatabases(); // the window may take a while to fetch: no database held meanwhile
   const acc = new WindowAccumulator();
   const stats = await loadWindow(blocks.source, refs, blocks.cache, blocks.summarizer, log, acc, signal);
   const result = priceWindow(acc);

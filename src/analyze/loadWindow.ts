@@ -1,7 +1,7 @@
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
+import { decodeEntry } from '../oracle/summaryCodec.js';
 import type { WindowAccumulator } from '../oracle/windowAccumulator.js';
-import type { BlockSummary } from '../oracle/outputs.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
 import type { BlockCache } from './blockCache.js';
 import type { Summarizer } from './summarizer.js';
@@ -46,21 +46,23 @@ export async function loadWindow(
     let end = i + 1;
     while (end < refs.length && end - i < CHUNK && !cache.has(refs[end]!.height, refs[end]!.hash)) end++;
     // Parsing runs on the summarizer's threads while the rest of the run is still being fetched.
-    const parsed: { ref: BlockRef; job: Promise<{ summary: BlockSummary; encoded: Uint8Array }> }[] = [];
-    await source.getRawBlocks(refs.slice(i, end), ({ ref, bytes }) => {
+    const parsed: { ref: BlockRef; job: Promise<Uint8Array> }[] = [];
+    const batch = refs.slice(i, end);
+    await source.getRawBlocks(batch, ({ ref, bytes }) => {
       bytesFetched += bytes.length;
-      const job = summarizer.summarize(ref.height, bytes);
+      const job = summarizer.summarize(ref.height, bytes, batch.length);
       job.catch(() => undefined); // awaited below, in order
       parsed.push({ ref, job });
     });
     for (const { ref, job } of parsed) {
-      const { summary, encoded } = await job;
-      if (summary.hash !== ref.hash) throw new DataError(`block ${ref.height}: parsed hash ${summary.hash} is not the ${ref.hash} asked for`);
-      if (summary.time !== ref.time) throw new DataError(`block ${ref.height}: header time ${summary.time} differs from the node's ${ref.time}`);
+      const entry = decodeEntry(await job);
+      const { hash, time } = entry.header;
+      if (hash !== ref.hash) throw new DataError(`block ${ref.height}: parsed hash ${hash} is not the ${ref.hash} asked for`);
+      if (time !== ref.time) throw new DataError(`block ${ref.height}: header time ${time} differs from the node's ${ref.time}`);
       fromNode++;
       // Cached now, unresolved, so a killed run keeps its parsing; rewritten once resolved (cacheResolved).
-      cache.put(summary, undefined, encoded);
-      acc.add(summary);
+      cache.put(ref.height, ref.hash, entry.bytes);
+      acc.addEntry(entry);
     }
     i = end;
   }
@@ -81,11 +83,11 @@ function fromCache(cache: BlockCache, height: number, hash: string, acc: WindowA
   }
   const whole = cache.get(height, hash);
   if (!whole) return false;
-  acc.add(whole.summary, whole.funding);
+  acc.addEntry(whole);
   return true;
 }
 
 /** Caches the funding heights the window worked out, so the next run reads them instead. */
 export function cacheResolved(acc: WindowAccumulator, cache: BlockCache): void {
-  for (const { summary, funding } of acc.resolved()) cache.put(summary, funding);
+  for (const e of acc.resolved()) cache.put(e.header.height, e.header.hash, e.bytes);
 }

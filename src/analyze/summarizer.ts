@@ -1,16 +1,19 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { parseBlock } from '../chain/block.js';
 import { DataError } from '../errors.js';
-import { summarizeBlock, type BlockSummary } from '../oracle/outputs.js';
-import { decodeSummary, encodeSummary } from '../oracle/summaryCodec.js';
+import type { BlockSummary } from '../oracle/outputs.js';
+import { scanBlock } from './scanBlock.js';
+import { encodeSummary } from '../oracle/summaryCodec.js';
 import type { SummarizeReply } from './summarizeWorker.js';
 
-/** Raw block -> checked summary (and its encoded bytes, for the cache). */
+/** Raw block -> its checked summary, encoded as a cache entry (summaryCodec.ts). */
 export interface Summarizer {
-  /** Takes the bytes over: the caller must not read them afterwards (they may be moved to a thread). */
-  summarize(height: number, bytes: Uint8Array): Promise<{ summary: BlockSummary; encoded: Uint8Array }>;
+  /**
+   * Takes the bytes over: the caller must not read them afterwards (they may be moved to a thread).
+   * `batch` is how many blocks the caller is fetching together: a small one is parsed right here.
+   */
+  summarize(height: number, bytes: Uint8Array, batch?: number): Promise<Uint8Array>;
   close(): Promise<void>;
 }
 
@@ -20,7 +23,7 @@ function malformed(height: number, message: string, cause?: unknown): DataError 
 
 /** Raw block -> summary: the one place a block is parsed for the oracle, in a thread or not. */
 export function summarizeRaw(height: number, bytes: Uint8Array): BlockSummary {
-  return summarizeBlock(parseBlock(bytes), height);
+  return scanBlock(bytes, height);
 }
 
 /** In the calling thread (tests run from source, where no compiled worker file exists). */
@@ -33,7 +36,7 @@ export function inlineSummarizer(): Summarizer {
       } catch (err) {
         throw malformed(height, (err as Error).message, err);
       }
-      return { summary, encoded: encodeSummary(summary) };
+      return encodeSummary(summary);
     },
     async close() {},
   };
@@ -42,15 +45,23 @@ export function inlineSummarizer(): Summarizer {
 const WORKER_FILE = fileURLToPath(new URL('./summarizeWorker.js', import.meta.url));
 
 /**
- * A pool of `threads` workers (round-robin; blocks are similar in size). Falls back to the
+ * Batches up to this size are parsed in the calling thread when no thread is running yet: the cron
+ * run fetches one block, and starting a thread (~100 ms of loading modules) costs more than the
+ * ~35 ms parse it would move.
+ */
+const INLINE_BATCH = 2;
+
+/**
+ * A pool of `threads` workers (round-robin; blocks are similar in size), started on first use. Falls back to the
  * calling thread when threads is 0 or the compiled worker is not there.
  */
 export function createSummarizer(threads: number): Summarizer {
-  if (threads <= 0 || !fs.existsSync(WORKER_FILE)) return inlineSummarizer();
-  const pending = new Map<number, { height: number; resolve: (v: { summary: BlockSummary; encoded: Uint8Array }) => void; reject: (e: Error) => void }>();
+  const inline = inlineSummarizer();
+  if (threads <= 0 || !fs.existsSync(WORKER_FILE)) return inline;
+  const pending = new Map<number, { height: number; resolve: (v: Uint8Array) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let broken: Error | undefined;
-  const workers = Array.from({ length: threads }, () => {
+  const start = (): Worker[] => Array.from({ length: threads }, () => {
     // Bounded heaps: a worker holds one block at a time, and every worker's heap counts toward RSS.
     // The young generation is not small on purpose: parsing makes short-lived objects, and an 8 MB
     // young space made the workers spend a third of their time in GC (measured).
@@ -60,11 +71,7 @@ export function createSummarizer(threads: number): Summarizer {
       if (!p) return;
       pending.delete(m.id);
       if (!m.ok) return p.reject(malformed(p.height, m.message));
-      try {
-        p.resolve({ summary: decodeSummary(m.encoded).summary, encoded: m.encoded });
-      } catch (err) {
-        p.reject(err as Error);
-      }
+      p.resolve(m.encoded);
     });
     w.on('error', (err) => {
       // A worker that dies (out of memory, a bug) fails what it was doing, never hangs the run.
@@ -74,8 +81,11 @@ export function createSummarizer(threads: number): Summarizer {
     });
     return w;
   });
+  let workers: Worker[] | undefined;
   return {
-    summarize(height, bytes) {
+    summarize(height, bytes, batch = Infinity) {
+      if (!workers && batch <= INLINE_BATCH) return inline.summarize(height, bytes);
+      workers ??= start();
       if (broken) return Promise.reject(broken);
       const id = nextId++;
       return new Promise((resolve, reject) => {
@@ -84,11 +94,11 @@ export function createSummarizer(threads: number): Summarizer {
         // a view into a larger buffer is copied first. Either way the caller is done with them.
         const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
         const send = own ? bytes : new Uint8Array(bytes);
-        workers[id % workers.length]!.postMessage({ id, height, bytes: send }, [send.buffer as ArrayBuffer]);
+        workers![id % workers!.length]!.postMessage({ id, height, bytes: send }, [send.buffer as ArrayBuffer]);
       });
     },
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
+      await Promise.all((workers ?? []).map((w) => w.terminate()));
     },
   };
 }

@@ -18,10 +18,17 @@ export function computeMerkle(txidsLE: readonly Uint8Array[]): MerkleResult {
   txidsLE.forEach((h, i) => {
     if (h.length !== 32) throw new DataError(`merkle leaf ${i} is ${h.length} bytes, expected 32`);
   });
+  const flat = new Uint8Array(32 * txidsLE.length);
+  txidsLE.forEach((h, i) => flat.set(h, 32 * i));
+  return computeMerkleFlat(flat);
+}
+
+/** computeMerkle over txids laid end to end (32 bytes each), as a block scan produces them. */
+export function computeMerkleFlat(leaves: Uint8Array): MerkleResult {
+  if (leaves.length === 0 || leaves.length % 32 !== 0) throw new DataError(`merkle leaves must be a non-empty multiple of 32 bytes, got ${leaves.length}`);
   // Each level is one flat array of 32-byte nodes; a pair is hashed in place (64 contiguous bytes).
-  let n = txidsLE.length;
-  let level = new Uint8Array(32 * n);
-  txidsLE.forEach((h, i) => level.set(h, 32 * i));
+  let n = leaves.length / 32;
+  let level = leaves;
   let mutated = false;
   const lone = new Uint8Array(64); // an odd last node is paired with itself
   while (n > 1) {

@@ -164,6 +164,28 @@ export class ByteReader {
     return this.bytesView(n, what);
   }
 
+  /** Skips `n` bytes (bounds checked); returns where they start. */
+  skip(n: number, what: string): number {
+    this.need(n, what);
+    const at = this.pos;
+    this.pos += n;
+    return at;
+  }
+
+  /**
+   * varBytes without the view: skips a varint length and that many bytes, returns the length (the
+   * bytes start at pos - length). `lengthWhat` is spelled out by the caller so no string is built.
+   */
+  skipVarBytes(what: string, lengthWhat: string): number {
+    const start = this.pos;
+    const n = this.varint(lengthWhat);
+    if (n > this.remaining) {
+      throw new DataError(`truncated ${this.kind}: ${this.describe(what)} claims ${n} bytes at offset ${start}, ${this.remaining} left`, start);
+    }
+    this.pos += n;
+    return n;
+  }
+
   /** Everything must have been read: trailing bytes mean the framing is wrong. */
   expectEnd(after: string): void {
     if (this.pos !== this.bytes.length) {

@@ -17,10 +17,10 @@ const TXID_MID = new Uint8Array(32);
 import type { Transaction, TxInput, TxOutput } from './types.js';
 
 // Smallest possible serializations, used to reject absurd counts before allocating.
-const MIN_INPUT_BYTES = 32 + 4 + 1 + 4; // prev txid, index, empty scriptSig, sequence
-const MIN_OUTPUT_BYTES = 8 + 1; // value, empty script
+export const MIN_INPUT_BYTES = 32 + 4 + 1 + 4; // prev txid, index, empty scriptSig, sequence
+export const MIN_OUTPUT_BYTES = 8 + 1; // value, empty script
 export const MIN_TX_BYTES = 4 + 1 + MIN_INPUT_BYTES + 1 + MIN_OUTPUT_BYTES + 4;
-const NULL_INDEX = 0xffffffff;
+export const NULL_INDEX = 0xffffffff;
 
 class Input implements TxInput {
   private display: string | undefined;

@@ -7,7 +7,7 @@ import { sha256d, sha256dOne, toHex } from './hash.js';
 import type { Transaction } from './types.js';
 
 /** Output script prefix of a witness commitment: OP_RETURN, push 36, then the tag aa21a9ed. */
-const COMMITMENT_TAG = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
+export const COMMITMENT_TAG = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
 
 /** Where the commitment lives: the LAST coinbase output that carries the tag (BIP141). */
 function findCommitment(coinbase: Transaction): Uint8Array | undefined {

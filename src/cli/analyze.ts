@@ -38,5 +38,6 @@ await runAndExit({
   flags: f,
   // A cron run every 10 minutes must never pile up: give up well before the next one.
   maxRuntimeMs: opts.mode === 'range' ? undefined : 9 * 60_000,
+  shareDatabases: true,
   main: (ctx) => runAnalyze(opts, ctx),
 });

@@ -4,6 +4,7 @@ import type { Settings } from '../config/settings.js';
 import { EXIT, UtxoracleError, describeError, exitCodeOf, type ExitCode } from '../errors.js';
 import type { JobContext, JobOutcome } from '../jobs/context.js';
 import { recordRun, type RunRecord } from '../jobs/runLog.js';
+import { withSharedDatabases } from '../store/duckdb.js';
 import { acquireJobLock } from '../lock/jobLock.js';
 import { createLogger, type Logger } from '../log/logger.js';
 
@@ -23,6 +24,11 @@ export interface HarnessSpec {
   lockName?: string;
   /** Write a job_runs row (default: true unless --dry-run). */
   recordRun?: boolean;
+  /**
+   * Keep a database open between back-to-back uses, the job_runs row included (see
+   * withSharedDatabases); the job releases it before waiting on the network.
+   */
+  shareDatabases?: boolean;
   /** Hard cap on the run; the signal aborts then, and the process exits after a grace period. */
   maxRuntimeMs?: number;
   /** For tests: settings source and output sinks. */
@@ -38,6 +44,10 @@ const STATUS: Record<number, RunRecord['status']> = { 0: 'ok', 1: 'failed', 2: '
  * Returns the exit code (the bin sets process.exitCode).
  */
 export async function runJob(spec: HarnessSpec): Promise<ExitCode> {
+  return spec.shareDatabases ? withSharedDatabases(() => runJobOnce(spec)) : runJobOnce(spec);
+}
+
+async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   const runId = randomUUID();
   const startedAt = new Date();
   const out = spec.stdout ?? ((l: string) => process.stdout.write(l + '\n'));

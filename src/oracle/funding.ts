@@ -17,6 +17,7 @@
 
 import { DataError } from '../errors.js';
 import { TXID_BYTES, type BlockSummary } from './outputs.js';
+import type { Entry } from './summaryCodec.js';
 
 /** A block's candidates' funding heights, valid for windows starting at resolvedFrom or later. */
 export interface Funding {
@@ -43,20 +44,6 @@ export function unresolved(s: BlockSummary): Funding {
   return { resolvedFrom: s.height + 1, perCandidate: new Int32Array(s.candidates.length).fill(-1) };
 }
 
-export function amountsOf(s: BlockSummary, f: Funding): BlockAmounts {
-  const n = s.candidates.reduce((k, c) => k + c.amounts.length, 0);
-  const amounts = new Float64Array(n);
-  const fundedFrom = new Int32Array(n);
-  let a = 0;
-  s.candidates.forEach((c, i) => {
-    for (const x of c.amounts) {
-      amounts[a] = x;
-      fundedFrom[a++] = f.perCandidate[i]!;
-    }
-  });
-  return { height: s.height, hash: s.hash, time: s.time, txCount: s.txids.length / TXID_BYTES, amounts, fundedFrom, resolvedFrom: f.resolvedFrom };
-}
-
 /** 30 bits of a txid: a small-integer key (fast in V8); every hit is confirmed byte for byte. */
 function keyAt(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | ((b[o + 3]! & 0x3f) << 24)) >>> 0;
@@ -74,7 +61,7 @@ export interface WindowTxids {
 }
 
 /**
- * Funding heights of the `pending` blocks' candidates over the window `blocks` (consecutive,
+ * Funding heights of the `pending` entries' candidates over the window `blocks` (consecutive,
  * starting at the window's first block, reaching at least the last pending block). `position` is
  * a pending block's index in `blocks`.
  *
@@ -83,11 +70,11 @@ export interface WindowTxids {
  * means the last hit for an input is its highest funding height. A cron run has one pending block
  * (a few thousand inputs) against ~430,000 txids: a few milliseconds.
  */
-export function resolveFunding(blocks: readonly WindowTxids[], pending: readonly { position: number; summary: BlockSummary }[]): Int32Array[] {
-  const results = pending.map((p) => new Int32Array(p.summary.candidates.length).fill(-1));
+export function resolveFunding(blocks: readonly WindowTxids[], pending: readonly { position: number; entry: Entry }[]): Int32Array[] {
+  const results = pending.map((p) => new Int32Array(p.entry.header.candidateCount).fill(-1));
   if (pending.length === 0) return results;
   let inputs = 0;
-  for (const p of pending) for (const c of p.summary.candidates) inputs += c.inputTxids.length / TXID_BYTES;
+  for (const p of pending) inputs += p.entry.header.inputCount;
   // Entries: which pending block and candidate an input belongs to, and where its txid is.
   const entBlock = new Int32Array(inputs);
   const entCand = new Int32Array(inputs);
@@ -99,40 +86,52 @@ export function resolveFunding(blocks: readonly WindowTxids[], pending: readonly
   const keys = new Int32Array(size); // key + 1; 0 = empty
   const vals = new Int32Array(size);
   let e = 0;
-  pending.forEach((p, pb) => {
-    p.summary.candidates.forEach((c, ci) => {
-      for (let off = 0; off < c.inputTxids.length; off += TXID_BYTES, e++) {
+  pending.forEach(({ entry }, pb) => {
+    let off = 0;
+    for (let c = 0; c < entry.header.candidateCount; c++) {
+      for (let k = 0; k < entry.inputCounts[c]!; k++, off += TXID_BYTES, e++) {
         entBlock[e] = pb;
-        entCand[e] = ci;
-        entTx[e] = c.txIndex;
+        entCand[e] = c;
+        entTx[e] = entry.txIndex[c]!;
         entOff[e] = off;
-        const key = keyAt(c.inputTxids, off) + 1;
+        const key = keyAt(entry.inputTxids, off) + 1;
         let slot = key & mask;
         while (keys[slot] !== 0) slot = (slot + 1) & mask;
         keys[slot] = key;
         vals[slot] = e;
       }
-    });
+    }
   });
   const last = Math.max(...pending.map((p) => p.position));
   if (last >= blocks.length) throw new DataError(`pending block at position ${last} is outside a window of ${blocks.length} blocks`);
-  for (let w = 0; w <= last; w++) {
-    const ids = blocks[w]!.txids();
-    const height = blocks[w]!.height;
-    const n = ids.length / TXID_BYTES;
-    for (let j = 0; j < n; j++) {
-      const off = j * TXID_BYTES;
-      const key = keyAt(ids, off) + 1;
-      for (let slot = key & mask; keys[slot] !== 0; slot = (slot + 1) & mask) {
-        if (keys[slot] !== key) continue;
-        const x = vals[slot]!;
-        const p = pending[entBlock[x]!]!;
-        // Only transactions seen so far: an earlier block, or earlier in the same block (or itself).
-        if (p.position < w || (p.position === w && entTx[x]! < j)) continue;
-        const cand = p.summary.candidates[entCand[x]!]!;
-        if (sameTxid(ids, off, cand.inputTxids, entOff[x]!)) results[entBlock[x]!]![entCand[x]!] = height;
-      }
+  for (let w = 0; w <= last; w++) scanBlockTxids(blocks[w]!, w, pending, results, { keys, vals, mask, entBlock, entCand, entTx, entOff });
+  return results;
+}
+
+interface InputTable {
+  keys: Int32Array;
+  vals: Int32Array;
+  mask: number;
+  entBlock: Int32Array;
+  entCand: Int32Array;
+  entTx: Int32Array;
+  entOff: Int32Array;
+}
+
+/** Looks every txid of the window's block `w` up in the pending inputs (a function of its own, so V8 optimises it early). */
+function scanBlockTxids(block: WindowTxids, w: number, pending: readonly { position: number; entry: Entry }[], results: Int32Array[], t: InputTable): void {
+  const ids = block.txids();
+  const n = ids.length / TXID_BYTES;
+  for (let j = 0; j < n; j++) {
+    const off = j * TXID_BYTES;
+    const key = keyAt(ids, off) + 1;
+    for (let slot = key & t.mask; t.keys[slot] !== 0; slot = (slot + 1) & t.mask) {
+      if (t.keys[slot] !== key) continue;
+      const x = t.vals[slot]!;
+      const p = pending[t.entBlock[x]!]!;
+      // Only transactions seen so far: an earlier block, or earlier in the same block (or itself).
+      if (p.position < w || (p.position === w && t.entTx[x]! < j)) continue;
+      if (sameTxid(ids, off, p.entry.inputTxids, t.entOff[x]!)) results[t.entBlock[x]!]![t.entCand[x]!] = block.height;
     }
   }
-  return results;
 }

@@ -33,14 +33,18 @@ export function intradayPoints(outputs: Pick<WindowOutputs, 'amounts' | 'heights
     up[k] = av + WIDE * av;
     dn[k] = av - WIDE * av;
   });
-  // Typed arrays grown by doubling: a full day gives ~400,000 points.
-  let prices = new Float64Array(1024);
-  let heights = new Uint32Array(1024);
-  let times = new Float64Array(1024);
+  // Typed arrays sized for one point per amount (a full day: ~550,000 amounts, ~400,000 points),
+  // doubled in the rare case an amount near a band overlap gives more.
+  const capacity = Math.max(1024, outputs.amounts.length);
+  let prices = new Float64Array(capacity);
+  let heights = new Uint32Array(capacity);
+  let times = new Float64Array(capacity);
   let count = 0;
   const lowest = dn[0]!;
   const highest = up[ROUND_USD.length - 1]!;
   const { amounts } = outputs;
+  const amountHeights = outputs.heights;
+  const amountTimes = outputs.times;
   for (let i = 0; i < amounts.length; i++) {
     const n = amounts[i]!;
     if (!(lowest < n && n < highest)) continue; // inside no window: both ends ascend with the USD amount
@@ -55,8 +59,8 @@ export function intradayPoints(outputs: Pick<WindowOutputs, 'amounts' | 'heights
         times = grown(times, new Float64Array(2 * count));
       }
       prices[count] = ROUND_USD[k]! / n;
-      heights[count] = outputs.heights[i]!;
-      times[count++] = outputs.times[i]!;
+      heights[count] = amountHeights[i]!;
+      times[count++] = amountTimes[i]!;
     }
   }
   return { prices: prices.slice(0, count), heights: heights.slice(0, count), times: times.slice(0, count) };

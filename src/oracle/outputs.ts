@@ -9,12 +9,12 @@ import type { Block, Transaction } from '../chain/types.js';
 import { DataError } from '../errors.js';
 
 /** The reference only looks at transactions with at most this many inputs... */
-const MAX_INPUTS = 5;
+export const MAX_INPUTS = 5;
 /** ...and exactly this many outputs (OP_RETURN and dust outputs count too). */
-const REQUIRED_OUTPUTS = 2;
+export const REQUIRED_OUTPUTS = 2;
 /** Witness limit in bytes, per item and per input's running total. */
-const MAX_WITNESS_BYTES = 500;
-const OP_RETURN = 0x6a;
+export const MAX_WITNESS_BYTES = 500;
+export const OP_RETURN = 0x6a;
 /** Amounts kept: 1e-5 < BTC < 1e5, strict (exactly 1,000 sats is out). */
 const MIN_BTC = 1e-5;
 const MAX_BTC = 1e5;
@@ -74,11 +74,17 @@ export function passesTxFilters(tx: Transaction): boolean {
   );
 }
 
+/** An output's amount in BTC as the reference computes it (sats / 1e8), or undefined when out of range. */
+export function inRangeBtc(sats: number): number | undefined {
+  const btc = sats / SATS_PER_BTC;
+  return MIN_BTC < btc && btc < MAX_BTC ? btc : undefined;
+}
+
 export function inRangeAmounts(tx: Transaction): number[] {
   const out: number[] = [];
   for (const o of tx.outputs) {
-    const btc = o.value / SATS_PER_BTC;
-    if (MIN_BTC < btc && btc < MAX_BTC) out.push(btc);
+    const btc = inRangeBtc(o.value);
+    if (btc !== undefined) out.push(btc);
   }
   return out;
 }

@@ -23,7 +23,7 @@ export const HEADER_BYTES = 64;
 const MAX_INPUTS = 5;
 const MAX_AMOUNTS = 2;
 
-interface Header {
+export interface Header {
   height: number;
   time: number;
   hash: string;
@@ -147,36 +147,107 @@ export function txidsRange(header: Uint8Array): { start: number; end: number } {
   return { start: at.txids, end: at.end };
 }
 
+/** A whole entry, checked, as views into its bytes: what the window needs to resolve its funding. */
+export interface Entry {
+  bytes: Uint8Array;
+  header: Header;
+  amounts: Float64Array;
+  fundedFrom: Int32Array;
+  /** Per candidate: its transaction's index in the block, its input and amount counts. */
+  txIndex: Uint32Array;
+  inputCounts: Uint8Array;
+  amountCounts: Uint8Array;
+  /** Every candidate's input txids, candidate after candidate, 32 bytes each. */
+  inputTxids: Uint8Array;
+  txids: Uint8Array;
+}
+
+function u32At(bytes: Uint8Array, o: number, n: number): Uint32Array {
+  const at = bytes.byteOffset + o;
+  if (HOST_LE && at % 4 === 0) return new Uint32Array(bytes.buffer, at, n);
+  const view = new DataView(bytes.buffer, at, 4 * n);
+  return Uint32Array.from({ length: n }, (_, i) => view.getUint32(4 * i, true));
+}
+
 /** Decode and validate a whole entry; a truncated, padded or inconsistent one is a DataError. */
-export function decodeSummary(bytes: Uint8Array): { summary: BlockSummary; funding: Funding } {
-  const h = decodeHeader(bytes);
+export function decodeEntry(bytes: Uint8Array): Entry {
+  const header = decodeHeader(bytes);
+  const h = header;
   const at = offsets(h);
   if (bytes.length < at.end) throw truncated('entry', bytes.length);
   if (bytes.length > at.end) throw new DataError(`block summary has ${bytes.length - at.end} trailing bytes`, at.end);
   const { amounts, fundedFrom } = decodeAmounts(bytes);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const txIndex = u32At(bytes, at.txIndex, h.candidateCount);
+  const inputCounts = bytes.subarray(at.inputCounts, at.inputCounts + h.candidateCount);
+  const amountCounts = bytes.subarray(at.amountCounts, at.amountCounts + h.candidateCount);
+  let a = 0;
+  let inputs = 0;
+  let lastIndex = -1;
+  for (let i = 0; i < h.candidateCount; i++) {
+    const index = txIndex[i]!;
+    const ni = inputCounts[i]!;
+    const na = amountCounts[i]!;
+    if (index <= lastIndex || index >= h.txCount) throw new DataError(`block summary candidate ${i} has tx index ${index} out of order or range`, at.txIndex + 4 * i);
+    if (ni < 1 || ni > MAX_INPUTS || na < 1 || na > MAX_AMOUNTS) throw new DataError(`block summary candidate ${i} has ${ni} inputs and ${na} amounts`, at.inputCounts + i);
+    if (a + na > h.amountCount || inputs + ni > h.inputCount) throw new DataError(`block summary candidate ${i} runs past the counts in the header`);
+    for (let k = 1; k < na; k++) {
+      if (fundedFrom[a + k] !== fundedFrom[a]) throw new DataError(`block summary candidate ${i} has amounts with different funding heights`);
+    }
+    lastIndex = index;
+    a += na;
+    inputs += ni;
+  }
+  if (a !== h.amountCount || inputs !== h.inputCount) throw new DataError(`block summary candidates do not add up to the header's counts`);
+  return {
+    bytes,
+    header,
+    amounts,
+    fundedFrom,
+    txIndex,
+    inputCounts,
+    amountCounts,
+    inputTxids: bytes.subarray(at.inputTxids, at.txids),
+    txids: bytes.subarray(at.txids, at.end),
+  };
+}
+
+/**
+ * Records funding worked out for a window starting at `resolvedFrom` in the entry's own bytes
+ * (so they can be cached as they are) and returns the block's amounts with it.
+ */
+export function writeFunding(e: Entry, resolvedFrom: number, perCandidate: Int32Array): BlockAmounts {
+  const h = e.header;
+  const view = new DataView(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength);
+  const fundedAt = offsets(h).fundedFrom;
+  const fundedFrom = new Int32Array(h.amountCount);
+  let a = 0;
+  for (let i = 0; i < h.candidateCount; i++) {
+    for (let k = 0; k < e.amountCounts[i]!; k++, a++) {
+      fundedFrom[a] = perCandidate[i]!;
+      view.setInt32(fundedAt + 4 * a, perCandidate[i]!, true);
+    }
+  }
+  view.setUint32(60, resolvedFrom, true);
+  e.header = { ...h, resolvedFrom };
+  return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts: e.amounts, fundedFrom, resolvedFrom };
+}
+
+/** The summary and funding an entry holds, as objects (for tests and tools; the job uses decodeEntry). */
+export function decodeSummary(bytes: Uint8Array): { summary: BlockSummary; funding: Funding } {
+  const e = decodeEntry(bytes);
+  const h = e.header;
   const candidates: Candidate[] = [];
   const perCandidate = new Int32Array(h.candidateCount);
   let a = 0;
-  let input = at.inputTxids;
-  let lastIndex = -1;
+  let input = 0;
   for (let i = 0; i < h.candidateCount; i++) {
-    const txIndex = buf.readUInt32LE(at.txIndex + 4 * i);
-    const inputs = buf[at.inputCounts + i]!;
-    const amountCount = buf[at.amountCounts + i]!;
-    if (txIndex <= lastIndex || txIndex >= h.txCount) throw new DataError(`block summary candidate ${i} has tx index ${txIndex} out of order or range`, at.txIndex + 4 * i);
-    if (inputs < 1 || inputs > MAX_INPUTS || amountCount < 1 || amountCount > MAX_AMOUNTS) throw new DataError(`block summary candidate ${i} has ${inputs} inputs and ${amountCount} amounts`, at.inputCounts + i);
-    if (a + amountCount > h.amountCount || input + TXID_BYTES * inputs > at.txids) throw new DataError(`block summary candidate ${i} runs past the counts in the header`);
-    lastIndex = txIndex;
-    perCandidate[i] = fundedFrom[a]!;
-    for (let k = 1; k < amountCount; k++) {
-      if (fundedFrom[a + k] !== fundedFrom[a]) throw new DataError(`block summary candidate ${i} has amounts with different funding heights`);
-    }
-    candidates.push({ txIndex, inputTxids: bytes.subarray(input, input + TXID_BYTES * inputs), amounts: Array.from(amounts.subarray(a, a + amountCount)) });
-    a += amountCount;
-    input += TXID_BYTES * inputs;
+    const ni = e.inputCounts[i]!;
+    const na = e.amountCounts[i]!;
+    perCandidate[i] = e.fundedFrom[a]!;
+    candidates.push({ txIndex: e.txIndex[i]!, inputTxids: e.inputTxids.subarray(input, input + TXID_BYTES * ni), amounts: Array.from(e.amounts.subarray(a, a + na)) });
+    a += na;
+    input += TXID_BYTES * ni;
   }
-  if (a !== h.amountCount || input !== at.txids) throw new DataError(`block summary candidates do not add up to the header's counts`);
-  const summary = { height: h.height, hash: h.hash, time: h.time, txids: bytes.subarray(at.txids, at.end), candidates };
+  const summary = { height: h.height, hash: h.hash, time: h.time, txids: e.txids, candidates };
   return { summary, funding: { resolvedFrom: h.resolvedFrom, perCandidate } };
 }

@@ -52,6 +52,7 @@ export async function startAnalyzeEnv(chainOpts: Partial<ChainOptions> = {}, usd
       const code = await runJob({
         job: 'analyze',
         flags: { json: true, dryRun: extra.dryRun },
+        shareDatabases: true, // as bin/analyze does
         env: { ...env, ...extra.env },
         stdout: (l) => out.push(l),
         main: (ctx) => runAnalyze(opts, ctx, { priceBackoffMs: 20 }),

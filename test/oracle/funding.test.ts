@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { type BlockSummary, type Candidate } from '../../src/oracle/outputs.js';
-import { type Funding } from '../../src/oracle/funding.js';
 import { WindowAccumulator } from '../../src/oracle/windowAccumulator.js';
-import { decodeAmounts, encodeSummary } from '../../src/oracle/summaryCodec.js';
+import { decodeAmounts, decodeEntry, decodeHeader } from '../../src/oracle/summaryCodec.js';
 
 // A deterministic generator (mulberry32), so a failure names a seed that reproduces it.
 function rng(seed: number): () => number {
@@ -83,21 +82,20 @@ function naive(window: readonly BlockSummary[]): number[] {
   return kept;
 }
 
-type Cache = Map<number, { summary: BlockSummary; funding: Funding; bytes: Uint8Array }>;
+type Cache = Map<number, Uint8Array>;
 
-/** One run over window [from, to]: cached funding where it covers, via the codec like the job. */
+/** One run over window [from, to]: cached entries where they cover the window, as the job reads them. */
 function run(all: readonly BlockSummary[], from: number, to: number, cache: Cache): number[] {
   const acc = new WindowAccumulator();
   for (let i = from; i <= to; i++) {
     const hit = cache.get(i);
-    if (hit && acc.covers(hit.funding.resolvedFrom, hit.summary.height)) {
-      acc.addAmounts(decodeAmounts(hit.bytes), () => hit.summary.txids);
-    } else {
-      acc.add(all[i]!, hit?.funding);
-    }
+    const entry = hit && decodeEntry(hit.slice());
+    if (entry && acc.covers(entry.header.resolvedFrom, entry.header.height)) acc.addAmounts(decodeAmounts(hit!.slice()), () => all[i]!.txids);
+    else if (entry) acc.addEntry(entry);
+    else acc.add(all[i]!);
   }
   const out = Array.from(acc.outputs().amounts);
-  for (const { summary, funding } of acc.resolved()) cache.set(summary.height - all[0]!.height, { summary, funding, bytes: encodeSummary(summary, funding) });
+  for (const e of acc.resolved()) cache.set(e.header.height - all[0]!.height, e.bytes.slice());
   return out;
 }
 
@@ -124,8 +122,8 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     run(all, 5, 9, cache); // resolves blocks 5..9 from 505
     const acc = new WindowAccumulator();
     acc.add(all[4]!);
-    expect(acc.covers(cache.get(5)!.funding.resolvedFrom, 505)).toBe(false);
-    expect(() => acc.addAmounts(decodeAmounts(cache.get(5)!.bytes), () => all[5]!.txids)).toThrow(/resolved from 505, after the window's start 504/);
+    expect(acc.covers(decodeHeader(cache.get(5)!).resolvedFrom, 505)).toBe(false);
+    expect(() => acc.addAmounts(decodeAmounts(cache.get(5)!.slice()), () => all[5]!.txids)).toThrow(/resolved from 505, after the window's start 504/);
   });
 
   it('reads the txids of a covered block only when a later block needs resolving', () => {
@@ -134,14 +132,14 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     run(all, 0, 4, cache);
     let reads = 0;
     const acc = new WindowAccumulator();
-    for (let i = 1; i <= 4; i++) acc.addAmounts(decodeAmounts(cache.get(i)!.bytes), () => (reads++, all[i]!.txids));
+    for (let i = 1; i <= 4; i++) acc.addAmounts(decodeAmounts(cache.get(i)!.slice()), () => (reads++, all[i]!.txids));
     acc.outputs();
     expect(reads).toBe(0);
     const acc2 = new WindowAccumulator();
-    for (let i = 1; i <= 4; i++) acc2.addAmounts(decodeAmounts(cache.get(i)!.bytes), () => (reads++, all[i]!.txids));
+    for (let i = 1; i <= 4; i++) acc2.addAmounts(decodeAmounts(cache.get(i)!.slice()), () => (reads++, all[i]!.txids));
     acc2.add(all[5]!);
     expect(Array.from(acc2.outputs().amounts)).toEqual(naive(all.slice(1, 6)));
     expect(reads).toBe(4);
-    expect(acc2.resolved().map((r) => [r.summary.height, r.funding.resolvedFrom])).toEqual([[505, 501]]);
+    expect(acc2.resolved().map((r) => [r.header.height, r.header.resolvedFrom])).toEqual([[505, 501]]);
   });
 });

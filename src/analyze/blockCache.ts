@@ -3,7 +3,8 @@ import path from 'node:path';
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { BlockAmounts } from '../oracle/funding.js';
-import { HEADER_BYTES, MAGIC, decodeAmounts, decodeEntry, decodeHeader, txidsRange, type Entry } from '../oracle/summaryCodec.js';
+import type { WindowTxids } from '../oracle/funding.js';
+import { HEADER_BYTES, MAGIC, decodeAmounts, decodeEntry, decodeHeader, keysOf, sectionsOf, type Entry } from '../oracle/summaryCodec.js';
 
 /**
  * Per-block cache of what the oracle needs from a block (its txids, the candidate outputs and their
@@ -15,6 +16,7 @@ import { HEADER_BYTES, MAGIC, decodeAmounts, decodeEntry, decodeHeader, txidsRan
 export class BlockCache {
   private hits = 0;
   private misses = 0;
+  private readonly readers = new Set<number>();
   /** Entries of an older format met this run. */
   private stale = 0;
 
@@ -105,18 +107,46 @@ export class BlockCache {
   }
 
   /**
-   * The block's txids (the entry's tail), for a later block of the window whose funding is being
-   * worked out. The entry was read moments ago in this run (the job holds the analyze lock), so
-   * a missing one is an error, not a miss.
+   * Reads a cached block's txid keys, and single txids on a key match, for a later block of the
+   * window whose funding is being worked out (oracle/funding.ts): ~12 KB per block instead of its
+   * ~100 KB of txids. The entry was read moments ago in this run (the job holds the analyze lock),
+   * so a missing or changed one is an error, not a miss. Files stay open until closeReaders().
    */
-  readTxids(height: number, hash: string): Uint8Array {
-    const txids = this.withEntry(height, hash, (fd, h) => {
-      const { start, end } = txidsRange(BlockCache.readAt(fd, 0, HEADER_BYTES));
-      if (end !== h.length) throw new DataError('txids are not at the end of the entry');
-      return BlockCache.readAt(fd, start, end - start);
-    });
-    if (!txids) throw new DataError(`block cache entry for ${height} ${hash} vanished during the run`);
-    return txids;
+  txidReader(height: number, hash: string): Omit<WindowTxids, 'height'> {
+    const file = this.file(height, hash);
+    let open: { fd: number; keysAt: number; txidsAt: number; count: number } | undefined;
+    const ensure = () => {
+      if (open) return open;
+      let fd: number;
+      try {
+        fd = fs.openSync(file, 'r');
+      } catch (err) {
+        throw new DataError(`block cache entry for ${height} ${hash} vanished during the run`, undefined, { cause: err });
+      }
+      this.readers.add(fd);
+      const header = decodeHeader(BlockCache.readAt(fd, 0, HEADER_BYTES));
+      if (header.height !== height || header.hash !== hash) throw new DataError(`cache entry ${file} changed during the run`);
+      const at = sectionsOf(header);
+      open = { fd, keysAt: at.keys, txidsAt: at.txids, count: header.txCount };
+      return open;
+    };
+    return {
+      keys: () => {
+        const o = ensure();
+        return keysOf(BlockCache.readAt(o.fd, o.keysAt, 4 * o.count), 0, o.count);
+      },
+      txid: (j) => {
+        const o = ensure();
+        if (!(j >= 0 && j < o.count)) throw new DataError(`txid ${j} is outside block ${height}'s ${o.count}`);
+        return BlockCache.readAt(o.fd, o.txidsAt + 32 * j, 32);
+      },
+    };
+  }
+
+  /** Closes the files txidReader opened. */
+  closeReaders(): void {
+    for (const fd of this.readers) fs.closeSync(fd);
+    this.readers.clear();
   }
 
   /** Whether an entry exists (without reading it). */

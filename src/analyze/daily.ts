@@ -57,8 +57,14 @@ export async function priceRefs(
 ): Promise<{ result: OracleResult; stats: LoadStats }> {
   releaseSharedDatabases(); // the window may take a while to fetch: no database held meanwhile
   const acc = new WindowAccumulator();
-  const stats = await loadWindow(blocks.source, refs, blocks.cache, blocks.summarizer, log, acc, signal);
-  const result = priceWindow(acc);
+  let stats: LoadStats;
+  let result: OracleResult;
+  try {
+    stats = await loadWindow(blocks.source, refs, blocks.cache, blocks.summarizer, log, acc, signal);
+    result = priceWindow(acc);
+  } finally {
+    blocks.cache.closeReaders();
+  }
   cacheResolved(acc, blocks.cache);
   return { result, stats };
 }

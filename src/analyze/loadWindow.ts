@@ -78,7 +78,7 @@ function fromCache(cache: BlockCache, height: number, hash: string, acc: WindowA
   if (acc.covers(resolvedFrom, height)) {
     const amounts = cache.getAmounts(height, hash);
     if (!amounts) return false;
-    acc.addAmounts(amounts, () => cache.readTxids(height, hash));
+    acc.addAmounts(amounts, cache.txidReader(height, hash));
     return true;
   }
   const whole = cache.get(height, hash);

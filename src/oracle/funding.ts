@@ -44,7 +44,10 @@ export function unresolved(s: BlockSummary): Funding {
   return { resolvedFrom: s.height + 1, perCandidate: new Int32Array(s.candidates.length).fill(-1) };
 }
 
-/** 30 bits of a txid: a small-integer key (fast in V8); every hit is confirmed byte for byte. */
+/** The low 30 bits of a txid's first 4 bytes (little-endian): a small-integer key, fast in V8. */
+const KEY_MASK = 0x3fffffff;
+
+/** The key of the txid at b[o..]; every hit is confirmed byte for byte. */
 function keyAt(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | ((b[o + 3]! & 0x3f) << 24)) >>> 0;
 }
@@ -54,10 +57,13 @@ function sameTxid(a: Uint8Array, ao: number, b: Uint8Array, bo: number): boolean
   return true;
 }
 
-/** One block of the window, in order from the window's first; txids are read only when needed. */
+/** One block of the window, in order from the window's first; read only when a later block is resolved. */
 export interface WindowTxids {
   height: number;
-  txids(): Uint8Array;
+  /** Each txid's first 4 bytes, little-endian (the keys section of its entry). */
+  keys(): Uint32Array;
+  /** Txid `j`, 32 bytes: read only when its key matches an input. */
+  txid(j: number): Uint8Array;
 }
 
 /**
@@ -120,18 +126,17 @@ interface InputTable {
 
 /** Looks every txid of the window's block `w` up in the pending inputs (a function of its own, so V8 optimises it early). */
 function scanBlockTxids(block: WindowTxids, w: number, pending: readonly { position: number; entry: Entry }[], results: Int32Array[], t: InputTable): void {
-  const ids = block.txids();
-  const n = ids.length / TXID_BYTES;
+  const keys = block.keys();
+  const n = keys.length;
   for (let j = 0; j < n; j++) {
-    const off = j * TXID_BYTES;
-    const key = keyAt(ids, off) + 1;
+    const key = (keys[j]! & KEY_MASK) + 1;
     for (let slot = key & t.mask; t.keys[slot] !== 0; slot = (slot + 1) & t.mask) {
       if (t.keys[slot] !== key) continue;
       const x = t.vals[slot]!;
       const p = pending[t.entBlock[x]!]!;
       // Only transactions seen so far: an earlier block, or earlier in the same block (or itself).
       if (p.position < w || (p.position === w && t.entTx[x]! < j)) continue;
-      if (sameTxid(ids, off, p.entry.inputTxids, t.entOff[x]!)) results[t.entBlock[x]!]![t.entCand[x]!] = block.height;
+      if (sameTxid(block.txid(j), 0, p.entry.inputTxids, t.entOff[x]!)) results[t.entBlock[x]!]![t.entCand[x]!] = block.height;
     }
   }
 }

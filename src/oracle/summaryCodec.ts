@@ -6,7 +6,9 @@
 //                      | candidateCount u32 | amountCount u32 | inputCount u32 | resolvedFrom u32
 //   amounts      f64 * amountCount   (the exact doubles: a decoded summary gives bit-identical prices)
 //   fundedFrom   i32 * amountCount   (per amount, see Funding; -1 = none)
-//   -- the prefix above is all a window that the resolution covers reads (amountsPrefixLength) --
+//   -- the prefix above is all a window that the resolution covers reads (prefixLength) --
+//   keys         u32 * txCount       (each txid's first 4 bytes: what a later block's resolution
+//                                     scans; a full txid is read only on a match)
 //   txIndex      u32 * candidateCount
 //   inputCounts  u8  * candidateCount
 //   amountCounts u8  * candidateCount
@@ -17,7 +19,7 @@ import { DataError } from '../errors.js';
 import { type BlockSummary, type Candidate, TXID_BYTES } from './outputs.js';
 import { type BlockAmounts, type Funding, unresolved } from './funding.js';
 
-export const MAGIC = 'UXS2';
+export const MAGIC = 'UXS3';
 const HASH_BYTES = 32;
 export const HEADER_BYTES = 64;
 const MAX_INPUTS = 5;
@@ -36,12 +38,13 @@ export interface Header {
 
 function offsets(h: Pick<Header, 'txCount' | 'candidateCount' | 'amountCount' | 'inputCount'>) {
   const fundedFrom = HEADER_BYTES + 8 * h.amountCount;
-  const txIndex = fundedFrom + 4 * h.amountCount;
+  const keys = fundedFrom + 4 * h.amountCount;
+  const txIndex = keys + 4 * h.txCount;
   const inputCounts = txIndex + 4 * h.candidateCount;
   const amountCounts = inputCounts + h.candidateCount;
   const inputTxids = amountCounts + h.candidateCount;
   const txids = inputTxids + TXID_BYTES * h.inputCount;
-  return { fundedFrom, txIndex, inputCounts, amountCounts, inputTxids, txids, end: txids + TXID_BYTES * h.txCount };
+  return { fundedFrom, keys, txIndex, inputCounts, amountCounts, inputTxids, txids, end: txids + TXID_BYTES * h.txCount };
 }
 
 export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s)): Uint8Array {
@@ -72,6 +75,7 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
     input += c.inputTxids.length;
   });
   buf.set(s.txids, at.txids);
+  for (let j = 0; j < h.txCount; j++) buf.writeUInt32LE(buf.readUInt32LE(at.txids + TXID_BYTES * j), at.keys + 4 * j);
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
 }
 
@@ -141,10 +145,15 @@ export function decodeAmounts(bytes: Uint8Array): BlockAmounts {
   return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts, fundedFrom, resolvedFrom: h.resolvedFrom };
 }
 
-/** Where the block's txids are in an entry whose header is `header`: the entry's last bytes. */
-export function txidsRange(header: Uint8Array): { start: number; end: number } {
-  const at = offsets(decodeHeader(header));
-  return { start: at.txids, end: at.end };
+/** Where an entry's txid keys and txids are, from its header alone. */
+export function sectionsOf(h: Header): { keys: number; txids: number; end: number } {
+  const at = offsets(h);
+  return { keys: at.keys, txids: at.txids, end: at.end };
+}
+
+/** The txid keys section (4 bytes each) as numbers: a view when aligned, else a copy. */
+export function keysOf(bytes: Uint8Array, offset: number, count: number): Uint32Array {
+  return u32At(bytes, offset, count);
 }
 
 /** A whole entry, checked, as views into its bytes: what the window needs to resolve its funding. */
@@ -153,6 +162,8 @@ export interface Entry {
   header: Header;
   amounts: Float64Array;
   fundedFrom: Int32Array;
+  /** Each txid's first 4 bytes, little-endian. */
+  keys: Uint32Array;
   /** Per candidate: its transaction's index in the block, its input and amount counts. */
   txIndex: Uint32Array;
   inputCounts: Uint8Array;
@@ -177,6 +188,11 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   if (bytes.length < at.end) throw truncated('entry', bytes.length);
   if (bytes.length > at.end) throw new DataError(`block summary has ${bytes.length - at.end} trailing bytes`, at.end);
   const { amounts, fundedFrom } = decodeAmounts(bytes);
+  const keys = u32At(bytes, at.keys, h.txCount);
+  const txidView = new DataView(bytes.buffer, bytes.byteOffset + at.txids, TXID_BYTES * h.txCount);
+  for (let j = 0; j < h.txCount; j++) {
+    if (keys[j] !== txidView.getUint32(TXID_BYTES * j, true)) throw new DataError(`block summary key ${j} does not match its txid`, at.keys + 4 * j);
+  }
   const txIndex = u32At(bytes, at.txIndex, h.candidateCount);
   const inputCounts = bytes.subarray(at.inputCounts, at.inputCounts + h.candidateCount);
   const amountCounts = bytes.subarray(at.amountCounts, at.amountCounts + h.candidateCount);
@@ -203,6 +219,7 @@ export function decodeEntry(bytes: Uint8Array): Entry {
     header,
     amounts,
     fundedFrom,
+    keys,
     txIndex,
     inputCounts,
     amountCounts,

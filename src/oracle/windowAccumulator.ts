@@ -51,7 +51,12 @@ export class WindowAccumulator {
   /** A whole cache entry (see summaryCodec.ts); resolved here unless its funding covers the window. */
   addEntry(entry: Entry): void {
     const h = entry.header;
-    const position = this.push(h.height, h.time, { height: h.height, amounts: amountsOfEntry(entry), txids: () => entry.txids });
+    const position = this.push(h.height, h.time, {
+      height: h.height,
+      amounts: amountsOfEntry(entry),
+      keys: () => entry.keys,
+      txid: (j) => entry.txids.subarray(32 * j, 32 * j + 32),
+    });
     if (!this.covers(h.resolvedFrom, h.height)) this.pending.push({ position, entry });
   }
 
@@ -60,12 +65,12 @@ export class WindowAccumulator {
     this.addEntry(decodeEntry(encodeSummary(summary, funding)));
   }
 
-  /** A block's amounts whose funding covers the window; `txids` loads its txids if a later block needs them. */
-  addAmounts(amounts: BlockAmounts, txids: () => Uint8Array): void {
+  /** A block's amounts whose funding covers the window; `txids` reads its keys and txids if a later block needs them. */
+  addAmounts(amounts: BlockAmounts, txids: Omit<WindowTxids, 'height'>): void {
     if (!this.covers(amounts.resolvedFrom, amounts.height)) {
       throw new DataError(`block ${amounts.height} is resolved from ${amounts.resolvedFrom}, after the window's start ${this.first?.height ?? amounts.height}`);
     }
-    this.push(amounts.height, amounts.time, { height: amounts.height, amounts, txids });
+    this.push(amounts.height, amounts.time, { height: amounts.height, amounts, keys: () => txids.keys(), txid: (j) => txids.txid(j) });
   }
 
   private resolvePending(): void {

@@ -84,13 +84,22 @@ function naive(window: readonly BlockSummary[]): number[] {
 
 type Cache = Map<number, Uint8Array>;
 
+/** What the job's cache gives for a block's txids (keys, then single txids), counting key reads. */
+function readerOf(s: BlockSummary, onRead = () => {}) {
+  const view = new DataView(s.txids.buffer, s.txids.byteOffset, s.txids.byteLength);
+  return {
+    keys: () => (onRead(), Uint32Array.from({ length: s.txids.length / 32 }, (_, j) => view.getUint32(32 * j, true))),
+    txid: (j: number) => s.txids.subarray(32 * j, 32 * j + 32),
+  };
+}
+
 /** One run over window [from, to]: cached entries where they cover the window, as the job reads them. */
 function run(all: readonly BlockSummary[], from: number, to: number, cache: Cache): number[] {
   const acc = new WindowAccumulator();
   for (let i = from; i <= to; i++) {
     const hit = cache.get(i);
     const entry = hit && decodeEntry(hit.slice());
-    if (entry && acc.covers(entry.header.resolvedFrom, entry.header.height)) acc.addAmounts(decodeAmounts(hit!.slice()), () => all[i]!.txids);
+    if (entry && acc.covers(entry.header.resolvedFrom, entry.header.height)) acc.addAmounts(decodeAmounts(hit!.slice()), readerOf(all[i]!));
     else if (entry) acc.addEntry(entry);
     else acc.add(all[i]!);
   }
@@ -123,7 +132,7 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     const acc = new WindowAccumulator();
     acc.add(all[4]!);
     expect(acc.covers(decodeHeader(cache.get(5)!).resolvedFrom, 505)).toBe(false);
-    expect(() => acc.addAmounts(decodeAmounts(cache.get(5)!.slice()), () => all[5]!.txids)).toThrow(/resolved from 505, after the window's start 504/);
+    expect(() => acc.addAmounts(decodeAmounts(cache.get(5)!.slice()), readerOf(all[5]!))).toThrow(/resolved from 505, after the window's start 504/);
   });
 
   it('reads the txids of a covered block only when a later block needs resolving', () => {
@@ -132,11 +141,11 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     run(all, 0, 4, cache);
     let reads = 0;
     const acc = new WindowAccumulator();
-    for (let i = 1; i <= 4; i++) acc.addAmounts(decodeAmounts(cache.get(i)!.slice()), () => (reads++, all[i]!.txids));
+    for (let i = 1; i <= 4; i++) acc.addAmounts(decodeAmounts(cache.get(i)!.slice()), readerOf(all[i]!, () => reads++));
     acc.outputs();
     expect(reads).toBe(0);
     const acc2 = new WindowAccumulator();
-    for (let i = 1; i <= 4; i++) acc2.addAmounts(decodeAmounts(cache.get(i)!.slice()), () => (reads++, all[i]!.txids));
+    for (let i = 1; i <= 4; i++) acc2.addAmounts(decodeAmounts(cache.get(i)!.slice()), readerOf(all[i]!, () => reads++));
     acc2.add(all[5]!);
     expect(Array.from(acc2.outputs().amounts)).toEqual(naive(all.slice(1, 6)));
     expect(reads).toBe(4);

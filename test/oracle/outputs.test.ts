@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
-import { decodeAmounts, decodeHeader, decodeSummary, encodeSummary, txidsRange } from '../../src/oracle/summaryCodec.js';
+import { decodeAmounts, decodeHeader, decodeSummary, encodeSummary, keysOf, sectionsOf } from '../../src/oracle/summaryCodec.js';
 import { inRangeAmounts, passesTxFilters, summarizeBlock, windowOutputs } from '../../src/oracle/outputs.js';
 import { type FakeTxSpec, fakeBlock, fakeTx } from './fakeTx.js';
 
@@ -97,9 +97,10 @@ describe('summary codec', () => {
     expect(Array.from(a.amounts)).toEqual([0.00123456, 0.10000001]);
     expect(Array.from(a.fundedFrom)).toEqual([839_950, 839_950]);
     expect([a.height, a.hash, a.time, a.txCount, a.resolvedFrom]).toEqual([840_000, s.hash, 1_700_000_000, 2, 839_900]);
-    const { start, end } = txidsRange(bytes);
-    expect(bytes.subarray(start, end)).toEqual(s.txids);
-    expect(end).toBe(bytes.length);
+    const at = sectionsOf(h);
+    expect(bytes.subarray(at.txids, at.end)).toEqual(s.txids);
+    expect(at.end).toBe(bytes.length);
+    expect(Array.from(keysOf(bytes, at.keys, 2))).toEqual([0x01010101, 0x02020202]); // fakeTx ids are filled with their number
   });
 
   it('decodes from unaligned bytes too (copies instead of views)', () => {
@@ -119,11 +120,13 @@ describe('summary codec', () => {
   const u32 = (b: Uint8Array, o: number, v: number) => Buffer.from(b.buffer).writeUInt32LE(v >>> 0, o);
   const h = decodeHeader(bytes);
   const fundedAt = 64 + 8 * h.amountCount;
-  const txIndexAt = fundedAt + 4 * h.amountCount;
+  const keysAt = fundedAt + 4 * h.amountCount;
+  const txIndexAt = keysAt + 4 * h.txCount;
   it.each([
     ['empty', new Uint8Array(0), /truncated/],
     ['bad magic', corrupt((b) => b.set([0x58], 0)), /magic/],
-    ['the old format', corrupt((b) => b.set([0x31], 3)), /magic "UXS1"/],
+    ['the old format', corrupt((b) => b.set([0x32], 3)), /magic "UXS2"/],
+    ['a key that is not its txid', corrupt((b) => u32(b, keysAt + 4, 7)), /key 1 does not match its txid/],
     ['truncated', bytes.subarray(0, bytes.length - 1), /truncated/],
     ['trailing byte', Uint8Array.of(...bytes, 0), /trailing/],
     ['more candidates than txs', corrupt((b) => u32(b, 48, 3)), /inconsistent/],

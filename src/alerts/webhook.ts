@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { undici } from '../lib/commonjs.js';
+import { request } from '../sources/http/request.js';
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { DuckDBConnection } from '../store/duckdb.js';
@@ -56,14 +56,7 @@ export async function deliverAlert(settings: Readonly<Settings>, event: AlertEve
   let error = '';
   for (let i = 1; i <= attempts; i++) {
     try {
-      const res = await undici.request(url, {
-        method: 'POST',
-        body,
-        headers,
-        headersTimeout: opts.timeoutMs ?? 3_000,
-        bodyTimeout: opts.timeoutMs ?? 3_000,
-      });
-      await res.body.dump();
+      const res = await request(new URL(url), { method: 'POST', body, headers, idleTimeoutMs: opts.timeoutMs ?? 3_000 });
       if (res.statusCode >= 200 && res.statusCode < 300) {
         opts.log.info({ event_id: event.event_id, event_type: event.event_type, attempt: i }, 'alert delivered');
         return { event, delivered: true, attempts: i };

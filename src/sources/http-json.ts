@@ -2,7 +2,7 @@
 // mempool). Every failure is a SourceError naming the service and endpoint; `retryable` says whether
 // another attempt could help (timeouts, refused connections, 5xx) or not (4xx, a bad body).
 import pRetry from 'p-retry';
-import { undici } from '../lib/commonjs.js';
+import { request } from './http/request.js';
 import { SourceError } from '../errors.js';
 
 export interface HttpGetOptions {
@@ -31,19 +31,14 @@ async function attemptOnce(url: string, endpoint: string, o: HttpGetOptions): Pr
   const started = performance.now();
   let res;
   try {
-    res = await undici.request(url, { method: 'GET', signal: AbortSignal.timeout(o.timeoutMs) });
+    res = await request(new URL(url), { method: 'GET', idleTimeoutMs: o.timeoutMs, signal: AbortSignal.timeout(o.timeoutMs) });
   } catch (err) {
     const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const code = (err as { code?: string }).code;
     const why = timeout ? `no answer within ${o.timeoutMs} ms` : `${code ?? (err as Error).message}`;
     throw new SourceError(`${o.service} ${endpoint}: ${why}`, { service: o.service, endpoint, retryable: true }, { cause: err });
   }
-  let body: string;
-  try {
-    body = await res.body.text();
-  } catch (err) {
-    throw new SourceError(`${o.service} ${endpoint}: body not received (${(err as Error).message})`, { service: o.service, endpoint, status: res.statusCode, retryable: true }, { cause: err });
-  }
+  const body = res.text();
   const latencyMs = performance.now() - started;
   if (res.statusCode < 200 || res.statusCode > 299) {
     throw new SourceError(`${o.service} ${endpoint}: HTTP ${res.statusCode} ${body.slice(0, 80).trim()}`, {

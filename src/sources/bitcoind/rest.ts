@@ -1,7 +1,7 @@
 // Bitcoin Core's REST interface (bitcoind -rest=1): raw blocks without JSON or hex, unauthenticated.
 // Whether the node serves it is probed once: with -rest=0 Core registers no /rest/ handler and
 // answers a bare 404.
-import type { Pool } from 'undici';
+import type { HttpPool } from '../http/request.js';
 import { SourceError } from '../../errors.js';
 import { withRetry, type Logger, type RetryPolicy } from './retry.js';
 import { nodePool } from './pool.js';
@@ -17,7 +17,7 @@ export interface RestOptions {
 const SERVICE = 'bitcoind-rest';
 
 export class RestClient {
-  private readonly pool: Pool;
+  private readonly pool: HttpPool;
   private available: Promise<boolean> | undefined;
 
   constructor(private readonly opts: RestOptions) {
@@ -62,9 +62,8 @@ export class RestClient {
   }
 
   private async get(path: string): Promise<{ status: number; body: Uint8Array }> {
-    const res = await this.pool.request({ path, method: 'GET', signal: AbortSignal.timeout(this.opts.timeoutMs) });
-    const body = new Uint8Array(await res.body.arrayBuffer());
-    return { status: res.statusCode, body };
+    const res = await this.pool.request(path, { method: 'GET', signal: AbortSignal.timeout(this.opts.timeoutMs) });
+    return { status: res.statusCode, body: res.body };
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
-// JSON-RPC to Bitcoin Core over one keep-alive undici Pool (a bounded number of sockets), with
+// JSON-RPC to Bitcoin Core over one keep-alive connection pool (a bounded number of sockets), with
 // per-request timeouts and retries. Handles both reply styles Core has: legacy (errors as HTTP
 // 404/500 with a JSON body) and JSON-RPC 2.0 (HTTP 200 with an error member).
-import type { Pool } from 'undici';
+import type { HttpPool } from '../http/request.js';
 import { SourceError } from '../../errors.js';
 import type { RpcAuth } from './auth.js';
 import { withRetry, type Logger, type RetryPolicy } from './retry.js';
@@ -45,7 +45,7 @@ function rpcError(method: string, error: { code?: unknown; message?: unknown }, 
 }
 
 export class RpcClient {
-  private readonly pool: Pool;
+  private readonly pool: HttpPool;
   private nextId = 1;
 
   constructor(private readonly opts: RpcOptions) {
@@ -81,14 +81,13 @@ export class RpcClient {
   }
 
   private async post(body: string, label: string, authRetried = false): Promise<{ status: number; body: string }> {
-    const res = await this.pool.request({
-      path: '/',
+    const res = await this.pool.request('/', {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: await this.opts.auth.header() },
       body,
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     });
-    const text = await res.body.text();
+    const text = res.text();
     if (res.statusCode === 401) {
       // A restarted bitcoind has a new cookie: read it again, once.
       if (!authRetried && (await this.opts.auth.refresh())) return this.post(body, label, true);

@@ -40,15 +40,15 @@ export class Connection {
     private readonly opts: ConnectionOptions,
     private readonly on: ConnectionHandlers,
   ) {
-    const connect = undici.buildConnector({});
-    this.agent = new undici.Agent({
+    const connect = undici().buildConnector({});
+    this.agent = new (undici().Agent)({
       connect: (options, callback) =>
         connect(options, (err, socket) => {
           if (socket) this.sockets.add(socket as Socket);
           (callback as (e: Error | null, s: unknown) => void)(err, socket);
         }),
     });
-    this.ws = new undici.WebSocket(opts.url, { dispatcher: this.agent });
+    this.ws = new (undici().WebSocket)(opts.url, { dispatcher: this.agent });
     this.connectTimer = setTimeout(() => this.end(`no WebSocket handshake within ${opts.connectTimeoutMs} ms`), opts.connectTimeoutMs);
     this.ws.addEventListener('open', this.onOpen);
     this.ws.addEventListener('message', this.onMessage);
@@ -58,7 +58,7 @@ export class Connection {
   }
 
   send(text: string): boolean {
-    if (this.ended || this.ws.readyState !== undici.WebSocket.OPEN) return false;
+    if (this.ended || this.ws.readyState !== undici().WebSocket.OPEN) return false;
     this.ws.send(text);
     return true;
   }

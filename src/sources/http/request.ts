@@ -1,0 +1,107 @@
+// HTTP requests on node:http / node:https, for the node's RPC and REST, the REST services and the
+// alert webhook. These are plain request/response calls on a few keep-alive connections, which
+// Node's own client does well; loading undici for them cost ~110 ms of every cron run's start
+// (undici is still used, lazily, for whale-watch's WebSocket).
+//
+// Failures keep the shapes the retry logic knows: connection errors carry Node's codes
+// (ECONNREFUSED, ECONNRESET...), an idle connection past the timeout is an ETIMEDOUT error, and
+// an aborted signal rejects with the signal's reason (TimeoutError / AbortError).
+import http from 'node:http';
+import https from 'node:https';
+
+export interface HttpResponse {
+  statusCode: number;
+  headers: http.IncomingHttpHeaders;
+  body: Uint8Array;
+  text(): string;
+}
+
+export interface RequestOptions {
+  method: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  /** No byte received for this long (connecting, waiting for headers, or between body chunks): ETIMEDOUT. */
+  idleTimeoutMs: number;
+  signal?: AbortSignal;
+  agent?: http.Agent;
+}
+
+class IdleTimeout extends Error {
+  readonly code = 'ETIMEDOUT';
+  constructor(ms: number) {
+    super(`no data for ${ms} ms`);
+  }
+}
+
+function response(res: http.IncomingMessage, chunks: Buffer[], length: number): HttpResponse {
+  // One copy into a buffer of its own (a block is handed to a parser thread as a whole).
+  const body = new Uint8Array(length);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return { statusCode: res.statusCode ?? 0, headers: res.headers, body, text: () => Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8') };
+}
+
+/** One request; resolves once the whole body has arrived. */
+export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    if (opts.signal?.aborted) return reject(opts.signal.reason);
+    const client = url.protocol === 'https:' ? https : http;
+    const headers: Record<string, string | number> = { ...opts.headers };
+    if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
+    const req = client.request(url, { method: opts.method, headers, agent: opts.agent });
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      req.destroy();
+      reject(err);
+    };
+    const onAbort = () => fail(opts.signal!.reason);
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    req.setTimeout(opts.idleTimeoutMs, () => fail(new IdleTimeout(opts.idleTimeoutMs)));
+    req.on('error', fail);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let length = 0;
+      res.on('data', (c: Buffer) => {
+        chunks.push(c);
+        length += c.length;
+      });
+      res.on('error', fail);
+      res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        opts.signal?.removeEventListener('abort', onAbort);
+        resolve(response(res, chunks, length));
+      });
+    });
+    req.end(opts.body);
+  });
+}
+
+/** Keep-alive connections to one origin, at most `connections` at a time (the rest queue). */
+export class HttpPool {
+  private readonly agent: http.Agent;
+
+  constructor(
+    private readonly origin: URL,
+    connections: number,
+    private readonly timeoutMs: number,
+  ) {
+    const Agent = origin.protocol === 'https:' ? https.Agent : http.Agent;
+    this.agent = new Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: connections });
+  }
+
+  request(path: string, opts: Omit<RequestOptions, 'agent' | 'idleTimeoutMs'>): Promise<HttpResponse> {
+    return request(new URL(path, this.origin), { ...opts, idleTimeoutMs: this.timeoutMs, agent: this.agent });
+  }
+
+  async close(): Promise<void> {
+    this.agent.destroy();
+  }
+}

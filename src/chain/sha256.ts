@@ -5,7 +5,9 @@
 // The tests check it against node:crypto on every length across the padding boundaries.
 
 // First 32 bits of the fractional parts of the cube roots of the first 64 primes (FIPS 180-4 §4.2.2).
-const K = Uint32Array.of(
+// Int32Array throughout: V8 keeps int32 values unboxed, while Uint32Array reads above 2^31 become
+// doubles (measured: 0.42 -> 0.32 us per compression).
+const K = Int32Array.of(
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
   0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
   0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -17,22 +19,23 @@ const K = Uint32Array.of(
 );
 
 // First 32 bits of the fractional parts of the square roots of the first 8 primes (§5.3.3).
-const IV = Uint32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
+const IV = Int32Array.of(0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19);
 
-const W = new Uint32Array(64);
+const W = new Int32Array(64);
 
-/** One compression of the 64-byte block at `bytes[off..off+64)` into `state`. */
-function compress(state: Uint32Array, bytes: Uint8Array, off: number): void {
-  for (let i = 0; i < 16; i++, off += 4) {
-    W[i] = (bytes[off]! << 24) | (bytes[off + 1]! << 16) | (bytes[off + 2]! << 8) | bytes[off + 3]!;
-  }
+/** The message schedule: W[16..63] from W[0..15]. */
+function expand(w: Int32Array): void {
   for (let i = 16; i < 64; i++) {
-    const a = W[i - 15]!;
-    const b = W[i - 2]!;
+    const a = w[i - 15]!;
+    const b = w[i - 2]!;
     const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
     const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
-    W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
+    w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
   }
+}
+
+/** The 64 rounds over a full schedule, added into `state`. */
+function rounds(state: Int32Array, w: Int32Array): void {
   let a = state[0]!;
   let b = state[1]!;
   let c = state[2]!;
@@ -44,7 +47,7 @@ function compress(state: Uint32Array, bytes: Uint8Array, off: number): void {
   for (let i = 0; i < 64; i++) {
     const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
     const ch = (e & f) ^ (~e & g);
-    const t1 = (h + S1 + ch + K[i]! + W[i]!) | 0;
+    const t1 = (h + S1 + ch + K[i]! + w[i]!) | 0;
     const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
     const maj = (a & b) ^ (a & c) ^ (b & c);
     const t2 = (S0 + maj) | 0;
@@ -67,9 +70,27 @@ function compress(state: Uint32Array, bytes: Uint8Array, off: number): void {
   state[7] = (state[7]! + h) | 0;
 }
 
+/** One compression of the 64-byte block at `bytes[off..off+64)` into `state`. */
+function compress(state: Int32Array, bytes: Uint8Array, off: number): void {
+  for (let i = 0; i < 16; i++, off += 4) {
+    W[i] = (bytes[off]! << 24) | (bytes[off + 1]! << 16) | (bytes[off + 2]! << 8) | bytes[off + 3]!;
+  }
+  expand(W);
+  rounds(state, W);
+}
+
+/** The padding block of a 64-byte message is always the same, and so is its schedule. */
+const PAD64 = (() => {
+  const w = new Int32Array(64);
+  w[0] = 0x80000000 | 0;
+  w[15] = 512;
+  expand(w);
+  return w;
+})();
+
 /** An incremental SHA-256 that reuses its buffers; `reset()` before each message. */
 export class Sha256 {
-  private readonly state = new Uint32Array(8);
+  private readonly state = new Int32Array(8);
   private readonly block = new Uint8Array(64);
   private fill = 0;
   private length = 0;
@@ -140,16 +161,46 @@ export class Sha256 {
 }
 
 const inner = new Sha256();
-const outer = new Sha256();
 const mid = new Uint8Array(32);
+const S = new Int32Array(8);
 
-/** sha256(sha256(data[start..end))) written at out[off..off+32). */
+/** sha256 of the 32-byte message whose words are `s` (a first round's state), written at out[off..). */
+function secondFromState(s: Int32Array, out: Uint8Array, off: number): void {
+  for (let k = 0; k < 8; k++) W[k] = s[k]!;
+  W[8] = 0x80000000 | 0;
+  for (let k = 9; k < 15; k++) W[k] = 0;
+  W[15] = 256;
+  expand(W);
+  s.set(IV);
+  rounds(s, W);
+  for (let k = 0; k < 8; k++) {
+    const v = s[k]!;
+    out[off + 4 * k] = v >>> 24;
+    out[off + 4 * k + 1] = v >>> 16;
+    out[off + 4 * k + 2] = v >>> 8;
+    out[off + 4 * k + 3] = v;
+  }
+}
+
+/**
+ * sha256(sha256(data[start..end))) written at out[off..off+32). A 64-byte message (a merkle node,
+ * the most common case) takes a shortcut: its padding block's schedule is a constant and the
+ * first digest goes to the second round as words, never as bytes.
+ */
 export function sha256dInto(data: Uint8Array, start: number, end: number, out: Uint8Array, off: number): void {
+  if (end - start === 64) {
+    S.set(IV);
+    compress(S, data, start);
+    rounds(S, PAD64);
+    secondFromState(S, out, off);
+    return;
+  }
   inner.reset().update(data, start, end).digestInto(mid, 0);
-  outer.reset().update(mid).digestInto(out, off);
+  secondRoundInto(mid, out, off);
 }
 
 /** sha256 of 32 bytes (a finished first round) written at out[off..off+32): the second round of sha256d. */
 export function secondRoundInto(first: Uint8Array, out: Uint8Array, off: number): void {
-  outer.reset().update(first, 0, 32).digestInto(out, off);
+  for (let k = 0; k < 8; k++) S[k] = (first[4 * k]! << 24) | (first[4 * k + 1]! << 16) | (first[4 * k + 2]! << 8) | first[4 * k + 3]!;
+  secondFromState(S, out, off);
 }

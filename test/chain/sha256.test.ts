@@ -36,6 +36,15 @@ describe('SHA-256 in TypeScript agrees with node:crypto', () => {
     }
   });
 
+  it('the 64-byte shortcut (merkle nodes) agrees with node:crypto at any offset', () => {
+    const b = randomBytes(64 * 40 + 7);
+    const out = new Uint8Array(40);
+    for (let start = 0; start + 64 <= b.length; start += 13) {
+      sha256dInto(b, start, start + 64, out, 5);
+      expect(Buffer.from(out.subarray(5, 37)).equals(nodeSha(nodeSha(b.subarray(start, start + 64)))), `start ${start}`).toBe(true);
+    }
+  });
+
   it('sha256d and the second round write where they are told, reusing nothing stale', () => {
     const out = new Uint8Array(96);
     for (let i = 0; i < 50; i++) {

@@ -32,15 +32,14 @@ function edges(): Float64Array {
 export function binOf(amount: number): number {
   const e = edges();
   if (!(amount >= 0)) throw new DataError(`amount must be a non-negative number, got ${amount}`);
-  // invariant: e[lo] <= amount, and e[hi] > amount (hi may be one past the end)
-  let lo = 0;
-  let hi = BIN_COUNT;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >>> 1;
-    if (e[mid]! <= amount) lo = mid;
-    else hi = mid;
-  }
-  return lo;
+  // Start where log10 says (edge i sits at 10^((i-1)/200 - 6)), then step to the exact answer
+  // against the exact edges: at most a step or two, and the same bin a binary search finds.
+  let g = Math.floor((Math.log10(amount) + 6) * 200) + 1;
+  if (!(g >= 0)) g = 0; // also catches -Infinity (amount 0) and NaN
+  if (g > BIN_COUNT - 1) g = BIN_COUNT - 1;
+  while (g > 0 && e[g]! > amount) g--;
+  while (g < BIN_COUNT - 1 && e[g + 1]! <= amount) g++;
+  return g;
 }
 
 /** Raw counts, one per amount. */

@@ -19,7 +19,7 @@ function ulpStep(x: number, dir: 1 | -1): number {
 }
 
 describe('bin assignment', () => {
-  it('binary search agrees with the reference walk on every edge, one ulp either side, and 200k amounts', () => {
+  it('binOf agrees with the reference walk on every edge, one ulp either side, and 200k amounts', () => {
     const edges = binEdges();
     const probes: number[] = [];
     for (let i = 1; i < BIN_COUNT; i++) probes.push(edges[i]!, ulpStep(edges[i]!, 1), ulpStep(edges[i]!, -1));
@@ -42,6 +42,9 @@ describe('bin assignment', () => {
     [1, 1201],
     [1e5, 2201],
     [1e9, 2400],
+    [Infinity, 2400],
+    [5e-324, 0],
+    [ulpStep(1e-6, -1), 0],
   ])('binOf(%d) = %d', (a, want) => {
     expect(binOf(a)).toBe(want);
   });

@@ -98,6 +98,22 @@ describe('central price (§8)', () => {
     }
   });
 
+  it('finalPrice sorting only the points near rough gives what central() over all points gives', () => {
+    let seed = 11;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let round = 0; round < 100; round++) {
+      const rough = 50_000 + Math.floor(rnd() * 60_000);
+      // Spread wide on purpose: many points outside both windows, some right at their edges.
+      const pts = Array.from({ length: 50 + Math.floor(rnd() * 400) }, () => rough * (0.7 + rnd() * 0.6));
+      pts.push(rough * 0.95, rough * 1.05, rough * 0.855, rough * 1.155);
+      const c = central(pts, rough - 0.05 * rough, rough + 0.05 * rough);
+      const up = c.price + 0.1 * c.price;
+      const dn = c.price - 0.1 * c.price;
+      const f = finalPrice(pts, rough);
+      expect([f.price, f.pointsInWindow, f.dev], `round ${round}`).toEqual([c.price, c.count, central(pts, dn, up).mad]);
+    }
+  });
+
   it('no points in the window is a DataError', () => {
     expect(() => central([1, 2, 3], 3, 10)).toThrow(DataError);
     expect(() => central([], 0, 10)).toThrow(/no intraday price points/);

@@ -63,5 +63,6 @@ export function intradayPoints(outputs: Pick<WindowOutputs, 'amounts' | 'heights
       times[count++] = amountTimes[i]!;
     }
   }
-  return { prices: prices.slice(0, count), heights: heights.slice(0, count), times: times.slice(0, count) };
+  // Views, not copies: copying ~8 MB costs more (fresh pages) than the unused tail it would free.
+  return { prices: prices.subarray(0, count), heights: heights.subarray(0, count), times: times.subarray(0, count) };
 }

@@ -31,37 +31,52 @@ export function microRoundAmounts(): readonly number[] {
   return amounts;
 }
 
+// The high 32 bits of a double: sign, exponent and the top 20 mantissa bits. Dropping the low 14
+// of those leaves a key that splits every power of two into 64 buckets of ~1.1% each; a
+// micro-round window is only ±0.01% wide, so it touches at most two buckets.
+const BITS = new Float64Array(1);
+const WORDS = new Uint32Array(BITS.buffer);
+const HIGH = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
+function bucketOf(x: number): number {
+  BITS[0] = x;
+  return WORDS[HIGH]! >>> 14;
+}
+
 /**
  * A fast test "is `n` strictly inside some (r - 0.0001*r, r + 0.0001*r)?", identical to checking
- * every r in turn. The windows sorted by lower end, with the running maximum of their upper ends:
- * n is inside one iff the largest upper end among windows with lower end < n is > n.
+ * every r in turn: each window is filed under the buckets its ends fall in (positive doubles
+ * order like their bit patterns), so only the windows filed under n's bucket can hold n.
  */
 export class MicroRoundFilter {
   private readonly lows: Float64Array;
-  private readonly maxHighs: Float64Array;
+  private readonly highs: Float64Array;
+  private readonly first: number;
+  /** Windows of bucket b: index[start[b - first] .. start[b - first + 1]). */
+  private readonly start: Int32Array;
+  private readonly index: Int32Array;
 
   constructor(rounds: readonly number[] = microRoundAmounts()) {
-    const windows = rounds
-      .map((r) => [r - MICRO_ROUND_TOLERANCE * r, r + MICRO_ROUND_TOLERANCE * r] as const)
-      .sort((a, b) => a[0] - b[0]);
-    this.lows = Float64Array.from(windows, (w) => w[0]);
-    this.maxHighs = new Float64Array(windows.length);
-    let max = -Infinity;
-    windows.forEach((w, i) => {
-      max = Math.max(max, w[1]);
-      this.maxHighs[i] = max;
+    this.lows = Float64Array.from(rounds, (r) => r - MICRO_ROUND_TOLERANCE * r);
+    this.highs = Float64Array.from(rounds, (r) => r + MICRO_ROUND_TOLERANCE * r);
+    this.first = Math.min(...Array.from(this.lows, bucketOf));
+    const last = Math.max(...Array.from(this.highs, bucketOf));
+    const lists: number[][] = Array.from({ length: last - this.first + 1 }, () => []);
+    rounds.forEach((_, w) => {
+      for (let b = bucketOf(this.lows[w]!); b <= bucketOf(this.highs[w]!); b++) lists[b - this.first]!.push(w);
     });
+    this.start = new Int32Array(lists.length + 1);
+    lists.forEach((l, b) => (this.start[b + 1] = this.start[b]! + l.length));
+    this.index = Int32Array.from(lists.flat());
   }
 
   excludes(n: number): boolean {
-    // count of windows whose low end is < n
-    let lo = 0;
-    let hi = this.lows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.lows[mid]! < n) lo = mid + 1;
-      else hi = mid;
+    if (!(n > 0)) return false; // every window is above zero
+    const b = bucketOf(n) - this.first;
+    if (b < 0 || b >= this.start.length - 1) return false;
+    for (let k = this.start[b]!; k < this.start[b + 1]!; k++) {
+      const w = this.index[k]!;
+      if (this.lows[w]! < n && n < this.highs[w]!) return true;
     }
-    return lo > 0 && this.maxHighs[lo - 1]! > n;
+    return false;
   }
 }

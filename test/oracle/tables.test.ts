@@ -126,6 +126,9 @@ describe('micro-round amounts', () => {
       }
     }
     for (let i = 0; i < 20000; i++) probes.push(10 ** (-5 + 5 * (i / 20000)));
+    // Far outside the windows, powers of two (bucket boundaries), zero and the extremes.
+    for (let e = -30; e <= 20; e++) probes.push(2 ** e, 2 ** e * (1 + Number.EPSILON), 2 ** e * (1 - Number.EPSILON / 2));
+    probes.push(0, 5e-324, 1e5, 1e300, Infinity);
     const mismatches = probes.filter((n) => filter.excludes(n) !== naive(n));
     expect(mismatches).toEqual([]);
     expect(probes.filter(naive).length).toBeGreaterThan(1000);

@@ -7,6 +7,7 @@ import { createSummarizer } from '../analyze/summarizer.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
 import { savePriceRow } from '../analyze/savePrice.js';
 import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';
+import { formatUsd, formatWholeUsd } from '../lib/formatUsd.js';
 import type { OracleResult } from '../oracle/price.js';
 import { heightsOf, recentWindow } from '../oracle/window.js';
 import { bitcoindFromSettings, mempoolPriceFromSettings } from '../sources/fromSettings.js';
@@ -33,7 +34,7 @@ export interface AnalyzeDeps {
   priceBackoffMs?: number;
 }
 
-const fmtUsd = (n: number) => `$${n.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const fmtUsd = formatUsd;
 
 export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps = {}): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
@@ -203,7 +204,7 @@ async function analyzeDate(date: string, opts: AnalyzeOptions, ctx: JobContext, 
   };
   const lines = ctx.dryRun
     ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)]
-    : [`${date} price: $${Math.trunc(r.price).toLocaleString('en-US')} (${r.price})`, `blocks ${r.firstHeight}-${r.lastHeight}, ${r.pointCount} points, confidence ${r.confidence.toFixed(3)}`, `Data saved to ${s.duckdbPath}`];
+    : [`${date} price: ${formatWholeUsd(r.price)} (${r.price})`, `blocks ${r.firstHeight}-${r.lastHeight}, ${r.pointCount} points, confidence ${r.confidence.toFixed(3)}`, `Data saved to ${s.duckdbPath}`];
   if (opts.chart && !ctx.dryRun) lines.push(`Chart written to ${path.resolve(opts.chart)}`);
   return { exitCode: EXIT.OK, result: doc, lines, message: `${date} price ${r.price}` };
 }

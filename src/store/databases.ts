@@ -14,12 +14,18 @@ export async function withSchemaDb<T>(
   return withDatabase(
     dbPath,
     async (conn) => {
-      if (!opts.readOnly) await migrate(conn, schema);
+      if (!opts.readOnly && !migrated.has(conn)) {
+        await migrate(conn, schema);
+        migrated.add(conn);
+      }
       return fn(conn);
     },
     opts,
   );
 }
+
+/** Connections already brought up to date (a handle shared across uses is checked once). */
+const migrated = new WeakSet<DuckDBConnection>();
 
 export const withPriceDb = <T>(s: Readonly<Settings>, fn: (conn: DuckDBConnection) => Promise<T>, opts?: OpenOptions) =>
   withSchemaDb(s.duckdbPath, priceDbSchema, fn, opts);

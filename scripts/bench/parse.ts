@@ -1,9 +1,11 @@
 // Parse every real block N times and print median ms, MB/s and tx/s per block and in total,
-// with and without the merkle/witness checks. Plain lines for people, a final JSON line for tools.
+// with and without the merkle/witness checks, and scanBlock (what analyze runs: every check, no
+// Transaction objects). Plain lines for people, a final JSON line for tools.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBlock } from '../../src/chain/block.js';
+import { scanBlock } from '../../src/analyze/scanBlock.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -17,6 +19,17 @@ const median = (xs: number[]) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
+
+function timeScan(bytes: Uint8Array, height: number): number {
+  scanBlock(bytes, height); // warm-up, and proves the block scans
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = process.hrtime.bigint();
+    scanBlock(bytes, height);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return median(times);
+}
 
 function timeRuns(bytes: Uint8Array, opts: Parameters<typeof parseBlock>[1]): { ms: number; txs: number } {
   let txs = parseBlock(bytes, opts).txs.length; // warm-up, and proves the block parses
@@ -36,29 +49,32 @@ if (files.length === 0) {
 }
 
 const rows: Array<Record<string, number | string>> = [];
-const totals = { bytes: 0, txs: 0, ms: 0, msUnchecked: 0 };
+const totals = { bytes: 0, txs: 0, ms: 0, msUnchecked: 0, msScan: 0 };
 console.log(`parseBlock, median of ${RUNS} runs per block (node ${process.version})`);
 for (const file of files) {
   const bytes = new Uint8Array(fs.readFileSync(path.join(blocksDir, file)));
   const checked = timeRuns(bytes, {});
   const unchecked = timeRuns(bytes, { verifyMerkle: false, verifyWitness: false });
   const height = file.split('_')[1] ?? file;
+  const scan = timeScan(bytes, Number(height));
   const mbps = bytes.length / 1e6 / (checked.ms / 1e3);
   const txps = checked.txs / (checked.ms / 1e3);
   console.log(
     `block ${height}: ${bytes.length} B, ${checked.txs} txs: ${checked.ms.toFixed(2)} ms (${mbps.toFixed(1)} MB/s, ` +
-      `${Math.round(txps)} tx/s); without merkle/witness checks ${unchecked.ms.toFixed(2)} ms`,
+      `${Math.round(txps)} tx/s); without merkle/witness checks ${unchecked.ms.toFixed(2)} ms; scanBlock ${scan.toFixed(2)} ms`,
   );
-  rows.push({ height, bytes: bytes.length, txs: checked.txs, medianMs: +checked.ms.toFixed(3), mbPerS: +mbps.toFixed(1), txPerS: Math.round(txps), uncheckedMedianMs: +unchecked.ms.toFixed(3) });
+  rows.push({ height, bytes: bytes.length, txs: checked.txs, medianMs: +checked.ms.toFixed(3), mbPerS: +mbps.toFixed(1), txPerS: Math.round(txps), uncheckedMedianMs: +unchecked.ms.toFixed(3), scanMedianMs: +scan.toFixed(3) });
   totals.bytes += bytes.length;
   totals.txs += checked.txs;
   totals.ms += checked.ms;
   totals.msUnchecked += unchecked.ms;
+  totals.msScan += scan;
 }
 const totalMbps = totals.bytes / 1e6 / (totals.ms / 1e3);
 const totalTxps = totals.txs / (totals.ms / 1e3);
 console.log(
   `total: ${totals.bytes} B, ${totals.txs} txs in ${totals.ms.toFixed(2)} ms (sum of medians): ${totalMbps.toFixed(1)} MB/s, ` +
-    `${Math.round(totalTxps)} tx/s; without checks ${totals.msUnchecked.toFixed(2)} ms`,
+    `${Math.round(totalTxps)} tx/s; without checks ${totals.msUnchecked.toFixed(2)} ms; scanBlock ${totals.msScan.toFixed(2)} ms ` +
+    `(${(totals.bytes / 1e6 / (totals.msScan / 1e3)).toFixed(1)} MB/s)`,
 );
-console.log(JSON.stringify({ bench: 'parse', runs: RUNS, blocks: rows, total: { bytes: totals.bytes, txs: totals.txs, medianMsSum: +totals.ms.toFixed(3), mbPerS: +totalMbps.toFixed(1), txPerS: Math.round(totalTxps), uncheckedMedianMsSum: +totals.msUnchecked.toFixed(3) } }));
+console.log(JSON.stringify({ bench: 'parse', runs: RUNS, blocks: rows, total: { bytes: totals.bytes, txs: totals.txs, medianMsSum: +totals.ms.toFixed(3), mbPerS: +totalMbps.toFixed(1), txPerS: Math.round(totalTxps), uncheckedMedianMsSum: +totals.msUnchecked.toFixed(3), scanMedianMsSum: +totals.msScan.toFixed(3) } }));

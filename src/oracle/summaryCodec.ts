@@ -54,29 +54,33 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
   const inputCount = s.candidates.reduce((n, c) => n + c.inputTxids.length / TXID_BYTES, 0);
   const h = { txCount: s.txids.length / TXID_BYTES, candidateCount: s.candidates.length, amountCount, inputCount };
   const at = offsets(h);
-  const buf = Buffer.alloc(at.end);
-  let o = buf.write(MAGIC, 0, 'latin1');
-  o = buf.writeUInt32LE(s.height, o);
-  o = buf.writeUInt32LE(s.time, o);
-  o += buf.write(s.hash, o, 'hex');
-  for (const v of [h.txCount, h.candidateCount, amountCount, inputCount, funding.resolvedFrom]) o = buf.writeUInt32LE(v, o);
+  // A fresh ArrayBuffer (offset 0, so every section is aligned), written through a DataView:
+  // Buffer's write methods cost ~2 ms a block in the parser threads.
+  const bytes = new Uint8Array(at.end);
+  const view = new DataView(bytes.buffer);
+  bytes.set(Buffer.from(MAGIC, 'latin1'), 0);
+  view.setUint32(4, s.height, true);
+  view.setUint32(8, s.time, true);
+  bytes.set(Buffer.from(s.hash, 'hex'), 12);
+  [h.txCount, h.candidateCount, amountCount, inputCount, funding.resolvedFrom].forEach((v, k) => view.setUint32(44 + 4 * k, v, true));
   let a = 0;
   let input = at.inputTxids;
-  s.candidates.forEach((c, i) => {
+  for (let i = 0; i < s.candidates.length; i++) {
+    const c = s.candidates[i]!;
     for (const amount of c.amounts) {
-      buf.writeDoubleLE(amount, HEADER_BYTES + 8 * a);
-      buf.writeInt32LE(funding.perCandidate[i]!, at.fundedFrom + 4 * a);
+      view.setFloat64(HEADER_BYTES + 8 * a, amount, true);
+      view.setInt32(at.fundedFrom + 4 * a, funding.perCandidate[i]!, true);
       a++;
     }
-    buf.writeUInt32LE(c.txIndex, at.txIndex + 4 * i);
-    buf[at.inputCounts + i] = c.inputTxids.length / TXID_BYTES;
-    buf[at.amountCounts + i] = c.amounts.length;
-    buf.set(c.inputTxids, input);
+    view.setUint32(at.txIndex + 4 * i, c.txIndex, true);
+    bytes[at.inputCounts + i] = c.inputTxids.length / TXID_BYTES;
+    bytes[at.amountCounts + i] = c.amounts.length;
+    bytes.set(c.inputTxids, input);
     input += c.inputTxids.length;
-  });
-  buf.set(s.txids, at.txids);
-  for (let j = 0; j < h.txCount; j++) buf.writeUInt32LE(buf.readUInt32LE(at.txids + TXID_BYTES * j), at.keys + 4 * j);
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.length);
+  }
+  bytes.set(s.txids, at.txids);
+  for (let j = 0; j < h.txCount; j++) view.setUint32(at.keys + 4 * j, view.getUint32(at.txids + TXID_BYTES * j, true), true);
+  return bytes;
 }
 
 function truncated(what: string, have: number): DataError {

@@ -52,6 +52,9 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
 async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps, win: WindowSources): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
   const blocks = win.source;
+  // The exchange price is asked for now and awaited after the window: the two waits overlap (it
+  // never rejects; a failure is a null price).
+  const exchangeAsked = fetchExchangePrice(deps.prices ?? mempoolPriceFromSettings(s, log, { backoffMs: deps.priceBackoffMs }), ctx);
   const tip = await blocks.getTipHeight();
   const window = recentWindow(tip);
   // The tip's ref is read with the window so the row names the chain it was computed on.
@@ -61,7 +64,7 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
   log.info({ price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount }, 'UTXOracle price calculated');
   if (opts.chart) writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log);
 
-  const exchange = await fetchExchangePrice(deps.prices ?? mempoolPriceFromSettings(s, log, { backoffMs: deps.priceBackoffMs }), ctx);
+  const exchange = await exchangeAsked;
   const verdict = judge(result, exchange, s);
   const row = buildPriceRow(ctx.runId, new Date(), result, tipRef.hash, exchange, verdict);
   let exitCode: ExitCode = EXIT.OK;

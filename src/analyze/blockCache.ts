@@ -4,7 +4,7 @@ import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { BlockAmounts } from '../oracle/funding.js';
 import type { WindowTxids } from '../oracle/funding.js';
-import { HEADER_BYTES, MAGIC, decodeAmounts, decodeEntry, decodeHeader, keysOf, sectionsOf, type Entry } from '../oracle/summaryCodec.js';
+import { HEADER_BYTES, MAGIC, decodeAmounts, decodeEntry, decodeHeader, keysOf, sectionsOf, type Entry, type Header } from '../oracle/summaryCodec.js';
 
 /**
  * Per-block cache of what the oracle needs from a block (its txids, the candidate outputs and their
@@ -114,7 +114,7 @@ export class BlockCache {
    */
   txidReader(height: number, hash: string): Omit<WindowTxids, 'height'> {
     const file = this.file(height, hash);
-    let open: { fd: number; keysAt: number; txidsAt: number; count: number } | undefined;
+    let open: { fd: number; header: Header; keysAt: number; txidsAt: number; count: number } | undefined;
     const ensure = () => {
       if (open) return open;
       let fd: number;
@@ -127,13 +127,19 @@ export class BlockCache {
       const header = decodeHeader(BlockCache.readAt(fd, 0, HEADER_BYTES));
       if (header.height !== height || header.hash !== hash) throw new DataError(`cache entry ${file} changed during the run`);
       const at = sectionsOf(header);
-      open = { fd, keysAt: at.keys, txidsAt: at.txids, count: header.txCount };
+      open = { fd, header, keysAt: at.keys, txidsAt: at.txids, count: header.txCount };
       return open;
     };
     return {
       keys: () => {
         const o = ensure();
-        return keysOf(BlockCache.readAt(o.fd, o.keysAt, 4 * o.count), 0, o.count);
+        try {
+          return keysOf(o.header, BlockCache.readAt(o.fd, o.keysAt, 4 * o.count));
+        } catch (err) {
+          // Damaged on disk: this run cannot price without it, the next one fetches the block again.
+          if (this.writable) fs.rmSync(file, { force: true });
+          throw new DataError(`block cache entry ${file}: ${(err as Error).message}; removed, the next run fetches the block again`, undefined, { cause: err });
+        }
       },
       txid: (j) => {
         const o = ensure();

@@ -2,8 +2,12 @@
 // block and a run ten minutes later neither re-parses nor re-indexes anything. Little-endian,
 // versioned by the magic. The part a run usually needs comes first, so it can read just that:
 //
-//   header (64 bytes): "UXS2" | height u32 | time u32 | hash 32 (display order) | txCount u32
+//   header (80 bytes): "UXS4" | height u32 | time u32 | hash 32 (display order) | txCount u32
 //                      | candidateCount u32 | amountCount u32 | inputCount u32 | resolvedFrom u32
+//                      | prefixSum u32 | keysSum u32 | restSum u32 | 0 u32
+//     (the sums are the first 4 bytes of a SHA-256: prefixSum over header bytes 0..64 and the
+//      amounts and funding, keysSum over the keys, restSum over everything after them; a flipped
+//      bit on disk is a damaged entry, fetched again, never a different price)
 //   amounts      f64 * amountCount   (the exact doubles: a decoded summary gives bit-identical prices)
 //   fundedFrom   i32 * amountCount   (per amount, see Funding; -1 = none)
 //   -- the prefix above is all a window that the resolution covers reads (prefixLength) --
@@ -18,10 +22,38 @@
 import { DataError } from '../errors.js';
 import { type BlockSummary, type Candidate, TXID_BYTES } from './outputs.js';
 import { type BlockAmounts, type Funding, unresolved } from './funding.js';
+import { createHash } from 'node:crypto';
 
-export const MAGIC = 'UXS3';
+/** A 32-bit check of the given byte ranges of `bytes` (the first 4 bytes of their SHA-256, LE). */
+function checksum(bytes: Uint8Array, ...ranges: [number, number][]): number {
+  const h = createHash('sha256');
+  for (const [from, to] of ranges) h.update(bytes.subarray(from, to));
+  return h.digest().readUInt32LE(0);
+}
+
+const prefixSumOf = (bytes: Uint8Array, keysAt: number) => checksum(bytes, [0, SUMMED_HEADER], [HEADER_BYTES, keysAt]);
+
+/** Recomputes an entry's checksums (encodeSummary does; tests use it to forge consistent entries). */
+export function sealEntry(bytes: Uint8Array): void {
+  writeSums(bytes, offsets(decodeHeader(bytes)));
+}
+
+function writeSums(bytes: Uint8Array, at: ReturnType<typeof offsets>): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  view.setUint32(64, prefixSumOf(bytes, at.keys), true);
+  view.setUint32(68, checksum(bytes, [at.keys, at.txIndex]), true);
+  view.setUint32(72, checksum(bytes, [at.txIndex, at.end]), true);
+}
+
+function sumError(what: string, offset: number): DataError {
+  return new DataError(`block summary ${what} fails its checksum (damaged on disk?)`, offset);
+}
+
+export const MAGIC = 'UXS4';
 const HASH_BYTES = 32;
-export const HEADER_BYTES = 64;
+export const HEADER_BYTES = 80;
+/** Header bytes covered by the prefix sum: everything before the sums. */
+const SUMMED_HEADER = 64;
 const MAX_INPUTS = 5;
 const MAX_AMOUNTS = 2;
 
@@ -34,6 +66,9 @@ export interface Header {
   amountCount: number;
   inputCount: number;
   resolvedFrom: number;
+  prefixSum: number;
+  keysSum: number;
+  restSum: number;
 }
 
 function offsets(h: Pick<Header, 'txCount' | 'candidateCount' | 'amountCount' | 'inputCount'>) {
@@ -80,6 +115,7 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
   }
   bytes.set(s.txids, at.txids);
   for (let j = 0; j < h.txCount; j++) view.setUint32(at.keys + 4 * j, view.getUint32(at.txids + TXID_BYTES * j, true), true);
+  writeSums(bytes, at);
   return bytes;
 }
 
@@ -103,6 +139,9 @@ export function decodeHeader(bytes: Uint8Array): Header & { length: number; pref
     amountCount: u32(52),
     inputCount: u32(56),
     resolvedFrom: u32(60),
+    prefixSum: u32(64),
+    keysSum: u32(68),
+    restSum: u32(72),
   };
   const { candidateCount: c, amountCount: a, inputCount: n } = h;
   if (c > h.txCount || a < c || a > MAX_AMOUNTS * c || n < c || n > MAX_INPUTS * c) {
@@ -138,6 +177,7 @@ function i32At(bytes: Uint8Array, o: number, n: number): Int32Array {
 export function decodeAmounts(bytes: Uint8Array): BlockAmounts {
   const h = decodeHeader(bytes);
   if (bytes.length < h.prefixLength) throw truncated('amounts', bytes.length);
+  if (prefixSumOf(bytes, h.prefixLength) !== h.prefixSum) throw sumError('header, amounts or funding', 0);
   const amounts = f64At(bytes, HEADER_BYTES, h.amountCount);
   const fundedFrom = i32At(bytes, offsets(h).fundedFrom, h.amountCount);
   for (let i = 0; i < amounts.length; i++) {
@@ -155,9 +195,11 @@ export function sectionsOf(h: Header): { keys: number; txids: number; end: numbe
   return { keys: at.keys, txids: at.txids, end: at.end };
 }
 
-/** The txid keys section (4 bytes each) as numbers: a view when aligned, else a copy. */
-export function keysOf(bytes: Uint8Array, offset: number, count: number): Uint32Array {
-  return u32At(bytes, offset, count);
+/** The txid keys section of an entry with header `h` (read on its own), checked, as numbers. */
+export function keysOf(h: Header, keys: Uint8Array): Uint32Array {
+  if (keys.length !== 4 * h.txCount) throw truncated('keys', keys.length);
+  if (checksum(keys, [0, keys.length]) !== h.keysSum) throw sumError('keys', offsets(h).keys);
+  return u32At(keys, 0, h.txCount);
 }
 
 /** A whole entry, checked, as views into its bytes: what the window needs to resolve its funding. */
@@ -192,6 +234,8 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   if (bytes.length < at.end) throw truncated('entry', bytes.length);
   if (bytes.length > at.end) throw new DataError(`block summary has ${bytes.length - at.end} trailing bytes`, at.end);
   const { amounts, fundedFrom } = decodeAmounts(bytes);
+  if (checksum(bytes, [at.keys, at.txIndex]) !== h.keysSum) throw sumError('keys', at.keys);
+  if (checksum(bytes, [at.txIndex, at.end]) !== h.restSum) throw sumError('candidates or txids', at.txIndex);
   const keys = u32At(bytes, at.keys, h.txCount);
   const txidView = new DataView(bytes.buffer, bytes.byteOffset + at.txids, TXID_BYTES * h.txCount);
   for (let j = 0; j < h.txCount; j++) {
@@ -249,7 +293,9 @@ export function writeFunding(e: Entry, resolvedFrom: number, perCandidate: Int32
     }
   }
   view.setUint32(60, resolvedFrom, true);
-  e.header = { ...h, resolvedFrom };
+  const prefixSum = prefixSumOf(e.bytes, offsets(h).keys);
+  view.setUint32(64, prefixSum, true);
+  e.header = { ...h, resolvedFrom, prefixSum };
   return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts: e.amounts, fundedFrom, resolvedFrom };
 }
 

@@ -73,6 +73,39 @@ describe('analyze --recent against the simulated node', () => {
     fs.rmSync(empty, { recursive: true, force: true });
   });
 
+  it('a cache entry damaged on disk is never used: fetched again, or the run stops and the next one fetches it', async () => {
+    const cacheDir = path.join(e.dataDir, 'block-cache');
+    const entryOf = (h: number) => path.join(cacheDir, `${h}-${e.chain.byHeight(h)!.hash}.uxs`);
+    const flip = (file: string, at: number) => {
+      const b = fs.readFileSync(file);
+      b[at]! ^= 0x10;
+      fs.writeFileSync(file, b);
+    };
+    const tip = e.chain.tip.height;
+    flip(entryOf(tip - 100), 80 + 3); // an amount
+    const first = await e.run({ mode: 'recent' });
+    expect(first.code).toBe(0);
+    expect(first.doc.blocks_from_node).toBe(1);
+    // A key is read only when a new block's funding is worked out: that run stops, the next recovers.
+    const keysAt = (file: string) => {
+      const b = fs.readFileSync(file);
+      return 80 + 12 * b.readUInt32LE(52);
+    };
+    flip(entryOf(tip - 50), keysAt(entryOf(tip - 50)) + 1);
+    e.chain.append(1);
+    const stopped = await e.run({ mode: 'recent' });
+    expect(stopped.code).toBe(1);
+    expect(stopped.doc.error).toMatch(/keys fails its checksum.*removed, the next run fetches the block again/);
+    expect(fs.existsSync(entryOf(tip - 50))).toBe(false);
+    const again = await e.run({ mode: 'recent' });
+    expect(again.code).toBe(0);
+    expect(again.doc.blocks_from_node).toBeGreaterThanOrEqual(1);
+    const empty = fs.mkdtempSync(path.join(path.dirname(e.dataDir), 'analyze-cold-'));
+    const cold = await e.run({ mode: 'recent' }, { dryRun: true, env: { UTXORACLE_DATA_DIR: empty } });
+    for (const k of ['utxoracle_price', 'tx_count', 'output_count', 'point_count', 'first_height']) expect(again.doc[k], k).toBe(cold.doc[k]);
+    fs.rmSync(empty, { recursive: true, force: true });
+  });
+
   it('after a reorg only the replaced blocks are fetched again', async () => {
     e.chain.reorg(3);
     const { code, doc } = await e.run({ mode: 'recent' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
-import { decodeAmounts, decodeHeader, decodeSummary, encodeSummary, keysOf, sectionsOf } from '../../src/oracle/summaryCodec.js';
+import { HEADER_BYTES, decodeAmounts, decodeHeader, decodeSummary, encodeSummary, keysOf, sealEntry, sectionsOf } from '../../src/oracle/summaryCodec.js';
 import { inRangeAmounts, passesTxFilters, summarizeBlock, windowOutputs } from '../../src/oracle/outputs.js';
 import { type FakeTxSpec, fakeBlock, fakeTx } from './fakeTx.js';
 
@@ -100,7 +100,7 @@ describe('summary codec', () => {
     const at = sectionsOf(h);
     expect(bytes.subarray(at.txids, at.end)).toEqual(s.txids);
     expect(at.end).toBe(bytes.length);
-    expect(Array.from(keysOf(bytes, at.keys, 2))).toEqual([0x01010101, 0x02020202]); // fakeTx ids are filled with their number
+    expect(Array.from(keysOf(h, bytes.slice(at.keys, at.keys + 8)))).toEqual([0x01010101, 0x02020202]); // fakeTx ids are filled with their number
   });
 
   it('decodes from unaligned bytes too (copies instead of views)', () => {
@@ -112,20 +112,38 @@ describe('summary codec', () => {
   });
 
   const bytes = encodeSummary(s, funding);
+  // A forged entry: changed, then sealed again, so the checks behind the checksums are what fail.
   const corrupt = (f: (b: Uint8Array) => void) => {
     const b = Uint8Array.from(bytes);
     f(b);
+    try {
+      sealEntry(b);
+    } catch {
+      // a header too broken to seal: its own checks are what fail
+    }
+    return b;
+  };
+  // Damage on disk: a flipped bit, not sealed again.
+  const flip = (at: number) => {
+    const b = Uint8Array.from(bytes);
+    b[at]! ^= 0x10;
     return b;
   };
   const u32 = (b: Uint8Array, o: number, v: number) => Buffer.from(b.buffer).writeUInt32LE(v >>> 0, o);
   const h = decodeHeader(bytes);
-  const fundedAt = 64 + 8 * h.amountCount;
+  const fundedAt = HEADER_BYTES + 8 * h.amountCount;
   const keysAt = fundedAt + 4 * h.amountCount;
   const txIndexAt = keysAt + 4 * h.txCount;
   it.each([
     ['empty', new Uint8Array(0), /truncated/],
     ['bad magic', corrupt((b) => b.set([0x58], 0)), /magic/],
-    ['the old format', corrupt((b) => b.set([0x32], 3)), /magic "UXS2"/],
+    ['the old format', corrupt((b) => b.set([0x33], 3)), /magic "UXS3"/],
+    ['a flipped bit in an amount', flip(HEADER_BYTES + 3), /amounts or funding fails its checksum/],
+    ['a flipped bit in a funding height', flip(fundedAt), /amounts or funding fails its checksum/],
+    ['a flipped bit in resolvedFrom', flip(61), /fails its checksum/],
+    ['a flipped bit in a key', flip(keysAt + 2), /keys fails its checksum/],
+    ['a flipped bit in a txid', flip(bytes.length - 5), /candidates or txids fails its checksum/],
+    ['a flipped bit in an input txid', flip(txIndexAt + 4 + 2 + 2 + 7), /candidates or txids fails its checksum/],
     ['a key that is not its txid', corrupt((b) => u32(b, keysAt + 4, 7)), /key 1 does not match its txid/],
     ['truncated', bytes.subarray(0, bytes.length - 1), /truncated/],
     ['trailing byte', Uint8Array.of(...bytes, 0), /trailing/],
@@ -134,7 +152,7 @@ describe('summary codec', () => {
     ['funding height below resolvedFrom', corrupt((b) => u32(b, fundedAt, 839_899)), /funded from height 839899/],
     ['funding height above the block', corrupt((b) => u32(b, fundedAt, 840_001)), /funded from height 840001/],
     ['amounts of one candidate funded differently', corrupt((b) => u32(b, fundedAt + 4, -1)), /different funding heights/],
-    ['amount out of range', corrupt((b) => Buffer.from(b.buffer).writeDoubleLE(1e6, 64)), /outside \(1e-5, 1e5\)/],
+    ['amount out of range', corrupt((b) => Buffer.from(b.buffer).writeDoubleLE(1e6, HEADER_BYTES)), /outside \(1e-5, 1e5\)/],
     ['candidate index past txs', corrupt((b) => u32(b, txIndexAt, 9)), /out of order or range/],
     ['six inputs', corrupt((b) => b.set([6], txIndexAt + 4)), /6 inputs/],
   ])('rejects %s', (_name, input, msg) => {

@@ -6,12 +6,11 @@
 // blocks, synthetic days and mutated blocks (test/analyze/scanBlock.test.ts).
 
 import { hash } from 'node:crypto';
-import { HEADER_BYTES, parseBlockHeader } from '../chain/block.js';
-import { computeMerkleFlat } from '../chain/merkle.js';
+import { HEADER_BYTES, parseBlockHeader, verifyMerkleRoot } from '../chain/block.js';
 import { ByteReader } from '../chain/reader.js';
-import { secondRoundInto, sha256dInto } from '../chain/sha256.js';
-import { MIN_INPUT_BYTES, MIN_OUTPUT_BYTES, MIN_TX_BYTES, NULL_INDEX } from '../chain/tx.js';
-import { COMMITMENT_TAG } from '../chain/witness.js';
+import { secondRoundInto } from '../chain/sha256.js';
+import { MIN_TX_BYTES, isNullPrevoutAt, readInputCount, readOutputCount, readSegwitMarker, superfluousWitness } from '../chain/tx.js';
+import { COMMITMENT_TAG, checkWitnessCommitment } from '../chain/witness.js';
 import { DataError } from '../errors.js';
 import { MAX_INPUTS, MAX_WITNESS_BYTES, OP_RETURN, REQUIRED_OUTPUTS, TXID_BYTES, inRangeBtc, type BlockSummary, type Candidate } from '../oracle/outputs.js';
 
@@ -29,18 +28,11 @@ function sha256dNative(bytes: Uint8Array, start: number, end: number, out: Uint8
   secondRoundInto(hash('sha256', bytes.subarray(start, end), 'buffer'), out, off);
 }
 
-function isNullPrevout(bytes: Uint8Array, at: number, index: number): boolean {
-  if (index !== NULL_INDEX) return false;
-  for (let k = 0; k < 32; k++) if (bytes[at + k] !== 0) return false;
-  return true;
-}
-
 export function scanBlock(raw: Uint8Array, height: number): BlockSummary {
   if (!Number.isSafeInteger(height) || height < 0) throw new DataError(`block height must be a non-negative integer, got ${height}`);
   // A plain Uint8Array: subarray() of a Buffer makes Buffer objects, which are slower to create.
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   const r = new ByteReader(bytes, 'block');
-  if (bytes.length < HEADER_BYTES) r.skip(HEADER_BYTES, 'header');
   const header = parseBlockHeader(bytes);
   r.pos = HEADER_BYTES;
   const nTx = r.count('tx count', MIN_TX_BYTES);
@@ -53,24 +45,17 @@ export function scanBlock(raw: Uint8Array, height: number): BlockSummary {
   let coinbaseOk = false;
   let commitment = -1; // offset of the coinbase's last witness commitment (32 bytes)
   let reserved = -1; // offset of the coinbase's witness reserved value, when it is one 32-byte item
+  let reservedItems = 0; // witness items of the coinbase's first input
 
   for (let i = 0; i < nTx; i++) {
     r.place.tx = i;
     r.place.part = '';
     const start = r.pos;
     r.i32('version');
-    let segwit = false;
-    if (r.peek() === 0x00) {
-      const markerAt = r.pos;
-      r.pos++;
-      const flag = r.u8('segwit flag');
-      if (flag !== 0x01) throw r.fail(`${r.describe('segwit flag')} is 0x${flag.toString(16).padStart(2, '0')}, expected 0x01`, markerAt + 1);
-      segwit = true;
-    }
+    const segwit = readSegwitMarker(r);
     const bodyStart = r.pos;
 
-    const nIn = r.count('input count', MIN_INPUT_BYTES);
-    if (nIn === 0) throw r.fail(r.describe('input count is 0'), bodyStart);
+    const nIn = readInputCount(r);
     inputAt = atLeast(inputAt, nIn, (n) => new Int32Array(n));
     let nullPrevout = false;
     r.place.part = 'input';
@@ -81,12 +66,11 @@ export function scanBlock(raw: Uint8Array, height: number): BlockSummary {
       r.skipVarBytes('scriptSig', 'scriptSig length');
       r.u32('sequence');
       inputAt[k] = at;
-      if (isNullPrevout(bytes, at, index)) nullPrevout = true;
+      if (isNullPrevoutAt(bytes, at, index)) nullPrevout = true;
     }
 
     r.place.part = '';
-    const nOut = r.count('output count', MIN_OUTPUT_BYTES);
-    if (nOut === 0) throw r.fail(r.describe('output count is 0'), r.pos - 1);
+    const nOut = readOutputCount(r);
     r.place.part = 'output';
     let opReturn = false;
     let btc0: number | undefined;
@@ -118,10 +102,13 @@ export function scanBlock(raw: Uint8Array, height: number): BlockSummary {
           if (len > MAX_WITNESS_BYTES || total > MAX_WITNESS_BYTES) witnessTooLarge = true;
         }
         if (nItems > 0) anyItem = true;
-        if (i === 0 && k === 0 && nItems === 1 && total === 32) reserved = r.pos - 32;
+        if (i === 0 && k === 0) {
+          reservedItems = nItems;
+          if (nItems === 1 && total === 32) reserved = r.pos - 32;
+        }
       }
       r.place.part = '';
-      if (!anyItem) throw r.fail(r.describe('segwit marker with all witnesses empty (superfluous witness record)'), start + 4);
+      if (!anyItem) superfluousWitness(r, start);
     }
     r.place.part = '';
     const lockAt = r.skip(4, 'locktime');
@@ -161,34 +148,11 @@ export function scanBlock(raw: Uint8Array, height: number): BlockSummary {
   r.expectEnd(`the last of ${nTx} transactions`);
 
   if (!coinbaseOk) throw new DataError(`bad block ${header.hash}: tx 0 is not a coinbase`, HEADER_BYTES);
-  const { root, mutated } = computeMerkleFlat(txids);
-  if (!sameBytes(root, 0, bytes, 36)) {
-    const show = (b: Uint8Array) => Buffer.from(b).reverse().toString('hex');
-    throw new DataError(`bad block ${header.hash}: merkle root of the ${nTx} txids is ${show(root)}, header says ${header.merkleRoot}`, 36);
+  verifyMerkleRoot(header, txids);
+  if (anySegwit) {
+    wtxids.fill(0, 0, TXID_BYTES); // the coinbase's wtxid counts as zero
+    const at = (o: number) => (o < 0 ? undefined : bytes.subarray(o, o + 32));
+    checkWitnessCommitment(header.hash, wtxids, at(commitment), at(reserved), reservedItems);
   }
-  if (mutated) throw new DataError(`bad block ${header.hash}: merkle tree is mutated (duplicate transactions, CVE-2012-2459)`, 36);
-  if (anySegwit) checkCommitment(bytes, wtxids, commitment, reserved, header.hash);
   return { height, hash: header.hash, time: header.time, txids, candidates };
-}
-
-function sameBytes(a: Uint8Array, ao: number, b: Uint8Array, bo: number): boolean {
-  for (let k = 0; k < 32; k++) if (a[ao + k] !== b[bo + k]) return false;
-  return true;
-}
-
-/** BIP141, as verifyWitnessCommitment (chain/witness.ts) checks it on parsed transactions. */
-function checkCommitment(bytes: Uint8Array, wtxids: Uint8Array, commitment: number, reserved: number, blockHash: string): void {
-  if (commitment < 0) throw new DataError(`bad block ${blockHash}: has witness data but no witness commitment in its coinbase (BIP141)`);
-  if (reserved < 0) throw new DataError(`bad block ${blockHash}: coinbase witness must be one 32-byte reserved value (BIP141)`);
-  wtxids.fill(0, 0, TXID_BYTES); // the coinbase's wtxid counts as zero
-  const root = computeMerkleFlat(wtxids).root;
-  const pair = new Uint8Array(64);
-  pair.set(root, 0);
-  pair.set(bytes.subarray(reserved, reserved + 32), 32);
-  const expected = new Uint8Array(32);
-  sha256dInto(pair, 0, 64, expected, 0);
-  if (!sameBytes(expected, 0, bytes, commitment)) {
-    const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
-    throw new DataError(`bad block ${blockHash}: witness commitment ${hex(bytes.subarray(commitment, commitment + 32))} does not match the witnesses (computed ${hex(expected)})`);
-  }
 }

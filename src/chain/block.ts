@@ -5,7 +5,7 @@ import { DataError } from '../errors.js';
 import { ByteReader } from './reader.js';
 import { readTransaction, MIN_TX_BYTES } from './tx.js';
 import { sha256d, toDisplayHex } from './hash.js';
-import { computeMerkle } from './merkle.js';
+import { computeMerkleFlat } from './merkle.js';
 import { verifyWitnessCommitment } from './witness.js';
 import type { Block, BlockHeader, ParseBlockOptions, Transaction } from './types.js';
 
@@ -27,6 +27,19 @@ function readHeader(r: ByteReader): BlockHeader {
   const nonce = r.u32('header nonce');
   const hash = toDisplayHex(sha256d(r.bytes.subarray(start, start + HEADER_BYTES)));
   return { version, prevHash: toDisplayHex(prev), merkleRoot: toDisplayHex(merkle), time, bits, nonce, hash };
+}
+
+/**
+ * The header's merkle root must be the root of the block's txids (laid end to end, 32 bytes each),
+ * and the tree must not be mutated (CVE-2012-2459). Shared by parseBlock and analyze's scanBlock.
+ */
+export function verifyMerkleRoot(header: BlockHeader, txids: Uint8Array): void {
+  const { root, mutated } = computeMerkleFlat(txids);
+  const computed = toDisplayHex(root);
+  if (computed !== header.merkleRoot) {
+    throw new DataError(`bad block ${header.hash}: merkle root of the ${txids.length / 32} txids is ${computed}, header says ${header.merkleRoot}`, 36);
+  }
+  if (mutated) throw new DataError(`bad block ${header.hash}: merkle tree is mutated (duplicate transactions, CVE-2012-2459)`, 36);
 }
 
 /** Parse a whole block and (by default) check its merkle root. Any defect is a DataError. */
@@ -51,15 +64,9 @@ export function parseBlock(bytes: Uint8Array, opts: ParseBlockOptions = {}): Blo
   if (!txs[0]!.isCoinbase) throw new DataError(`bad block ${header.hash}: tx 0 is not a coinbase`, HEADER_BYTES);
 
   if (opts.verifyMerkle ?? true) {
-    const { root, mutated } = computeMerkle(txs.map((t) => t.txidLE));
-    const computed = toDisplayHex(root);
-    if (computed !== header.merkleRoot) {
-      throw new DataError(
-        `bad block ${header.hash}: merkle root of the ${nTx} txids is ${computed}, header says ${header.merkleRoot}`,
-        36,
-      );
-    }
-    if (mutated) throw new DataError(`bad block ${header.hash}: merkle tree is mutated (duplicate transactions, CVE-2012-2459)`, 36);
+    const txids = new Uint8Array(32 * nTx);
+    txs.forEach((t, i) => txids.set(t.txidLE, 32 * i));
+    verifyMerkleRoot(header, txids);
   }
   if (opts.verifyWitness ?? true) {
     verifyWitnessCommitment(txs, (i) => bytes.subarray(starts[i]!, starts[i + 1]!), header.hash);

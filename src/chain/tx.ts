@@ -36,7 +36,7 @@ class Input implements TxInput {
   }
   /** Prev txid all zero and index 0xffffffff: the shape of a coinbase input. */
   get isNullPrevout(): boolean {
-    return this.prevIndex === NULL_INDEX && isAllZero(this.prevTxidLE);
+    return isNullPrevoutAt(this.prevTxidLE, 0, this.prevIndex);
   }
 }
 
@@ -60,9 +60,41 @@ class Tx implements Transaction {
   }
 }
 
-function isAllZero(bytes: Uint8Array): boolean {
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== 0) return false;
+/** An input whose prev txid (32 bytes at `at`) is all zero and whose index is 0xffffffff. */
+export function isNullPrevoutAt(bytes: Uint8Array, at: number, index: number): boolean {
+  if (index !== NULL_INDEX) return false;
+  for (let k = 0; k < 32; k++) if (bytes[at + k] !== 0) return false;
   return true;
+}
+
+/** After the version: the BIP144 marker and flag, when there (the flag must be 0x01). */
+export function readSegwitMarker(r: ByteReader): boolean {
+  if (r.peek() !== 0x00) return false;
+  const markerAt = r.pos;
+  r.pos++;
+  const flag = r.u8('segwit flag');
+  if (flag !== 0x01) throw r.fail(`${r.describe('segwit flag')} is 0x${flag.toString(16).padStart(2, '0')}, expected 0x01`, markerAt + 1);
+  return true;
+}
+
+/** The input count, which may not be 0. */
+export function readInputCount(r: ByteReader): number {
+  const at = r.pos;
+  const n = r.count('input count', MIN_INPUT_BYTES);
+  if (n === 0) throw r.fail(r.describe('input count is 0'), at);
+  return n;
+}
+
+/** The output count, which may not be 0 (Core: bad-txns-vout-empty). */
+export function readOutputCount(r: ByteReader): number {
+  const n = r.count('output count', MIN_OUTPUT_BYTES);
+  if (n === 0) throw r.fail(r.describe('output count is 0'), r.pos - 1);
+  return n;
+}
+
+/** A segwit transaction needs some witness item (Core: "Superfluous witness record"). */
+export function superfluousWitness(r: ByteReader, txStart: number): never {
+  throw r.fail(r.describe('segwit marker with all witnesses empty (superfluous witness record)'), txStart + 4);
 }
 
 /** Parse one transaction at the reader's position (inside a block or alone). */
@@ -72,18 +104,10 @@ export function readTransaction(r: ByteReader): Transaction {
   r.place.part = '';
   const version = r.i32('version');
 
-  let segwit = false;
-  if (r.peek() === 0x00) {
-    const markerAt = r.pos;
-    r.pos++;
-    const flag = r.u8('segwit flag');
-    if (flag !== 0x01) throw r.fail(`${r.describe('segwit flag')} is 0x${flag.toString(16).padStart(2, '0')}, expected 0x01`, markerAt + 1);
-    segwit = true;
-  }
+  const segwit = readSegwitMarker(r);
   const bodyStart = r.pos; // inputs..outputs: the part shared by both serializations
 
-  const nIn = r.count('input count', MIN_INPUT_BYTES);
-  if (nIn === 0) throw r.fail(r.describe('input count is 0'), bodyStart);
+  const nIn = readInputCount(r);
   const inputs: Input[] = new Array(nIn);
   let hasNullPrevout = false;
   r.place.part = 'input';
@@ -99,8 +123,7 @@ export function readTransaction(r: ByteReader): Transaction {
   }
 
   r.place.part = '';
-  const nOut = r.count('output count', MIN_OUTPUT_BYTES);
-  if (nOut === 0) throw r.fail(r.describe('output count is 0'), r.pos - 1);
+  const nOut = readOutputCount(r);
   const outputs: TxOutput[] = new Array(nOut);
   r.place.part = 'output';
   for (let i = 0; i < nOut; i++) {
@@ -123,7 +146,7 @@ export function readTransaction(r: ByteReader): Transaction {
       inputs[i]!.witness = stack;
     }
     r.place.part = '';
-    if (!anyItem) throw r.fail(r.describe('segwit marker with all witnesses empty (superfluous witness record)'), start + 4);
+    if (!anyItem) superfluousWitness(r, start);
   }
 
   r.place.part = '';

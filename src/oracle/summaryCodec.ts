@@ -148,26 +148,33 @@ export function decodeHeader(bytes: Uint8Array): Header & { length: number; pref
     throw new DataError(`block summary counts are inconsistent: ${h.txCount} txs, ${c} candidates, ${a} amounts, ${n} inputs`, 44);
   }
   if (h.resolvedFrom > h.height + 1) throw new DataError(`block summary resolved from ${h.resolvedFrom}, past block ${h.height}`, 60);
-  return { ...h, length: offsets(h).end, prefixLength: offsets(h).fundedFrom + 4 * a };
+  const at = offsets(h);
+  return { ...h, length: at.end, prefixLength: at.keys };
 }
 
 /** Typed-array views read in the host's byte order; the entries are little-endian. */
 const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-/** A view when the host is little-endian and the bytes are aligned for one, else a decoded copy. */
-function f64At(bytes: Uint8Array, o: number, n: number): Float64Array {
-  const at = bytes.byteOffset + o;
-  if (HOST_LE && at % 8 === 0) return new Float64Array(bytes.buffer, at, n);
-  const view = new DataView(bytes.buffer, at, 8 * n);
-  return Float64Array.from({ length: n }, (_, i) => view.getFloat64(8 * i, true));
+interface NumberArray<T> {
+  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
+  new (length: number): T;
+  readonly BYTES_PER_ELEMENT: number;
 }
 
-function i32At(bytes: Uint8Array, o: number, n: number): Int32Array {
+/** `n` little-endian numbers at bytes[o..]: a view when the host is little-endian and the bytes are aligned for one, else a decoded copy. */
+function numbersAt<T extends Float64Array | Int32Array | Uint32Array>(Kind: NumberArray<T>, read: (v: DataView, at: number) => number, bytes: Uint8Array, o: number, n: number): T {
   const at = bytes.byteOffset + o;
-  if (HOST_LE && at % 4 === 0) return new Int32Array(bytes.buffer, at, n);
-  const view = new DataView(bytes.buffer, at, 4 * n);
-  return Int32Array.from({ length: n }, (_, i) => view.getInt32(4 * i, true));
+  const width = Kind.BYTES_PER_ELEMENT;
+  if (HOST_LE && at % width === 0) return new Kind(bytes.buffer, at, n);
+  const view = new DataView(bytes.buffer, at, width * n);
+  const out = new Kind(n);
+  for (let i = 0; i < n; i++) out[i] = read(view, width * i);
+  return out;
 }
+
+const f64At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Float64Array, (v, at) => v.getFloat64(at, true), bytes, o, n);
+const i32At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Int32Array, (v, at) => v.getInt32(at, true), bytes, o, n);
+const u32At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Uint32Array, (v, at) => v.getUint32(at, true), bytes, o, n);
 
 /**
  * The amounts and their funding heights, from the entry's prefix (or the whole entry), checked:
@@ -175,11 +182,14 @@ function i32At(bytes: Uint8Array, o: number, n: number): Int32Array {
  * Views into `bytes`, not copies: the caller passes bytes it owns.
  */
 export function decodeAmounts(bytes: Uint8Array): BlockAmounts {
-  const h = decodeHeader(bytes);
+  return amountsWith(decodeHeader(bytes), bytes);
+}
+
+function amountsWith(h: Header & { prefixLength: number }, bytes: Uint8Array): BlockAmounts {
   if (bytes.length < h.prefixLength) throw truncated('amounts', bytes.length);
   if (prefixSumOf(bytes, h.prefixLength) !== h.prefixSum) throw sumError('header, amounts or funding', 0);
   const amounts = f64At(bytes, HEADER_BYTES, h.amountCount);
-  const fundedFrom = i32At(bytes, offsets(h).fundedFrom, h.amountCount);
+  const fundedFrom = i32At(bytes, HEADER_BYTES + 8 * h.amountCount, h.amountCount);
   for (let i = 0; i < amounts.length; i++) {
     const a = amounts[i]!;
     if (!(1e-5 < a && a < 1e5)) throw new DataError(`block summary amount ${i} is ${a}, outside (1e-5, 1e5)`, HEADER_BYTES + 8 * i);
@@ -219,21 +229,13 @@ export interface Entry {
   txids: Uint8Array;
 }
 
-function u32At(bytes: Uint8Array, o: number, n: number): Uint32Array {
-  const at = bytes.byteOffset + o;
-  if (HOST_LE && at % 4 === 0) return new Uint32Array(bytes.buffer, at, n);
-  const view = new DataView(bytes.buffer, at, 4 * n);
-  return Uint32Array.from({ length: n }, (_, i) => view.getUint32(4 * i, true));
-}
-
 /** Decode and validate a whole entry; a truncated, padded or inconsistent one is a DataError. */
 export function decodeEntry(bytes: Uint8Array): Entry {
-  const header = decodeHeader(bytes);
-  const h = header;
+  const h = decodeHeader(bytes);
   const at = offsets(h);
   if (bytes.length < at.end) throw truncated('entry', bytes.length);
   if (bytes.length > at.end) throw new DataError(`block summary has ${bytes.length - at.end} trailing bytes`, at.end);
-  const { amounts, fundedFrom } = decodeAmounts(bytes);
+  const { amounts, fundedFrom } = amountsWith(h, bytes);
   if (checksum(bytes, [at.keys, at.txIndex]) !== h.keysSum) throw sumError('keys', at.keys);
   if (checksum(bytes, [at.txIndex, at.end]) !== h.restSum) throw sumError('candidates or txids', at.txIndex);
   const keys = u32At(bytes, at.keys, h.txCount);
@@ -264,7 +266,7 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   if (a !== h.amountCount || inputs !== h.inputCount) throw new DataError(`block summary candidates do not add up to the header's counts`);
   return {
     bytes,
-    header,
+    header: h,
     amounts,
     fundedFrom,
     keys,

@@ -65,7 +65,8 @@ export class BlockCache {
       return undefined;
     }
     try {
-      const head = BlockCache.readAt(fd, 0, Math.min(HEADER_BYTES, fs.fstatSync(fd).size));
+      const size = fs.fstatSync(fd).size;
+      const head = BlockCache.readAt(fd, 0, Math.min(HEADER_BYTES, size));
       if (BlockCache.olderFormat(head)) {
         // Written by an older version: not damage, just to be fetched again (once, after an upgrade).
         if (this.writable) fs.rmSync(file, { force: true });
@@ -75,7 +76,6 @@ export class BlockCache {
       }
       const header = decodeHeader(head);
       if (header.height !== height || header.hash !== hash) throw new DataError(`cache entry names block ${header.height} ${header.hash}`);
-      const size = fs.fstatSync(fd).size;
       if (size !== header.length) throw new DataError(`cache entry is ${size} bytes, its header says ${header.length}`);
       const value = read(fd, header);
       this.hits++;
@@ -91,19 +91,15 @@ export class BlockCache {
     }
   }
 
-  /** Where the entry's funding heights reach back to (see oracle/funding.ts), without reading the rest. */
-  resolvedFrom(height: number, hash: string): number | undefined {
-    return this.withEntry(height, hash, (_fd, h) => h.resolvedFrom);
-  }
-
-  /** Just the amounts and their funding heights: the few kilobytes at the front of the entry. */
-  getAmounts(height: number, hash: string): BlockAmounts | undefined {
-    return this.withEntry(height, hash, (fd, h) => decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)));
-  }
-
-  /** The whole entry, checked (see decodeEntry). */
-  get(height: number, hash: string): Entry | undefined {
-    return this.withEntry(height, hash, (fd, h) => decodeEntry(BlockCache.readAt(fd, 0, h.length)));
+  /**
+   * A cached block, read as little as the window needs, in one open: just its amounts and funding
+   * heights (the few kilobytes at the front) when `covers(resolvedFrom)` says its funding reaches
+   * back far enough (see oracle/funding.ts), else the whole entry, checked, to be resolved again.
+   */
+  read(height: number, hash: string, covers: (resolvedFrom: number) => boolean): { amounts: BlockAmounts } | { entry: Entry } | undefined {
+    return this.withEntry(height, hash, (fd, h) =>
+      covers(h.resolvedFrom) ? { amounts: decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)) } : { entry: decodeEntry(BlockCache.readAt(fd, 0, h.length)) },
+    );
   }
 
   /**

@@ -73,17 +73,10 @@ export async function loadWindow(
 
 /** Adds a cached block to the window; false when the cache lacks it (or it was damaged). */
 function fromCache(cache: BlockCache, height: number, hash: string, acc: WindowAccumulator): boolean {
-  const resolvedFrom = cache.resolvedFrom(height, hash);
-  if (resolvedFrom === undefined) return false;
-  if (acc.covers(resolvedFrom, height)) {
-    const amounts = cache.getAmounts(height, hash);
-    if (!amounts) return false;
-    acc.addAmounts(amounts, cache.txidReader(height, hash));
-    return true;
-  }
-  const whole = cache.get(height, hash);
-  if (!whole) return false;
-  acc.addEntry(whole);
+  const hit = cache.read(height, hash, (resolvedFrom) => acc.covers(resolvedFrom, height));
+  if (!hit) return false;
+  if ('amounts' in hit) acc.addAmounts(hit.amounts, cache.txidReader(height, hash));
+  else acc.addEntry(hit.entry);
   return true;
 }
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { formatUsd, formatWholeUsd } from '../../src/lib/formatUsd.js';
+import { prng } from '../chain/craft.js';
 
 describe('formatUsd', () => {
   it('prints what toLocaleString en-US with two decimals prints (away from decimal ties)', () => {
-    let seed = 3;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = prng(3);
     const values = [0, 0.125, 1000, 105_000.105000105, 1234567.891, -42.5, -0.004, 2 ** 53];
     for (let i = 0; i < 2000; i++) values.push(Math.round(rnd() * 1e9) / 1000, rnd() * 10 ** Math.floor(rnd() * 9));
     // Intl rounds the shortest decimal ("0.015" -> 0.02); toFixed rounds the double itself

@@ -6,6 +6,7 @@ import { confidence } from '../../src/oracle/confidence.js';
 import { intradayPoints } from '../../src/oracle/intraday.js';
 import { roughPrice } from '../../src/oracle/roughPrice.js';
 import { spikeStencil } from '../../src/oracle/stencils.js';
+import { prng } from '../chain/craft.js';
 
 /** A normalised histogram: the spike stencil laid at `slide` (times scale), plus single bins. */
 function hist(opts: { spikeAt?: number; scale?: number; bins?: Array<[number, number]> }): Float64Array {
@@ -83,8 +84,7 @@ describe('central price (§8)', () => {
   });
 
   it('the median distance without a sort equals sorting the distances, on many random sets with ties', () => {
-    let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = prng(7);
     for (let round = 0; round < 300; round++) {
       const n = 1 + Math.floor(rnd() * 60);
       // Few distinct values (ties everywhere) in some rounds, fine-grained doubles in others.
@@ -99,8 +99,7 @@ describe('central price (§8)', () => {
   });
 
   it('finalPrice sorting only the points near rough gives what central() over all points gives', () => {
-    let seed = 11;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = prng(11);
     for (let round = 0; round < 100; round++) {
       const rough = 50_000 + Math.floor(rnd() * 60_000);
       // Spread wide on purpose: many points outside both windows, some right at their edges.

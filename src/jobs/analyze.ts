@@ -34,8 +34,6 @@ export interface AnalyzeDeps {
   priceBackoffMs?: number;
 }
 
-const fmtUsd = formatUsd;
-
 export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps = {}): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
   const blocks = deps.blocks ?? bitcoindFromSettings(s, log);
@@ -106,7 +104,7 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
   else log.warn({ problems }, `analysis completed with problems: ${problems.join('; ')}`);
 
   const lines = ctx.dryRun ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)] : summaryLines(row, result, savedTo);
-  for (const d of daily) lines.push(d.error ? `Daily price ${d.date}: FAILED (${d.error})` : `Daily price ${d.date}: ${fmtUsd(d.price!)}`);
+  for (const d of daily) lines.push(d.error ? `Daily price ${d.date}: FAILED (${d.error})` : `Daily price ${d.date}: ${formatUsd(d.price!)}`);
   return {
     exitCode,
     result: { ...row, blocks_from_node: stats.fromNode, blocks_from_cache: stats.fromCache, saved_to: savedTo, dry_run: ctx.dryRun, daily, problems },
@@ -118,7 +116,7 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
 async function fetchExchangePrice(prices: PriceSource, ctx: JobContext): Promise<number | null> {
   try {
     const p = await prices.getUsdPrice();
-    ctx.log.info({ usd: p.usd, price_time: p.time }, `Fetched mempool.space price: ${fmtUsd(p.usd)}`);
+    ctx.log.info({ usd: p.usd, price_time: p.time }, `Fetched mempool.space price: ${formatUsd(p.usd)}`);
     return p.usd;
   } catch (err) {
     ctx.log.error({ err: describeError(err) }, `mempool price unavailable after 3 attempts: ${describeError(err)}`);
@@ -128,8 +126,8 @@ async function fetchExchangePrice(prices: PriceSource, ctx: JobContext): Promise
 
 function summaryLines(row: PriceRow, result: OracleResult, savedTo: string | null): string[] {
   return [
-    `UTXOracle price: ${fmtUsd(row.utxoracle_price)} (blocks ${result.firstHeight}-${result.lastHeight}, ${row.point_count} points, confidence ${row.confidence.toFixed(3)})`,
-    `mempool price:   ${row.mempool_price === null ? 'unavailable' : fmtUsd(row.mempool_price)}` +
+    `UTXOracle price: ${formatUsd(row.utxoracle_price)} (blocks ${result.firstHeight}-${result.lastHeight}, ${row.point_count} points, confidence ${row.confidence.toFixed(3)})`,
+    `mempool price:   ${row.mempool_price === null ? 'unavailable' : formatUsd(row.mempool_price)}` +
       (row.diff_percent === null ? '' : ` (diff ${row.diff_amount! >= 0 ? '+' : ''}${row.diff_amount!.toFixed(2)}, ${row.diff_percent.toFixed(3)}%)`),
     `valid: ${row.is_valid}`,
     `Data saved to ${savedTo}`,
@@ -236,7 +234,7 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
   if (bar) process.stderr.write('\n');
   const failed = days.filter((d) => d.error);
   const lines = [
-    ...days.map((d) => (d.error ? `${d.date}: FAILED (${d.error})` : `${d.date}: ${fmtUsd(d.price!)}`)),
+    ...days.map((d) => (d.error ? `${d.date}: FAILED (${d.error})` : `${d.date}: ${formatUsd(d.price!)}`)),
     `Summary: ${days.length - failed.length} priced, ${failed.length} failed, ${all.length - todo.length} already done${ctx.dryRun ? ' (dry run: nothing saved)' : ''}`,
   ];
   const exitCode = failed.length === 0 ? EXIT.OK : failed.length === days.length ? EXIT.FAILED : EXIT.DEGRADED;

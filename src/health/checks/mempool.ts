@@ -3,6 +3,7 @@ import { parseJsonBody, httpGet } from '../../sources/http-json.js';
 import { PRICES_ENDPOINT, validatePrices } from '../../sources/mempool/prices.js';
 import { grade, humanAge, worst } from '../grade.js';
 import type { CheckOutcome, CheckState, Metric, Threshold } from '../types.js';
+import { formatUsd } from '../../lib/formatUsd.js';
 
 export interface MempoolThresholds {
   mempoolLatencyWarnMs: number;
@@ -61,17 +62,13 @@ export async function checkMempool(
     Object.assign(details, { price_usd: price.usd, price_time: price.time, price_age_seconds: age });
     if (age > t.priceMaxAgeSec) {
       priceState = 'WARN';
-      parts.push(`price $${fmtUsd(price.usd)} is stale (${humanAge(age)} old)`);
-    } else parts.push(`price: $${fmtUsd(price.usd)}`);
+      parts.push(`price ${formatUsd(price.usd)} is stale (${humanAge(age)} old)`);
+    } else parts.push(`price: ${formatUsd(price.usd)}`);
   } catch (err) {
     priceState = 'WARN';
     parts.push(`price unusable: ${describeError(err).replace(/^mempool \/api\/v1\/prices: /, '')}`);
   }
   return { state: worst(grade(latencyMs, threshold), priceState), figure: latencyMs, unit: 'ms', threshold, message: parts.join(', '), metrics, details };
-}
-
-function fmtUsd(v: number): string {
-  return v.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 function up(v: 0 | 1): Metric {

@@ -176,6 +176,11 @@ const f64At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Float64Arra
 const i32At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Int32Array, (v, at) => v.getInt32(at, true), bytes, o, n);
 const u32At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Uint32Array, (v, at) => v.getUint32(at, true), bytes, o, n);
 
+/** A block's amounts and funding heights, named by the header they were read with. */
+export function blockAmounts(h: Header, amounts: Float64Array, fundedFrom: Int32Array): BlockAmounts {
+  return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts, fundedFrom, resolvedFrom: h.resolvedFrom };
+}
+
 /**
  * The amounts and their funding heights, from the entry's prefix (or the whole entry), checked:
  * every amount in the oracle's range, every funding height -1 or inside [resolvedFrom, height].
@@ -196,7 +201,7 @@ function amountsWith(h: Header & { prefixLength: number }, bytes: Uint8Array): B
     const f = fundedFrom[i]!;
     if (f !== -1 && (f < h.resolvedFrom || f > h.height)) throw new DataError(`block summary amount ${i} is funded from height ${f}, outside ${h.resolvedFrom}..${h.height}`);
   }
-  return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts, fundedFrom, resolvedFrom: h.resolvedFrom };
+  return blockAmounts(h, amounts, fundedFrom);
 }
 
 /** Where an entry's txid keys and txids are, from its header alone. */
@@ -298,7 +303,8 @@ export function writeFunding(e: Entry, resolvedFrom: number, perCandidate: Int32
   const prefixSum = prefixSumOf(e.bytes, offsets(h).keys);
   view.setUint32(64, prefixSum, true);
   e.header = { ...h, resolvedFrom, prefixSum };
-  return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts: e.amounts, fundedFrom, resolvedFrom };
+  e.fundedFrom = fundedFrom; // the entry stays what its bytes say, view or copy
+  return blockAmounts(e.header, e.amounts, fundedFrom);
 }
 
 /** The summary and funding an entry holds, as objects (for tests and tools; the job uses decodeEntry). */

@@ -6,15 +6,10 @@
 import { DataError } from '../errors.js';
 import { resolveFunding, type BlockAmounts, type Funding, type WindowTxids } from './funding.js';
 import type { BlockSummary, WindowOutputs } from './outputs.js';
-import { decodeEntry, encodeSummary, writeFunding, type Entry } from './summaryCodec.js';
+import { blockAmounts, decodeEntry, encodeSummary, writeFunding, type Entry } from './summaryCodec.js';
 
 interface Block extends WindowTxids {
   amounts: BlockAmounts;
-}
-
-function amountsOfEntry(e: Entry): BlockAmounts {
-  const h = e.header;
-  return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts: e.amounts, fundedFrom: e.fundedFrom, resolvedFrom: h.resolvedFrom };
 }
 
 export class WindowAccumulator {
@@ -53,7 +48,7 @@ export class WindowAccumulator {
     const h = entry.header;
     const position = this.push(h.height, h.time, {
       height: h.height,
-      amounts: amountsOfEntry(entry),
+      amounts: blockAmounts(entry.header, entry.amounts, entry.fundedFrom),
       keys: () => entry.keys,
       txid: (j) => entry.txids.subarray(32 * j, 32 * j + 32),
     });

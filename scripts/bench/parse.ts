@@ -9,10 +9,9 @@ import { scanBlock } from '../../src/analyze/scanBlock.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const here = path.dirname(fileURLToPath(import.meta.url));
-// dist/scripts/bench -> repo root is three levels up; shared/ sits beside the checkout.
+// dist/scripts/bench -> repo root is three levels up; the real blocks are the test fixtures.
 const repoRoot = path.resolve(here, fs.existsSync(path.resolve(here, '../../package.json')) ? '../..' : '../../..');
-const sharedDir = process.env.UTXORACLE_SHARED_DIR ?? path.resolve(repoRoot, '../shared');
-const blocksDir = path.join(sharedDir, 'data', 'blocks');
+const blocksDir = path.join(repoRoot, 'test', 'fixtures', 'blocks');
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);

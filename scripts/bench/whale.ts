@@ -1,8 +1,7 @@
 // npm run bench:whale [-- --count 1000000 --rate 5000 --batch 100 --whale-every 1000]
 //
 // Pushes `count` added transactions through the fake mempool WebSocket at `rate` tx/s into the real
-// whale-watch job (stream, detection, flow labels against the real exchange list when ../shared is
-// there, batched DuckDB writes) and prints detection latency percentiles and peak RSS. The fake runs
+// whale-watch job (stream, detection, flow labels against the real exchange list of test/fixtures, batched DuckDB writes) and prints detection latency percentiles and peak RSS. The fake runs
 // in a child process, so the RSS is whale-watch's alone; it records when it sent each sequence
 // number, whale-watch records when it detected each whale, and latency is the difference
 // (same machine, same clock). Targets: p99 < 100 ms, RSS < 200 MB. WHALE_BENCH_TRACE=1 prints the
@@ -88,7 +87,7 @@ async function main(): Promise<void> {
   const { runJob } = await import('../../src/cli/harness.js');
   const { runWhaleWatch } = await import('../../src/jobs/whaleWatch.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'whale-bench-'));
-  const csv = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/data/exchanges/exchange_addresses.csv');
+  const csv = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/exchanges/exchange_addresses.csv');
   const env: Record<string, string> = { UTXORACLE_DATA_DIR: dir, MEMPOOL_WS_URL: wsUrl, ELECTRS_API_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', WHALE_FLUSH_INTERVAL_MS: process.env.WHALE_FLUSH_INTERVAL_MS ?? '2000' };
   if (fs.existsSync(csv)) env.EXCHANGE_ADDRESSES_FILE = csv;
 

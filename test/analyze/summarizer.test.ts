@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inlineSummarizer, type Summarizer } from '../../src/analyze/summarizer.js';
-import { REPO_ROOT, sharedPath } from '../helpers/shared.js';
+import { REPO_ROOT, fixturePath } from '../helpers/paths.js';
 import { decodeHeader } from '../../src/oracle/summaryCodec.js';
 
-const blocks = fs.readdirSync(sharedPath('data', 'blocks')).filter((f) => f.endsWith('.raw'));
-const read = (name: string) => new Uint8Array(fs.readFileSync(sharedPath('data', 'blocks', name)));
+const blocks = fs.readdirSync(fixturePath('blocks')).filter((f) => f.endsWith('.raw'));
+const read = (name: string) => new Uint8Array(fs.readFileSync(fixturePath('blocks', name)));
 const heightOf = (name: string) => Number(name.split('_')[1]);
 
 // The worker pool only exists compiled (Node 20 cannot run a .ts worker): load it from dist/,

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { binEnv, buildBins } from '../backup/build.js';
 import { generatePriceDb, generateWhaleDb } from '../backup/generate.js';
 import { makeEnv, type TestEnv } from '../backup/helpers.js';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { execa } from 'execa';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 /**
  * Compiles just the backup and archive programs (and what they import) into dist/, as

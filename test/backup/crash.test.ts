@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBackupName } from '../../src/backup/names.js';
 import { verifyBackupFile } from '../../src/backup/verify.js';
 import type { TableSums } from '../../src/backup/checksum.js';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { binEnv, buildBins } from './build.js';
 import { dbSums, generatePriceDb, generateWhaleDb } from './generate.js';
 import { daysAgo, makeEnv, today, type TestEnv } from './helpers.js';

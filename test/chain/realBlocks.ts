@@ -1,6 +1,6 @@
-// The real mainnet blocks in shared/data/blocks, found by name, with the facts the README table gives.
+// The real mainnet blocks in test/fixtures/blocks, found by name, with the facts the README table gives.
 import fs from 'node:fs';
-import { sharedPath } from '../helpers/shared.js';
+import { fixturePath } from '../helpers/paths.js';
 
 export interface RealBlock {
   file: string;
@@ -9,7 +9,7 @@ export interface RealBlock {
   bytes: Uint8Array;
 }
 
-/** Tx counts from shared/data/README.md (an independent record, not our output). */
+/** Tx counts from the data set's README (test/fixtures/README.md points to it) (an independent record, not our output). */
 export const README_TX_COUNTS: Record<number, number> = {
   413567: 1557,
   542213: 4,
@@ -21,7 +21,7 @@ export const README_TX_COUNTS: Record<number, number> = {
 const NAME = /^mainnet_(\d+)_([0-9a-f]{64})\.raw$/;
 
 export function realBlocks(): RealBlock[] {
-  const dir = sharedPath('data', 'blocks');
+  const dir = fixturePath('blocks');
   return fs
     .readdirSync(dir)
     .filter((f) => NAME.test(f))
@@ -34,6 +34,6 @@ export function realBlocks(): RealBlock[] {
 
 export function realBlock(height: number): RealBlock {
   const found = realBlocks().find((b) => b.height === height);
-  if (!found) throw new Error(`no real block ${height} in ${sharedPath('data', 'blocks')}`);
+  if (!found) throw new Error(`no real block ${height} in ${fixturePath('blocks')}`);
   return found;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'dotenv';
 import { buildSettings } from '../../src/config/settings.js';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 const settingsSource = fs.readFileSync(path.join(REPO_ROOT, 'src/config/settings.ts'), 'utf8');
 const example = fs.readFileSync(path.join(REPO_ROOT, '.env.example'), 'utf8');

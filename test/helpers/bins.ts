@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { execa } from 'execa';
-import { REPO_ROOT } from './shared.js';
+import { REPO_ROOT } from './paths.js';
 
 export const binPath = (job: string): string => path.join(REPO_ROOT, 'bin', `${job}.js`);
 

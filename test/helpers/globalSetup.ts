@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from './shared.js';
+import { REPO_ROOT } from './paths.js';
 
 const STAMP = path.join(REPO_ROOT, 'dist', '.build-stamp');
 

@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { REPO_ROOT } from './shared.js';
+import { REPO_ROOT } from './paths.js';
 
 export interface DbHolder {
   /** Ends the holding process (if still running) and waits for it. */

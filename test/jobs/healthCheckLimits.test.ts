@@ -11,7 +11,7 @@ import { acquireJobLock } from '../../src/lock/jobLock.js';
 import { holdDatabase } from '../helpers/holdDb.js';
 import { check, makeDataDir, RPC_PASSWORD, RPC_USER, runHealth, startServices, type DataDir, type Services } from '../health/jobFixture.js';
 import { parseExposition } from '../health/promParse.js';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 
 // health-check at its limits: hung services and the run cap, a writer holding the database,
 // secrets, the webhook, bad usage, and the real executable and its cron wrapper.

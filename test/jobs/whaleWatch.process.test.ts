@@ -7,7 +7,7 @@ import { buildSettings } from '../../src/config/settings.js';
 import { withWhaleDb } from '../../src/store/databases.js';
 import { insertPredictions, upsertOutcomes } from '../../src/whale/sql.js';
 import type { OutcomeRow, PredictionRow } from '../../src/whale/rows.js';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { makeTx } from '../fakes/mempool/index.js';
 import { ADDR, BTC } from '../whale/helpers.js';
 import { readTable, startWorld, until, type World } from '../whale/jobHarness.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { parseCrontab } from './crontab.js';
 
 // Runs each crontab.example line the way cron does ($SHELL -c with the crontab's variables as the

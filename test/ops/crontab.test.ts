@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../helpers/shared.js';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { durationMs, fieldError, parseCrontab, validateCrontab } from './crontab.js';
 
 const CRONTAB = fs.readFileSync(path.join(REPO_ROOT, 'crontab.example'), 'utf8');

@@ -10,9 +10,9 @@ import { type BlockSummary, summarizeBlock, windowOutputs } from '../../src/orac
 import { computePrice } from '../../src/oracle/price.js';
 import { roughPrice } from '../../src/oracle/roughPrice.js';
 import { decodeSummary, encodeSummary } from '../../src/oracle/summaryCodec.js';
-import { sharedPath } from '../helpers/shared.js';
+import { fixturePath } from '../helpers/paths.js';
 
-const dir = sharedPath('data', 'blocks');
+const dir = fixturePath('blocks');
 const files = fs.readdirSync(dir).filter((f) => f.startsWith('mainnet_') && f.endsWith('.raw')).sort();
 const summaries = new Map<number, BlockSummary>(
   files.map((f) => {

@@ -1,13 +1,13 @@
-// Shared helpers for whale tests: real exchange addresses from the shared CSV, fake transactions parsed
+// Shared helpers for whale tests: real exchange addresses from the fixture CSV, fake transactions parsed
 // through the stream's own validator (so tests see exactly what whale-watch sees).
 import fs from 'node:fs';
 import { parseMempoolTx } from '../../src/sources/mempool/stream/parse-tx.js';
 import type { MempoolTx, ProjectedBlock } from '../../src/sources/mempool/stream.js';
 import { parseExchangeCsv, type ExchangeBook } from '../../src/whale/exchanges.js';
 import { makeTx, type MakeTxOptions } from '../fakes/mempool/index.js';
-import { sharedPath } from '../helpers/shared.js';
+import { fixturePath } from '../helpers/paths.js';
 
-export const EXCHANGE_CSV = sharedPath('data/exchanges/exchange_addresses.csv');
+export const EXCHANGE_CSV = fixturePath('exchanges/exchange_addresses.csv');
 
 let book: ExchangeBook | undefined;
 export function realBook(): ExchangeBook {
@@ -15,7 +15,7 @@ export function realBook(): ExchangeBook {
   return book;
 }
 
-/** Real labelled addresses (lines 2, 7, 9 and 13,014 of the shared CSV). */
+/** Real labelled addresses (lines 2, 7, 9 and 13,014 of the fixture CSV). */
 export const ADDR = {
   binanceCold: '34xp4vRoCGJym3xR7yCVPFHoCNxv4Twseo',
   binanceHot: '1F1tAaz5x1HUXrCNLbtMDqcw6o5GNn4xqX',

@@ -7,7 +7,7 @@ import { btcToSats, classifyTx, feeRate } from '../../src/whale/detect.js';
 import { parseExchangeCsv, splitCsvLine, loadExchangeBook } from '../../src/whale/exchanges.js';
 import { classifyFlow } from '../../src/whale/flow.js';
 import { signalsRbf } from '../../src/whale/rbf.js';
-import { sharedPath } from '../helpers/shared.js';
+import { fixturePath } from '../helpers/paths.js';
 import { ADDR, BTC, EXCHANGE_CSV, realBook, tx } from './helpers.js';
 
 describe('exchange address CSV', () => {
@@ -83,7 +83,7 @@ describe('detection in exact sats', () => {
 });
 
 describe('BIP125 signalling and fee rate on captured backend transactions', () => {
-  const real = JSON.parse(fs.readFileSync(sharedPath('data/mempool/backend_transactions-random.json'), 'utf8')) as unknown[];
+  const real = JSON.parse(fs.readFileSync(fixturePath('mempool/backend_transactions-random.json'), 'utf8')) as unknown[];
   it.each([
     // txid prefix, rbf, fee/vsize (vsize from weight when the backend omitted it)
     ['13f00724', true, 584 / 143], // sequence 0x80000000
@@ -136,5 +136,5 @@ describe('flow labels from the real exchange list', () => {
     expect(classifyFlow(t, realBook())).toEqual({ flow, exchanges, prevoutsKnown: false });
   });
 
-  it('reads the CSV from the shared data, not a copy', () => expect(fs.existsSync(EXCHANGE_CSV)).toBe(true));
+  it('reads the real CSV from the fixtures', () => expect(fs.existsSync(EXCHANGE_CSV)).toBe(true));
 });

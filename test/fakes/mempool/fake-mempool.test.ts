@@ -3,10 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { sharedPath } from '../../helpers/shared.js';
+import { fixturePath } from '../../helpers/paths.js';
 import { type FakeMempool, makeTx, prepareBatches, pushThroughput, startFakeMempool } from './index.js';
 
-const capture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(sharedPath('data', 'mempool', name), 'utf8')) as Record<string, unknown>;
+const capture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(fixturePath('mempool', name), 'utf8')) as Record<string, unknown>;
 const keysOf = (o: unknown): string[] => Object.keys(o as object).sort();
 
 /** A raw client that records every message. */

@@ -1,5 +1,5 @@
 // Synthetic mempool transactions in the backend's shape (Esplora transaction + mempool fields, as in
-// ../shared/data/mempool/backend_transactions-*.json): what `mempool-transactions.added` carries.
+// test/fixtures/mempool/backend_transactions-*.json): what `mempool-transactions.added` carries.
 // Deterministic: the same seed and inputs give the same txids, so scenarios are reproducible.
 import { createHash } from 'node:crypto';
 

@@ -1,13 +1,13 @@
-// The per-key parsers on REAL mempool.space messages (../shared/data/mempool) and on broken ones.
+// The per-key parsers on REAL mempool.space messages (test/fixtures/mempool) and on broken ones.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/sources/mempool/stream/dispatch.js';
 import { parseMempoolTx } from '../../../src/sources/mempool/stream/parse-tx.js';
 import { createBackoff } from '../../../src/sources/mempool/stream/backoff.js';
 import type { StreamEvent } from '../../../src/sources/mempool/stream/types.js';
-import { sharedPath } from '../../helpers/shared.js';
+import { fixturePath } from '../../helpers/paths.js';
 
-const capture = (name: string): string => readFileSync(sharedPath('data', 'mempool', name), 'utf8');
+const capture = (name: string): string => readFileSync(fixturePath('mempool', name), 'utf8');
 const captureJson = (name: string): unknown => JSON.parse(capture(name));
 const types = (events: StreamEvent[]) => events.map((e) => e.type);
 

@@ -2,7 +2,7 @@
 // gaps, reconnects, ping/pong and close().
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sharedPath } from '../../helpers/shared.js';
+import { fixturePath } from '../../helpers/paths.js';
 import { type MempoolStream, type MempoolStreamOptions, type StreamEvent, createMempoolStream } from '../../../src/sources/mempool/stream.js';
 import { type FakeMempool, makeTx, runScenario, startFakeMempool } from '../../fakes/mempool/index.js';
 
@@ -109,9 +109,9 @@ describe('MempoolStream', () => {
 
   it('replays captured mempool.space messages through the socket (heights adjusted)', async () => {
     const { fake, events } = await setup({}, 890_447);
-    const captured = JSON.parse(readFileSync(sharedPath('data', 'mempool', 'details_rbf_tx02_ws_block.json'), 'utf8')) as { block: Record<string, unknown> };
+    const captured = JSON.parse(readFileSync(fixturePath('mempool', 'details_rbf_tx02_ws_block.json'), 'utf8')) as { block: Record<string, unknown> };
     fake.mineBlock({ block: captured.block, height: 890_448, txids: [] });
-    fake.sendRaw(readFileSync(sharedPath('data', 'mempool', 'details_rbf_tx02_ws_tx_position.json'), 'utf8'));
+    fake.sendRaw(readFileSync(fixturePath('mempool', 'details_rbf_tx02_ws_tx_position.json'), 'utf8'));
     await until(events, (e) => e.some((x) => x.type === 'block'), 'block');
     expect(events.find((e) => e.type === 'block')).toMatchObject({ block: { id: captured.block.id, height: 890_448, tx_count: 2229 } });
     expect(events.some((e) => e.type === 'invalid')).toBe(false);

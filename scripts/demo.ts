@@ -67,7 +67,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void closeAll().then(() => process.exit(130)));
   try {
     const { chain } = world;
-    say(`  chain: ${chain.blocks.length} synthetic blocks ${chain.firstHeight}..${chain.tip.height} covering ${DEMO_DATE} (price drifting $104,000 -> $106,000)`);
+    say(
+      `  chain: ${chain.blocks.length} synthetic blocks ${chain.firstHeight}..${chain.tip.height} covering ${DEMO_DATE} (price drifting $104,000 -> $106,000)`,
+    );
     say(`  bitcoind ${world.node.url}  electrs ${world.electrs.url}  mempool ${world.mempool.url}`);
     writeExchangeCsv(path.join(demoDir, 'exchanges.csv'));
     fs.writeFileSync(
@@ -106,7 +108,9 @@ async function main(): Promise<void> {
     codes['whale-watch --report'] = await runJob('whale-watch', ['--report']);
     codes['health-check (again)'] = await runJob('health-check', []);
     await runbookQueries(path.join(dataDir, 'utxoracle_cache.db'));
-    say(`\nAlerts received by the demo webhook: ${world.webhook.received.length} (signatures valid: ${world.webhook.received.every((a) => a.signatureValid)})`);
+    say(
+      `\nAlerts received by the demo webhook: ${world.webhook.received.length} (signatures valid: ${world.webhook.received.every((a) => a.signatureValid)})`,
+    );
     for (const a of world.webhook.received) say(`  ${a.json.severity.padEnd(8)} ${a.json.event_type}`);
     say('\nSummary:');
     for (const [job, code] of Object.entries(codes)) say(`  ${job.padEnd(24)} exit ${code}`);

@@ -20,7 +20,9 @@ const reference = process.env.UTXORACLE_REFERENCE ?? '/work/ref/UTXOracle.py';
 const t0 = performance.now();
 const chain = generateChain({ seed: 2025, date: '2025-06-01', price: 105_000, scale, marginBeforeBlocks: 12 });
 const mb = chain.blocks.slice(-145, -1).reduce((a, b) => a + b.bytes.length, 0) / 1e6;
-console.log(`chain: ${chain.blocks.length} blocks (${scale}), window of 144 = ${fmt(mb)} MB, generated in ${fmt((performance.now() - t0) / 1000)} s`);
+console.log(
+  `chain: ${chain.blocks.length} blocks (${scale}), window of 144 = ${fmt(mb)} MB, generated in ${fmt((performance.now() - t0) / 1000)} s`,
+);
 const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
 const mempool = await startFakeMempool({ usd: 105_500, priceTime: Math.floor(Date.now() / 1000) });
 
@@ -34,9 +36,11 @@ const baseEnv = (dataDir: string): NodeJS.ProcessEnv => ({
   ANALYZE_BACKFILL_DAYS: '0',
   LOG_LEVEL: 'warn',
 });
-const analyze = (dataDir: string) => timed(process.execPath, [path.join(repo, 'bin/analyze.js'), '--json'], { env: baseEnv(dataDir) });
+const analyze = (dataDir: string) =>
+  timed(process.execPath, [path.join(repo, 'bin/analyze.js'), '--json'], { env: baseEnv(dataDir) });
 
-const analyzeDry = (dataDir: string) => timed(process.execPath, [path.join(repo, 'bin/analyze.js'), '--json', '--dry-run'], { env: baseEnv(dataDir) });
+const analyzeDry = (dataDir: string) =>
+  timed(process.execPath, [path.join(repo, 'bin/analyze.js'), '--json', '--dry-run'], { env: baseEnv(dataDir) });
 
 // Cold: a fresh data directory each time, so no cache. --dry-run keeps it to the 144-block window
 // (fetch, parse, price, exchange price) without the finished-day fill a first real run also does.
@@ -51,7 +55,9 @@ for (let i = 0; i < runs; i++) {
   price = doc.utxoracle_price;
   cold.push(r.ms);
   coldRss.push(r.peakRssMb);
-  console.log(`cold run ${i + 1}: ${fmt(r.ms / 1000, 2)} s, ${doc.blocks_from_node} blocks from the node, peak RSS ${fmt(r.peakRssMb)} MB`);
+  console.log(
+    `cold run ${i + 1}: ${fmt(r.ms / 1000, 2)} s, ${doc.blocks_from_node} blocks from the node, peak RSS ${fmt(r.peakRssMb)} MB`,
+  );
 }
 
 // Warm: one new block on the tip, then the cron run 10 minutes later.
@@ -83,9 +89,17 @@ for (let i = 0; i < runs; i++) {
 let refMs: number | undefined;
 if (fs.existsSync(reference)) {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-ref-'));
-  const r = await timed('python3', [reference, '-rb', '-p', node.datadir], { cwd, env: { ...process.env, BROWSER: 'true' } });
+  const r = await timed('python3', [reference, '-rb', '-p', node.datadir], {
+    cwd,
+    env: { ...process.env, BROWSER: 'true' },
+  });
   refMs = r.ms;
-  const m = /(\d[\d,]*)/.exec(r.stdout.split('\n').filter((l) => l.includes('$')).at(-1) ?? '');
+  const m = /(\d[\d,]*)/.exec(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.includes('$'))
+      .at(-1) ?? '',
+  );
   console.log(`reference UTXOracle.py -rb: ${fmt(r.ms / 1000, 1)} s (exit ${r.code}${m ? `, printed $${m[1]}` : ''})`);
 } else {
   console.log(`reference not found at ${reference}; set UTXORACLE_REFERENCE to compare`);
@@ -110,9 +124,12 @@ const summary = {
   cores: os.cpus().length,
   loadavg: os.loadavg().map((x) => Number(fmt(x, 2))),
 };
-console.log(`\nanalyze cold: ${summary.cold_median_s} s median (${summary.cold_blocks_per_s} blocks/s, ${summary.cold_mb_per_s} MB/s), peak RSS ${summary.cold_peak_rss_mb} MB`);
+console.log(
+  `\nanalyze cold: ${summary.cold_median_s} s median (${summary.cold_blocks_per_s} blocks/s, ${summary.cold_mb_per_s} MB/s), peak RSS ${summary.cold_peak_rss_mb} MB`,
+);
 console.log(`analyze after 1 new block: ${summary.warm_median_ms} ms median, at most ${warmFetched} block(s) fetched`);
 console.log(`curl floor: ${summary.curl_median_s} s; analyze/curl = ${summary.cold_vs_curl}x`);
-if (refMs !== undefined) console.log(`reference: ${summary.reference_s} s; analyze is ${summary.speedup_vs_reference}x faster`);
+if (refMs !== undefined)
+  console.log(`reference: ${summary.reference_s} s; analyze is ${summary.speedup_vs_reference}x faster`);
 console.log(JSON.stringify(summary));
 await Promise.all([node.close(), mempool.close()]);

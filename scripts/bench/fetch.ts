@@ -33,7 +33,14 @@ async function timeRuns(fn: () => Promise<void>): Promise<number> {
 
 /** Median time for our client to fetch the refs' blocks (the refs themselves are fetched once, untimed). */
 async function clientMedian(node: FakeBitcoind, rest: 'auto' | 'never', heights: number[]): Promise<number> {
-  const client = createBitcoindClient({ url: node.url, cookieFile: node.cookiePath, timeoutMs: 30_000, concurrency: CONCURRENCY, retries: 2, rest });
+  const client = createBitcoindClient({
+    url: node.url,
+    cookieFile: node.cookiePath,
+    timeoutMs: 30_000,
+    concurrency: CONCURRENCY,
+    retries: 2,
+    rest,
+  });
   try {
     const refs = await client.getBlockRefs(heights);
     return await timeRuns(async () => {
@@ -47,11 +54,20 @@ async function clientMedian(node: FakeBitcoind, rest: 'auto' | 'never', heights:
 
 async function main(): Promise<void> {
   const t0 = performance.now();
-  const chain = generateChain({ seed: 'bench-fetch', date: '2025-03-01', price: 86_000, scale: 'full', marginBeforeBlocks: 0, marginAfterBlocks: 0 });
+  const chain = generateChain({
+    seed: 'bench-fetch',
+    date: '2025-03-01',
+    price: 86_000,
+    scale: 'full',
+    marginBeforeBlocks: 0,
+    marginAfterBlocks: 0,
+  });
   const blocks = chain.blocks.slice(0, BLOCKS);
   if (blocks.length < BLOCKS) throw new Error(`the generated day has only ${blocks.length} blocks`);
   const bytes = blocks.reduce((s, b) => s + b.bytes.length, 0);
-  console.log(`chain: ${blocks.length} blocks, ${(bytes / 1e6).toFixed(1)} MB, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `chain: ${blocks.length} blocks, ${(bytes / 1e6).toFixed(1)} MB, generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 
   const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
   const rpcOnly = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: false });
@@ -59,16 +75,35 @@ async function main(): Promise<void> {
   try {
     const heights = blocks.map((b) => b.height);
     const curlConfig = path.join(dir, 'urls.txt');
-    writeFileSync(curlConfig, blocks.map((b) => `url = "${node.url}/rest/block/${b.hash}.bin"\noutput = "/dev/null"\n`).join(''));
+    writeFileSync(
+      curlConfig,
+      blocks.map((b) => `url = "${node.url}/rest/block/${b.hash}.bin"\noutput = "/dev/null"\n`).join(''),
+    );
     const rows: [string, number][] = [
-      ['curl --parallel (floor)', await timeRuns(async () => void (await run('curl', ['-sS', '--fail', '--parallel', '--parallel-max', String(CONCURRENCY), '-K', curlConfig])))],
+      [
+        'curl --parallel (floor)',
+        await timeRuns(
+          async () =>
+            void (await run('curl', [
+              '-sS',
+              '--fail',
+              '--parallel',
+              '--parallel-max',
+              String(CONCURRENCY),
+              '-K',
+              curlConfig,
+            ])),
+        ),
+      ],
       ['client REST .bin', await clientMedian(node, 'auto', heights)],
       ['client RPC getblock 0', await clientMedian(rpcOnly, 'never', heights)],
     ];
     const floor = rows[0]![1];
     console.log(`concurrency ${CONCURRENCY}, median of ${RUNS} runs after one warm-up`);
     for (const [name, ms] of rows) {
-      console.log(`${name.padEnd(26)} ${ms.toFixed(0).padStart(6)} ms  ${(BLOCKS / (ms / 1000)).toFixed(0).padStart(5)} blocks/s  ${(bytes / 1e6 / (ms / 1000)).toFixed(0).padStart(5)} MB/s  x${(ms / floor).toFixed(2)} of curl`);
+      console.log(
+        `${name.padEnd(26)} ${ms.toFixed(0).padStart(6)} ms  ${(BLOCKS / (ms / 1000)).toFixed(0).padStart(5)} blocks/s  ${(bytes / 1e6 / (ms / 1000)).toFixed(0).padStart(5)} MB/s  x${(ms / floor).toFixed(2)} of curl`,
+      );
     }
   } finally {
     await node.close();

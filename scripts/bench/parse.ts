@@ -41,7 +41,10 @@ function timeRuns(bytes: Uint8Array, opts: Parameters<typeof parseBlock>[1]): { 
   return { ms: median(times), txs };
 }
 
-const files = fs.readdirSync(blocksDir).filter((f) => f.endsWith('.raw')).sort();
+const files = fs
+  .readdirSync(blocksDir)
+  .filter((f) => f.endsWith('.raw'))
+  .sort();
 if (files.length === 0) {
   console.error(`no *.raw blocks in ${blocksDir}`);
   process.exit(1);
@@ -62,7 +65,16 @@ for (const file of files) {
     `block ${height}: ${bytes.length} B, ${checked.txs} txs: ${checked.ms.toFixed(2)} ms (${mbps.toFixed(1)} MB/s, ` +
       `${Math.round(txps)} tx/s); without merkle/witness checks ${unchecked.ms.toFixed(2)} ms; scanBlock ${scan.toFixed(2)} ms`,
   );
-  rows.push({ height, bytes: bytes.length, txs: checked.txs, medianMs: +checked.ms.toFixed(3), mbPerS: +mbps.toFixed(1), txPerS: Math.round(txps), uncheckedMedianMs: +unchecked.ms.toFixed(3), scanMedianMs: +scan.toFixed(3) });
+  rows.push({
+    height,
+    bytes: bytes.length,
+    txs: checked.txs,
+    medianMs: +checked.ms.toFixed(3),
+    mbPerS: +mbps.toFixed(1),
+    txPerS: Math.round(txps),
+    uncheckedMedianMs: +unchecked.ms.toFixed(3),
+    scanMedianMs: +scan.toFixed(3),
+  });
   totals.bytes += bytes.length;
   totals.txs += checked.txs;
   totals.ms += checked.ms;
@@ -76,4 +88,19 @@ console.log(
     `${Math.round(totalTxps)} tx/s; without checks ${totals.msUnchecked.toFixed(2)} ms; scanBlock ${totals.msScan.toFixed(2)} ms ` +
     `(${(totals.bytes / 1e6 / (totals.msScan / 1e3)).toFixed(1)} MB/s)`,
 );
-console.log(JSON.stringify({ bench: 'parse', runs: RUNS, blocks: rows, total: { bytes: totals.bytes, txs: totals.txs, medianMsSum: +totals.ms.toFixed(3), mbPerS: +totalMbps.toFixed(1), txPerS: Math.round(totalTxps), uncheckedMedianMsSum: +totals.msUnchecked.toFixed(3), scanMedianMsSum: +totals.msScan.toFixed(3) } }));
+console.log(
+  JSON.stringify({
+    bench: 'parse',
+    runs: RUNS,
+    blocks: rows,
+    total: {
+      bytes: totals.bytes,
+      txs: totals.txs,
+      medianMsSum: +totals.ms.toFixed(3),
+      mbPerS: +totalMbps.toFixed(1),
+      txPerS: Math.round(totalTxps),
+      uncheckedMedianMsSum: +totals.msUnchecked.toFixed(3),
+      scanMedianMsSum: +totals.msScan.toFixed(3),
+    },
+  }),
+);

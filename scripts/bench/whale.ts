@@ -65,8 +65,15 @@ function pct(sorted: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const go: Go = { count: arg('count', 1_000_000), rate: arg('rate', 5_000), batch: arg('batch', 100), whaleEvery: arg('whale-every', 1_000) };
-  const child = fork(fileURLToPath(import.meta.url), ['--fake-child'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const go: Go = {
+    count: arg('count', 1_000_000),
+    rate: arg('rate', 5_000),
+    batch: arg('batch', 100),
+    whaleEvery: arg('whale-every', 1_000),
+  };
+  const child = fork(fileURLToPath(import.meta.url), ['--fake-child'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const messages: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   child.on('message', (m) => {
@@ -87,8 +94,18 @@ async function main(): Promise<void> {
   const { runJob } = await import('../../src/cli/harness.js');
   const { runWhaleWatch } = await import('../../src/jobs/whaleWatch.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'whale-bench-'));
-  const csv = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/exchanges/exchange_addresses.csv');
-  const env: Record<string, string> = { UTXORACLE_DATA_DIR: dir, MEMPOOL_WS_URL: wsUrl, ELECTRS_API_URL: 'http://127.0.0.1:9', LOG_LEVEL: 'warn', LOG_FORMAT: 'json', WHALE_FLUSH_INTERVAL_MS: process.env.WHALE_FLUSH_INTERVAL_MS ?? '2000' };
+  const csv = path.resolve(
+    path.dirname(fileURLToPath(import.meta.url)),
+    '../../../test/fixtures/exchanges/exchange_addresses.csv',
+  );
+  const env: Record<string, string> = {
+    UTXORACLE_DATA_DIR: dir,
+    MEMPOOL_WS_URL: wsUrl,
+    ELECTRS_API_URL: 'http://127.0.0.1:9',
+    LOG_LEVEL: 'warn',
+    LOG_FORMAT: 'json',
+    WHALE_FLUSH_INTERVAL_MS: process.env.WHALE_FLUSH_INTERVAL_MS ?? '2000',
+  };
   if (fs.existsSync(csv)) env.EXCHANGE_ADDRESSES_FILE = csv;
 
   const detectedAt = new Map<number, number[]>(); // sequence -> detection times of its whales
@@ -103,21 +120,27 @@ async function main(): Promise<void> {
     env,
     stdout: () => undefined,
     main: (ctx) =>
-      runWhaleWatch({}, { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) }, {
-        onPrediction: (_row, info) => {
-          const t = nowMs();
-          const list = detectedAt.get(info.sequence);
-          if (list) list.push(t);
-          else detectedAt.set(info.sequence, [t]);
+      runWhaleWatch(
+        {},
+        { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) },
+        {
+          onPrediction: (_row, info) => {
+            const t = nowMs();
+            const list = detectedAt.get(info.sequence);
+            if (list) list.push(t);
+            else detectedAt.set(info.sequence, [t]);
+          },
+          onEvent: (ev) => {
+            if (ev.type !== 'transactions') return;
+            lastSeq = ev.sequence;
+            added += ev.added.length;
+          },
         },
-        onEvent: (ev) => {
-          if (ev.type !== 'transactions') return;
-          lastSeq = ev.sequence;
-          added += ev.added.length;
-        },
-      }),
+      ),
   });
-  process.stderr.write(`whale bench: ${go.count} txs at ${go.rate} tx/s in batches of ${go.batch}, a whale every ${go.whaleEvery}\n`);
+  process.stderr.write(
+    `whale bench: ${go.count} txs at ${go.rate} tx/s in batches of ${go.batch}, a whale every ${go.whaleEvery}\n`,
+  );
   child.send(go);
   const done = (await next('done')) as { sent: number[]; elapsedMs: number };
   const lastSent = done.sent[done.sent.length - 2]!;
@@ -136,15 +159,21 @@ async function main(): Promise<void> {
     if (s !== undefined) for (const t of times) lat.push(t - s);
   }
   if (process.env.WHALE_BENCH_TRACE) {
-    const bySeq = [...detectedAt.entries()].sort((a, b) => a[0] - b[0]).map(([seq, t]) => Math.round(t[0]! - (sentAt.get(seq) ?? 0)));
+    const bySeq = [...detectedAt.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([seq, t]) => Math.round(t[0]! - (sentAt.get(seq) ?? 0)));
     console.log('latency by sequence:', bySeq.join(' '));
   }
   lat.sort((a, b) => a - b);
   const whalesExpected = Math.floor(go.count / go.whaleEvery);
   const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-  console.log(`sent ${go.count} txs in ${(done.elapsedMs / 1000).toFixed(1)} s (${((go.count * 1000) / done.elapsedMs).toFixed(0)} tx/s); whale-watch read ${added} (exit ${code})`);
+  console.log(
+    `sent ${go.count} txs in ${(done.elapsedMs / 1000).toFixed(1)} s (${((go.count * 1000) / done.elapsedMs).toFixed(0)} tx/s); whale-watch read ${added} (exit ${code})`,
+  );
   console.log(`whales detected ${lat.length} of ${whalesExpected}`);
-  console.log(`detection latency ms: p50 ${pct(lat, 0.5).toFixed(2)}  p90 ${pct(lat, 0.9).toFixed(2)}  p99 ${pct(lat, 0.99).toFixed(2)}  max ${(lat[lat.length - 1] ?? Number.NaN).toFixed(2)}   (target p99 < 100)`);
+  console.log(
+    `detection latency ms: p50 ${pct(lat, 0.5).toFixed(2)}  p90 ${pct(lat, 0.9).toFixed(2)}  p99 ${pct(lat, 0.99).toFixed(2)}  max ${(lat[lat.length - 1] ?? Number.NaN).toFixed(2)}   (target p99 < 100)`,
+  );
   console.log(`peak RSS ${mb(peakRss)} MB (target < 200)`);
   fs.rmSync(dir, { recursive: true, force: true });
 }

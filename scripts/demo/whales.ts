@@ -23,21 +23,51 @@ export const OTHER_EXCHANGE = demoAddress('OtherExchange deposit');
 export function writeExchangeCsv(file: string): void {
   fs.writeFileSync(
     file,
-    ['exchange_name,address,type', `DemoExchange,${EXCHANGE_HOT},hot_wallet`, `DemoExchange,${EXCHANGE_COLD},cold_wallet`, `OtherExchange,${OTHER_EXCHANGE},deposit`, ''].join('\n'),
+    [
+      'exchange_name,address,type',
+      `DemoExchange,${EXCHANGE_HOT},hot_wallet`,
+      `DemoExchange,${EXCHANGE_COLD},cold_wallet`,
+      `OtherExchange,${OTHER_EXCHANGE},deposit`,
+      '',
+    ].join('\n'),
   );
 }
 
 export async function playWhales(fake: FakeMempool, tip: number, log: (line: string) => void): Promise<void> {
-  const inflow = makeTx({ seed: 'demo-inflow', outputs: [{ address: OTHER_EXCHANGE, value: 250 * BTC }, { address: demoAddress('change-1'), value: 3 * BTC }], feeRate: 40 });
+  const inflow = makeTx({
+    seed: 'demo-inflow',
+    outputs: [
+      { address: OTHER_EXCHANGE, value: 250 * BTC },
+      { address: demoAddress('change-1'), value: 3 * BTC },
+    ],
+    feeRate: 40,
+  });
   const outflow = makeTx({
     seed: 'demo-outflow',
     inputs: [{ address: EXCHANGE_COLD, value: 1_200 * BTC + 50_000 }],
-    outputs: [{ address: demoAddress('buyer'), value: 1_000 * BTC }, { address: EXCHANGE_HOT, value: 200 * BTC }],
+    outputs: [
+      { address: demoAddress('buyer'), value: 1_000 * BTC },
+      { address: EXCHANGE_HOT, value: 200 * BTC },
+    ],
   });
-  const mover = makeTx({ seed: 'demo-mover', outputs: [{ address: demoAddress('mover'), value: 150 * BTC }], feeRate: 3 });
-  const bumped = makeTx({ seed: 'demo-mover-bumped', outputs: [{ address: demoAddress('mover'), value: 150 * BTC - 20_000 }], feeRate: 25 });
-  const dropped = makeTx({ seed: 'demo-dropped', outputs: [{ address: demoAddress('dropper'), value: 500 * BTC }], feeRate: 1 });
-  const smallFry = Array.from({ length: 50 }, (_, i) => makeTx({ seed: `demo-small-${i}`, outputs: [{ address: demoAddress(`small-${i}`), value: (i + 1) * 1_000_000 }] }));
+  const mover = makeTx({
+    seed: 'demo-mover',
+    outputs: [{ address: demoAddress('mover'), value: 150 * BTC }],
+    feeRate: 3,
+  });
+  const bumped = makeTx({
+    seed: 'demo-mover-bumped',
+    outputs: [{ address: demoAddress('mover'), value: 150 * BTC - 20_000 }],
+    feeRate: 25,
+  });
+  const dropped = makeTx({
+    seed: 'demo-dropped',
+    outputs: [{ address: demoAddress('dropper'), value: 500 * BTC }],
+    feeRate: 1,
+  });
+  const smallFry = Array.from({ length: 50 }, (_, i) =>
+    makeTx({ seed: `demo-small-${i}`, outputs: [{ address: demoAddress(`small-${i}`), value: (i + 1) * 1_000_000 }] }),
+  );
   const steps: ScenarioStep[] = [
     { do: 'clients', count: 1, timeoutMs: 15_000, tracking: true },
     { do: 'mempool-blocks' },

@@ -25,7 +25,11 @@ export async function startWorld(): Promise<DemoWorld> {
   const chain = generateChain({ seed: 'utxoracle-demo', date: DEMO_DATE, price, scale: 'small' });
   const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
   const electrs = await startFakeElectrs({ getTip: () => ({ height: chain.tip.height, hash: chain.tip.hash }) });
-  const mempool = await startFakeMempool({ tipHeight: chain.tip.height, usd: 105_250, priceTime: Math.floor(Date.now() / 1000) });
+  const mempool = await startFakeMempool({
+    tipHeight: chain.tip.height,
+    usd: 105_250,
+    priceTime: Math.floor(Date.now() / 1000),
+  });
   const webhook = await startFakeWebhook(DEMO_SECRET);
   return {
     chain,

@@ -42,7 +42,11 @@ export function makeEvent(event_type: string, severity: Severity, payload: Recor
  * Posts the event to ALERT_WEBHOOK_URL (3 attempts, short timeouts). Delivery failure is logged
  * and returned, never thrown: an alert must not fail the job that raised it.
  */
-export async function deliverAlert(settings: Readonly<Settings>, event: AlertEvent, opts: AlertOptions): Promise<DeliveryResult> {
+export async function deliverAlert(
+  settings: Readonly<Settings>,
+  event: AlertEvent,
+  opts: AlertOptions,
+): Promise<DeliveryResult> {
   const url = settings.alertWebhookUrl;
   if (!url) {
     opts.log.debug({ event_type: event.event_type }, 'no ALERT_WEBHOOK_URL set; alert not sent');
@@ -56,7 +60,12 @@ export async function deliverAlert(settings: Readonly<Settings>, event: AlertEve
   let error = '';
   for (let i = 1; i <= attempts; i++) {
     try {
-      const res = await request(new URL(url), { method: 'POST', body, headers, idleTimeoutMs: opts.timeoutMs ?? 3_000 });
+      const res = await request(new URL(url), {
+        method: 'POST',
+        body,
+        headers,
+        idleTimeoutMs: opts.timeoutMs ?? 3_000,
+      });
       if (res.statusCode >= 200 && res.statusCode < 300) {
         opts.log.info({ event_id: event.event_id, event_type: event.event_type, attempt: i }, 'alert delivered');
         return { event, delivered: true, attempts: i };

@@ -4,7 +4,17 @@ import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import type { BlockAmounts } from '../oracle/funding.js';
 import type { WindowTxids } from '../oracle/funding.js';
-import { HEADER_BYTES, MAGIC, decodeAmounts, decodeEntry, decodeHeader, keysOf, sectionsOf, type Entry, type Header } from '../oracle/summaryCodec.js';
+import {
+  HEADER_BYTES,
+  MAGIC,
+  decodeAmounts,
+  decodeEntry,
+  decodeHeader,
+  keysOf,
+  sectionsOf,
+  type Entry,
+  type Header,
+} from '../oracle/summaryCodec.js';
 
 /**
  * Per-block cache of what the oracle needs from a block (its txids, the candidate outputs and their
@@ -55,7 +65,11 @@ export class BlockCache {
    * `read` returns from it is the result. A missing entry is undefined; a damaged one is dropped
    * (the block is fetched again) and undefined too.
    */
-  private withEntry<T>(height: number, hash: string, read: (fd: number, header: ReturnType<typeof decodeHeader>) => T): T | undefined {
+  private withEntry<T>(
+    height: number,
+    hash: string,
+    read: (fd: number, header: ReturnType<typeof decodeHeader>) => T,
+  ): T | undefined {
     const file = this.file(height, hash);
     let fd: number;
     try {
@@ -71,11 +85,13 @@ export class BlockCache {
         // Written by an older version: not damage, just to be fetched again (once, after an upgrade).
         if (this.writable) fs.rmSync(file, { force: true });
         this.misses++;
-        if (this.stale++ === 0) this.log.info({ dir: this.dir }, 'block cache entries written by an older version are fetched again');
+        if (this.stale++ === 0)
+          this.log.info({ dir: this.dir }, 'block cache entries written by an older version are fetched again');
         return undefined;
       }
       const header = decodeHeader(head);
-      if (header.height !== height || header.hash !== hash) throw new DataError(`cache entry names block ${header.height} ${header.hash}`);
+      if (header.height !== height || header.hash !== hash)
+        throw new DataError(`cache entry names block ${header.height} ${header.hash}`);
       if (size !== header.length) throw new DataError(`cache entry is ${size} bytes, its header says ${header.length}`);
       const value = read(fd, header);
       this.hits++;
@@ -96,9 +112,15 @@ export class BlockCache {
    * heights (the few kilobytes at the front) when `covers(resolvedFrom)` says its funding reaches
    * back far enough (see oracle/funding.ts), else the whole entry, checked, to be resolved again.
    */
-  read(height: number, hash: string, covers: (resolvedFrom: number) => boolean): { amounts: BlockAmounts } | { entry: Entry } | undefined {
+  read(
+    height: number,
+    hash: string,
+    covers: (resolvedFrom: number) => boolean,
+  ): { amounts: BlockAmounts } | { entry: Entry } | undefined {
     return this.withEntry(height, hash, (fd, h) =>
-      covers(h.resolvedFrom) ? { amounts: decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)) } : { entry: decodeEntry(BlockCache.readAt(fd, 0, h.length)) },
+      covers(h.resolvedFrom)
+        ? { amounts: decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)) }
+        : { entry: decodeEntry(BlockCache.readAt(fd, 0, h.length)) },
     );
   }
 
@@ -117,11 +139,14 @@ export class BlockCache {
       try {
         fd = fs.openSync(file, 'r');
       } catch (err) {
-        throw new DataError(`block cache entry for ${height} ${hash} vanished during the run`, undefined, { cause: err });
+        throw new DataError(`block cache entry for ${height} ${hash} vanished during the run`, undefined, {
+          cause: err,
+        });
       }
       this.readers.add(fd);
       const header = decodeHeader(BlockCache.readAt(fd, 0, HEADER_BYTES));
-      if (header.height !== height || header.hash !== hash) throw new DataError(`cache entry ${file} changed during the run`);
+      if (header.height !== height || header.hash !== hash)
+        throw new DataError(`cache entry ${file} changed during the run`);
       const at = sectionsOf(header);
       open = { fd, header, keysAt: at.keys, txidsAt: at.txids, count: header.txCount };
       return open;
@@ -134,7 +159,11 @@ export class BlockCache {
         } catch (err) {
           // Damaged on disk: this run cannot price without it, the next one fetches the block again.
           if (this.writable) fs.rmSync(file, { force: true });
-          throw new DataError(`block cache entry ${file}: ${(err as Error).message}; removed, the next run fetches the block again`, undefined, { cause: err });
+          throw new DataError(
+            `block cache entry ${file}: ${(err as Error).message}; removed, the next run fetches the block again`,
+            undefined,
+            { cause: err },
+          );
         }
       },
       txid: (j) => {

@@ -43,14 +43,17 @@ export function renderChartSvg(r: OracleResult, label: string): string {
   }
   const yTicks = Array.from({ length: 5 }, (_, i) => lo + ((hi - lo) * i) / 4);
   const xTicks = Array.from({ length: 5 }, (_, i) => tMin + ((tMax - tMin) * i) / 4);
-  const heightAt = (t: number) => Math.round(r.firstHeight + ((t - tMin) / (tMax - tMin)) * (r.lastHeight - r.firstHeight));
+  const heightAt = (t: number) =>
+    Math.round(r.firstHeight + ((t - tMin) / (tMax - tMin)) * (r.lastHeight - r.firstHeight));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Arial, sans-serif">`,
     `<rect width="${W}" height="${H}" fill="black"/>`,
     `<text x="${W / 2}" y="45" fill="white" font-size="26" text-anchor="middle">UTXOracle Consensus Price ${usd(r.price)}</text>`,
     `<text x="${W / 2}" y="75" fill="#bbb" font-size="16" text-anchor="middle">${esc(label)} · ${r.pointCount.toLocaleString('en-US')} points · confidence ${r.confidence.toFixed(2)}</text>`,
     `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#666"/>`,
-    ...yTicks.map((p) => `<text x="${M.left - 10}" y="${y(p) + 5}" fill="white" font-size="14" text-anchor="end">${usd(p)}</text>`),
+    ...yTicks.map(
+      (p) => `<text x="${M.left - 10}" y="${y(p) + 5}" fill="white" font-size="14" text-anchor="end">${usd(p)}</text>`,
+    ),
     ...xTicks.map(
       (t) =>
         `<text x="${x(t)}" y="${M.top + ph + 25}" fill="white" font-size="14" text-anchor="middle">${hhmm(t)} UTC</text>` +

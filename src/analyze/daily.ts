@@ -40,7 +40,12 @@ export interface DayPrice {
 }
 
 /** The consensus price of one UTC day (oracle.md §1 date mode). */
-export async function priceDay(date: string, blocks: WindowSources, log: Logger, signal?: AbortSignal): Promise<DayPrice> {
+export async function priceDay(
+  date: string,
+  blocks: WindowSources,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<DayPrice> {
   const tip = await blocks.source.getTipHeight();
   const window = await dateWindow(date, tip, blockTimes(blocks.source));
   const refs = await blocks.source.getBlockRefs(heightsOf(window));
@@ -95,13 +100,25 @@ export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string
 const TIMESTAMP_COLS = new Set(['first_time', 'last_time', 'computed_at']);
 
 /** Upserts the day's row (one row per date) in one transaction. */
-export async function saveDailyRow(s: Readonly<Settings>, row: Record<string, string | number>, log: Logger): Promise<void> {
+export async function saveDailyRow(
+  s: Readonly<Settings>,
+  row: Record<string, string | number>,
+  log: Logger,
+): Promise<void> {
   assertFinite(row, `daily_prices row ${row.date}`);
   const cols = Object.keys(row);
-  const params = cols.map((c, i) => (c === 'date' ? `$${i + 1}::DATE` : TIMESTAMP_COLS.has(c) ? `$${i + 1}::TIMESTAMP` : `$${i + 1}`));
+  const params = cols.map((c, i) =>
+    c === 'date' ? `$${i + 1}::DATE` : TIMESTAMP_COLS.has(c) ? `$${i + 1}::TIMESTAMP` : `$${i + 1}`,
+  );
   await withPriceDb(
     s,
-    (conn) => inTransaction(conn, () => conn.run(`INSERT OR REPLACE INTO daily_prices (${cols.join(', ')}) VALUES (${params.join(', ')})`, Object.values(row))),
+    (conn) =>
+      inTransaction(conn, () =>
+        conn.run(
+          `INSERT OR REPLACE INTO daily_prices (${cols.join(', ')}) VALUES (${params.join(', ')})`,
+          Object.values(row),
+        ),
+      ),
     { logger: log, retries: 6 },
   );
 }
@@ -130,7 +147,12 @@ export async function existingDays(s: Readonly<Settings>, days: string[], log: L
   if (days.length === 0) return new Set();
   const rows = await withPriceDb(
     s,
-    (conn) => queryRows(conn, `SELECT strftime(date, '%Y-%m-%d') AS d FROM daily_prices WHERE date IN (${days.map((_, i) => `$${i + 1}::DATE`).join(', ')})`, days),
+    (conn) =>
+      queryRows(
+        conn,
+        `SELECT strftime(date, '%Y-%m-%d') AS d FROM daily_prices WHERE date IN (${days.map((_, i) => `$${i + 1}::DATE`).join(', ')})`,
+        days,
+      ),
     { logger: log, retries: 6 },
   );
   return new Set(rows.map((r) => String(r.d)));
@@ -139,6 +161,7 @@ export async function existingDays(s: Readonly<Settings>, days: string[], log: L
 /** Every date from `from` to `to` inclusive, YYYY-MM-DD. */
 export function dateRange(from: string, to: string): string[] {
   const out: string[] = [];
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY * 1000) out.push(new Date(t).toISOString().slice(0, 10));
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += DAY * 1000)
+    out.push(new Date(t).toISOString().slice(0, 10));
   return out;
 }

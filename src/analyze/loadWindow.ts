@@ -57,8 +57,10 @@ export async function loadWindow(
     for (const { ref, job } of parsed) {
       const entry = decodeEntry(await job);
       const { hash, time } = entry.header;
-      if (hash !== ref.hash) throw new DataError(`block ${ref.height}: parsed hash ${hash} is not the ${ref.hash} asked for`);
-      if (time !== ref.time) throw new DataError(`block ${ref.height}: header time ${time} differs from the node's ${ref.time}`);
+      if (hash !== ref.hash)
+        throw new DataError(`block ${ref.height}: parsed hash ${hash} is not the ${ref.hash} asked for`);
+      if (time !== ref.time)
+        throw new DataError(`block ${ref.height}: header time ${time} differs from the node's ${ref.time}`);
       fromNode++;
       // Cached now, unresolved, so a killed run keeps its parsing; rewritten once resolved (cacheResolved).
       cache.put(ref.height, ref.hash, entry.bytes);

@@ -26,7 +26,9 @@ export type Verdict = { valid: true } | { valid: false; reasons: string[] };
 export function judge(result: OracleResult, mempoolPrice: number | null, s: Readonly<Settings>): Verdict {
   const reasons: string[] = [];
   if (!(result.confidence >= s.confidenceThreshold)) {
-    reasons.push(`confidence ${result.confidence.toFixed(3)} below UTXORACLE_CONFIDENCE_THRESHOLD ${s.confidenceThreshold}`);
+    reasons.push(
+      `confidence ${result.confidence.toFixed(3)} below UTXORACLE_CONFIDENCE_THRESHOLD ${s.confidenceThreshold}`,
+    );
   }
   if (!(result.price >= s.minPriceUsd && result.price <= s.maxPriceUsd)) {
     reasons.push(`price ${result.price} outside MIN_PRICE_USD..MAX_PRICE_USD (${s.minPriceUsd}..${s.maxPriceUsd})`);

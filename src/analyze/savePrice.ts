@@ -27,7 +27,9 @@ const COLUMNS = [
 async function insertRow(conn: DuckDBConnection, row: PriceRow): Promise<void> {
   const values = COLUMNS.map((c) => row[c]);
   const placeholders = COLUMNS.map((c, i) => (c === 'timestamp' ? `$${i + 1}::TIMESTAMP` : `$${i + 1}`));
-  await inTransaction(conn, () => conn.run(`INSERT INTO prices (${COLUMNS.join(', ')}) VALUES (${placeholders.join(', ')})`, values));
+  await inTransaction(conn, () =>
+    conn.run(`INSERT INTO prices (${COLUMNS.join(', ')}) VALUES (${placeholders.join(', ')})`, values),
+  );
 }
 
 /** Tables whose fallback rows move to the primary, with the key that makes the move idempotent. */
@@ -53,7 +55,9 @@ export async function mergeFallback(primary: DuckDBConnection, fallbackPath: str
     let moved = 0;
     await inTransaction(primary, async () => {
       for (const [table, key] of MERGED) {
-        const r = await primary.run(`INSERT INTO main.${table} SELECT * FROM fb.${table} f WHERE f.${key} NOT IN (SELECT ${key} FROM main.${table})`);
+        const r = await primary.run(
+          `INSERT INTO main.${table} SELECT * FROM fb.${table} f WHERE f.${key} NOT IN (SELECT ${key} FROM main.${table})`,
+        );
         if (table === 'prices') moved = Number(r.rowsChanged);
       }
     });
@@ -69,7 +73,8 @@ export async function mergeFallback(primary: DuckDBConnection, fallbackPath: str
   }
 }
 
-export type SaveOutcome = { where: 'primary'; path: string; merged: number } | { where: 'fallback'; path: string; primaryError: string };
+export type SaveOutcome =
+  { where: 'primary'; path: string; merged: number } | { where: 'fallback'; path: string; primaryError: string };
 
 /**
  * The row goes to the primary database (after moving in any fallback rows); if the primary cannot
@@ -101,7 +106,10 @@ export async function savePriceRow(s: Readonly<Settings>, row: PriceRow, log: Lo
   try {
     await withFallbackDb(s, (conn) => insertRow(conn, row), { logger: log, retries: 3 });
   } catch (err) {
-    log.fatal({ primary: primaryError, fallback: describeError(err) }, 'FATAL: Both primary and backup DB writes failed');
+    log.fatal(
+      { primary: primaryError, fallback: describeError(err) },
+      'FATAL: Both primary and backup DB writes failed',
+    );
     throw new BothWritesFailed(primaryError, describeError(err));
   }
   log.warn({ path: s.duckdbBackupPath }, `FALLBACK: Data saved to ${s.duckdbBackupPath}`);

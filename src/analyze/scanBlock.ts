@@ -9,10 +9,26 @@ import { hash } from 'node:crypto';
 import { HEADER_BYTES, parseBlockHeader, verifyMerkleRoot } from '../chain/block.js';
 import { ByteReader } from '../chain/reader.js';
 import { secondRoundInto } from '../chain/sha256.js';
-import { MIN_TX_BYTES, isNullPrevoutAt, readInputCount, readOutputCount, readSegwitMarker, superfluousWitness } from '../chain/tx.js';
+import {
+  MIN_TX_BYTES,
+  isNullPrevoutAt,
+  readInputCount,
+  readOutputCount,
+  readSegwitMarker,
+  superfluousWitness,
+} from '../chain/tx.js';
 import { COMMITMENT_TAG, checkWitnessCommitment } from '../chain/witness.js';
 import { DataError } from '../errors.js';
-import { MAX_INPUTS, MAX_WITNESS_BYTES, OP_RETURN, REQUIRED_OUTPUTS, TXID_BYTES, inRangeBtc, type BlockSummary, type Candidate } from '../oracle/outputs.js';
+import {
+  MAX_INPUTS,
+  MAX_WITNESS_BYTES,
+  OP_RETURN,
+  REQUIRED_OUTPUTS,
+  TXID_BYTES,
+  inRangeBtc,
+  type BlockSummary,
+  type Candidate,
+} from '../oracle/outputs.js';
 
 /** Grows a scratch array to hold at least `n` elements (contents are not kept). */
 function atLeast<T extends Int32Array | Uint8Array>(a: T, n: number, make: (n: number) => T): T {
@@ -29,7 +45,8 @@ function sha256dNative(bytes: Uint8Array, start: number, end: number, out: Uint8
 }
 
 export function scanBlock(raw: Uint8Array, height: number): BlockSummary {
-  if (!Number.isSafeInteger(height) || height < 0) throw new DataError(`block height must be a non-negative integer, got ${height}`);
+  if (!Number.isSafeInteger(height) || height < 0)
+    throw new DataError(`block height must be a non-negative integer, got ${height}`);
   // A plain Uint8Array: subarray() of a Buffer makes Buffer objects, which are slower to create.
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   const r = new ByteReader(bytes, 'block');
@@ -137,7 +154,7 @@ export function scanBlock(raw: Uint8Array, height: number): BlockSummary {
     if (nIn > MAX_INPUTS || nOut !== REQUIRED_OUTPUTS || nullPrevout || opReturn || witnessTooLarge) continue;
     if (btc0 === undefined && btc1 === undefined) continue;
     const inputTxids = new Uint8Array(TXID_BYTES * nIn);
-    for (let k = 0; k < nIn; k++) inputTxids.set(bytes.subarray(inputAt[k]!, inputAt[k]! + TXID_BYTES), TXID_BYTES * k);
+    for (let k = 0; k < nIn; k++) inputTxids.set(bytes.subarray(inputAt[k], inputAt[k]! + TXID_BYTES), TXID_BYTES * k);
     const amounts: number[] = [];
     if (btc0 !== undefined) amounts.push(btc0);
     if (btc1 !== undefined) amounts.push(btc1);

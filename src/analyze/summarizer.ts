@@ -61,26 +61,29 @@ export function createSummarizer(threads: number): Summarizer {
   const pending = new Map<number, { height: number; resolve: (v: Uint8Array) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let broken: Error | undefined;
-  const start = (): Worker[] => Array.from({ length: threads }, () => {
-    // Bounded heaps: a worker holds one block at a time, and every worker's heap counts toward RSS.
-    // The young generation is not small on purpose: parsing makes short-lived objects, and an 8 MB
-    // young space made the workers spend a third of their time in GC (measured).
-    const w = new Worker(WORKER_FILE, { resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 96 } });
-    w.on('message', (m: SummarizeReply) => {
-      const p = pending.get(m.id);
-      if (!p) return;
-      pending.delete(m.id);
-      if (!m.ok) return p.reject(malformed(p.height, m.message));
-      p.resolve(m.encoded);
+  const start = (): Worker[] =>
+    Array.from({ length: threads }, () => {
+      // Bounded heaps: a worker holds one block at a time, and every worker's heap counts toward RSS.
+      // The young generation is not small on purpose: parsing makes short-lived objects, and an 8 MB
+      // young space made the workers spend a third of their time in GC (measured).
+      const w = new Worker(WORKER_FILE, {
+        resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 96 },
+      });
+      w.on('message', (m: SummarizeReply) => {
+        const p = pending.get(m.id);
+        if (!p) return;
+        pending.delete(m.id);
+        if (!m.ok) return p.reject(malformed(p.height, m.message));
+        p.resolve(m.encoded);
+      });
+      w.on('error', (err) => {
+        // A worker that dies (out of memory, a bug) fails what it was doing, never hangs the run.
+        broken = new DataError(`block parser thread failed: ${err.message}`, undefined, { cause: err });
+        for (const p of pending.values()) p.reject(broken);
+        pending.clear();
+      });
+      return w;
     });
-    w.on('error', (err) => {
-      // A worker that dies (out of memory, a bug) fails what it was doing, never hangs the run.
-      broken = new DataError(`block parser thread failed: ${err.message}`, undefined, { cause: err });
-      for (const p of pending.values()) p.reject(broken);
-      pending.clear();
-    });
-    return w;
-  });
   let workers: Worker[] | undefined;
   return {
     summarize(height, bytes, batch = Infinity) {
@@ -92,7 +95,8 @@ export function createSummarizer(threads: number): Summarizer {
         pending.set(id, { height, resolve, reject });
         // Hand the bytes over without a copy when they own their buffer (a fetched block does);
         // a view into a larger buffer is copied first. Either way the caller is done with them.
-        const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+        const own =
+          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
         const send = own ? bytes : new Uint8Array(bytes);
         workers![id % workers!.length]!.postMessage({ id, height, bytes: send }, [send.buffer as ArrayBuffer]);
       });

@@ -39,7 +39,13 @@ export interface MonthResult {
  * (no duplicate) and its step 5 deletes them. The caller holds the database for the whole unit,
  * so no other process writes between the steps.
  */
-export async function moveMonth(conn: DuckDBConnection, t: ArchiveTable, month: string, cutoff: Date, archiveDir: string): Promise<MonthResult> {
+export async function moveMonth(
+  conn: DuckDBConnection,
+  t: ArchiveTable,
+  month: string,
+  cutoff: Date,
+  archiveDir: string,
+): Promise<MonthResult> {
   const cols = await tableColumns(conn, t.table);
   if (cols.length === 0) throw new StoreError(`table ${t.table} does not exist in the ${t.db} database (run init-db)`);
   const T = ident(t.table);
@@ -79,7 +85,8 @@ export async function moveMonth(conn: DuckDBConnection, t: ArchiveTable, month: 
       const want = Number(await queryValue(conn, `SELECT count(*) FROM (${matchSql})`));
       await conn.run(`DELETE FROM ${T} WHERE ${K} IN (${matchSql})`);
       const left = Number(await queryValue(conn, `SELECT count(*) FROM (${matchSql})`));
-      if (left !== 0) throw new StoreError(`archive of ${t.table} ${month}: ${left} archived rows still present after delete`);
+      if (left !== 0)
+        throw new StoreError(`archive of ${t.table} ${month}: ${left} archived rows still present after delete`);
       crashPoint('archive:before-commit');
       return want;
     });
@@ -107,7 +114,11 @@ async function writeVerifiedPart(
     const back = await relationSum(conn, readParquetSql([tmp]), cols);
     const want = await columnTypes(conn, 'temp.archive_sel');
     const got = await columnTypes(conn, readParquetSql([tmp]));
-    if (want !== got) throw new StoreError(`archive of ${t.table} ${month}: Parquet column types ${got} differ from the table's ${want}`, tmp);
+    if (want !== got)
+      throw new StoreError(
+        `archive of ${t.table} ${month}: Parquet column types ${got} differ from the table's ${want}`,
+        tmp,
+      );
     if (back.rows !== sel.rows || back.checksum !== sel.checksum) {
       throw new StoreError(
         `archive of ${t.table} ${month}: read back ${back.rows} rows (checksum ${back.checksum}), selected ${sel.rows} (checksum ${sel.checksum})`,

@@ -9,7 +9,11 @@ export interface MonthPlan {
 }
 
 /** Rows older than the cutoff, per table and month (UTC), read in one pass per table. */
-export async function planMonths(conn: DuckDBConnection, tables: readonly ArchiveTable[], cutoff: Date): Promise<MonthPlan[]> {
+export async function planMonths(
+  conn: DuckDBConnection,
+  tables: readonly ArchiveTable[],
+  cutoff: Date,
+): Promise<MonthPlan[]> {
   const out: MonthPlan[] = [];
   for (const t of tables) {
     const rows = await queryRows(

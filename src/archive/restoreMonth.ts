@@ -26,7 +26,13 @@ export interface RestoreMonthResult {
  * places, and either a re-run of the restore (inserts nothing, removes the files) or the next
  * archive run (deletes the rows that match an archive) brings every row back to one place.
  */
-export async function restoreMonth(conn: DuckDBConnection, t: ArchiveTable, month: string, archiveDir: string, dryRun: boolean): Promise<RestoreMonthResult> {
+export async function restoreMonth(
+  conn: DuckDBConnection,
+  t: ArchiveTable,
+  month: string,
+  archiveDir: string,
+  dryRun: boolean,
+): Promise<RestoreMonthResult> {
   const files = partFiles(archiveDir, t, month);
   const base = { db: t.db, table: t.table, month, files: files.length };
   if (files.length === 0) return { ...base, archivedRows: 0, inserted: 0, conflicts: 0 };
@@ -42,12 +48,21 @@ export async function restoreMonth(conn: DuckDBConnection, t: ArchiveTable, mont
       `SELECT count(*) FROM ${src} a JOIN ${ident(t.table)} s ON a.${K} = s.${K} WHERE ${rowHashSql(colNames, 'a')} <> ${rowHashSql(colNames, 's')}`,
     ),
   );
-  if (dryRun) return { ...base, archivedRows, conflicts, inserted: Number(await queryValue(conn, `SELECT count(*) FROM (${missing})`)) };
+  if (dryRun)
+    return {
+      ...base,
+      archivedRows,
+      conflicts,
+      inserted: Number(await queryValue(conn, `SELECT count(*) FROM (${missing})`)),
+    };
   const inserted = await inTransaction(conn, async () => {
     const n = Number(await queryValue(conn, `SELECT count(*) FROM (${missing})`));
     await conn.run(`INSERT INTO ${ident(t.table)} (${cols}) ${missing}`);
-    const absent = Number(await queryValue(conn, `SELECT count(*) FROM ${src} a WHERE a.${K} NOT IN (SELECT ${K} FROM ${ident(t.table)})`));
-    if (absent !== 0) throw new StoreError(`restore of ${t.table} ${month}: ${absent} archived rows still absent after insert`);
+    const absent = Number(
+      await queryValue(conn, `SELECT count(*) FROM ${src} a WHERE a.${K} NOT IN (SELECT ${K} FROM ${ident(t.table)})`),
+    );
+    if (absent !== 0)
+      throw new StoreError(`restore of ${t.table} ${month}: ${absent} archived rows still absent after insert`);
     return n;
   });
   crashPoint('archive:restore-after-insert');

@@ -46,7 +46,10 @@ export async function listTables(conn: DuckDBConnection, catalog?: string): Prom
 
 /** Count and checksum of any relation (a table, or `read_parquet(...)`), over the given columns. */
 export async function relationSum(conn: DuckDBConnection, relation: string, cols: string[]): Promise<TableSum> {
-  const rows = await queryRows(conn, `SELECT count(*) AS n, coalesce(sum(${rowHashSql(cols)}), 0)::VARCHAR AS h FROM ${relation}`);
+  const rows = await queryRows(
+    conn,
+    `SELECT count(*) AS n, coalesce(sum(${rowHashSql(cols)}), 0)::VARCHAR AS h FROM ${relation}`,
+  );
   return { rows: Number(rows[0]!.n), checksum: String(rows[0]!.h) };
 }
 
@@ -66,7 +69,8 @@ export function diffSums(expected: TableSums, actual: TableSums): string[] {
     const a = actual[t];
     if (!a) problems.push(`table ${t} missing`);
     else if (a.rows !== expected[t]!.rows) problems.push(`table ${t}: ${a.rows} rows, expected ${expected[t]!.rows}`);
-    else if (a.checksum !== expected[t]!.checksum) problems.push(`table ${t}: checksum ${a.checksum}, expected ${expected[t]!.checksum}`);
+    else if (a.checksum !== expected[t]!.checksum)
+      problems.push(`table ${t}: checksum ${a.checksum}, expected ${expected[t]!.checksum}`);
   }
   for (const t of Object.keys(actual)) if (!(t in expected)) problems.push(`unexpected table ${t}`);
   return problems;

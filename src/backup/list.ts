@@ -39,7 +39,11 @@ export function formatList(items: ListedBackup[]): string[] {
   if (items.length === 0) return ['No backups.'];
   return items.map((b) => {
     const verified = b.verified === null ? 'unrecorded' : b.verified ? 'verified' : 'NOT VERIFIED';
-    const counts = b.rowCounts ? Object.entries(b.rowCounts).map(([t, n]) => `${t}=${n}`).join(' ') : '-';
+    const counts = b.rowCounts
+      ? Object.entries(b.rowCounts)
+          .map(([t, n]) => `${t}=${n}`)
+          .join(' ')
+      : '-';
     return `${b.date}  ${(b.sizeBytes / 1_048_576).toFixed(2).padStart(9)} MB  ${verified.padEnd(12)}  ${path.basename(b.file)}  ${counts}`;
   });
 }

@@ -36,6 +36,11 @@ export async function writeManifest(conn: DuckDBConnection, catalog: string, m: 
   }
   // An empty database still gets a row so that the manifest proves the file is ours.
   if (Object.keys(m.sums).length === 0) {
-    await conn.run(`INSERT INTO ${t} VALUES ('', -1, '', $1, $2, $3, $4)`, [m.role, m.sourcePath, m.takenAt, m.duckdbVersion]);
+    await conn.run(`INSERT INTO ${t} VALUES ('', -1, '', $1, $2, $3, $4)`, [
+      m.role,
+      m.sourcePath,
+      m.takenAt,
+      m.duckdbVersion,
+    ]);
   }
 }

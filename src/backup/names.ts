@@ -15,16 +15,39 @@ export interface DbTarget {
 
 export function backupTargets(s: Readonly<Settings>): DbTarget[] {
   return [
-    { role: 'price', stem: 'utxoracle_cache', path: s.duckdbPath, writers: ['analyze', 'archive', 'init-db'], required: true },
-    { role: 'whale', stem: 'mempool_predictions', path: s.whaleDbPath, writers: ['whale-watch', 'archive', 'init-db'], required: false },
-    { role: 'fallback', stem: 'utxoracle_fallback', path: s.duckdbBackupPath, writers: ['analyze', 'init-db'], required: false },
+    {
+      role: 'price',
+      stem: 'utxoracle_cache',
+      path: s.duckdbPath,
+      writers: ['analyze', 'archive', 'init-db'],
+      required: true,
+    },
+    {
+      role: 'whale',
+      stem: 'mempool_predictions',
+      path: s.whaleDbPath,
+      writers: ['whale-watch', 'archive', 'init-db'],
+      required: false,
+    },
+    {
+      role: 'fallback',
+      stem: 'utxoracle_fallback',
+      path: s.duckdbBackupPath,
+      writers: ['analyze', 'init-db'],
+      required: false,
+    },
   ];
 }
 
-const STEMS: Record<string, DbRole> = { utxoracle_cache: 'price', mempool_predictions: 'whale', utxoracle_fallback: 'fallback' };
+const STEMS: Record<string, DbRole> = {
+  utxoracle_cache: 'price',
+  mempool_predictions: 'whale',
+  utxoracle_fallback: 'fallback',
+};
 
 // <stem>_YYYY-MM-DD.db, or <stem>_YYYY-MM-DD-HHMMSS[-N].db for a second backup the same day.
-const NAME_RE = /^(utxoracle_cache|mempool_predictions|utxoracle_fallback)_(\d{4}-\d{2}-\d{2})(?:-(\d{6})(?:-(\d{1,3}))?)?\.db$/;
+const NAME_RE =
+  /^(utxoracle_cache|mempool_predictions|utxoracle_fallback)_(\d{4}-\d{2}-\d{2})(?:-(\d{6})(?:-(\d{1,3}))?)?\.db$/;
 
 export interface BackupName {
   file: string;
@@ -40,7 +63,12 @@ export function parseBackupName(file: string): BackupName | null {
   if (!m) return null;
   const d = new Date(`${m[2]}T00:00:00Z`);
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== m[2]) return null;
-  return { file, role: STEMS[m[1]!]!, date: m[2]!, order: `${m[2]}-${m[3] ?? '000000'}-${(m[4] ?? '0').padStart(3, '0')}` };
+  return {
+    file,
+    role: STEMS[m[1]!]!,
+    date: m[2],
+    order: `${m[2]}-${m[3] ?? '000000'}-${(m[4] ?? '0').padStart(3, '0')}`,
+  };
 }
 
 /** Candidate names for a backup taken at `at`, in the order to try them. */

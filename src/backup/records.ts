@@ -33,7 +33,17 @@ export async function recordBackups(s: Readonly<Settings>, recs: BackupRecord[],
         await conn.run(
           `INSERT OR REPLACE INTO backups (path, db_name, source_path, taken_at, verified, size_bytes, row_counts, checksums, run_id)
            VALUES ($1, $2, $3, $4::TIMESTAMP, $5, $6, $7, $8, $9)`,
-          [r.path, r.dbName, r.sourcePath, r.takenAt, r.verified, r.sizeBytes, JSON.stringify(counts), JSON.stringify(sums), r.runId],
+          [
+            r.path,
+            r.dbName,
+            r.sourcePath,
+            r.takenAt,
+            r.verified,
+            r.sizeBytes,
+            JSON.stringify(counts),
+            JSON.stringify(sums),
+            r.runId,
+          ],
         );
       }
     },
@@ -47,8 +57,13 @@ export async function readRecords(s: Readonly<Settings>, log: Logger): Promise<M
   const rows = await withDatabase(
     s.duckdbPath,
     async (conn) => {
-      const has = await queryRows(conn, "SELECT 1 FROM duckdb_tables() WHERE table_name = 'backups' AND database_name = current_database()");
-      return has.length ? queryRows(conn, "SELECT *, strftime(taken_at, '%Y-%m-%dT%H:%M:%SZ') AS taken FROM backups") : [];
+      const has = await queryRows(
+        conn,
+        "SELECT 1 FROM duckdb_tables() WHERE table_name = 'backups' AND database_name = current_database()",
+      );
+      return has.length
+        ? queryRows(conn, "SELECT *, strftime(taken_at, '%Y-%m-%dT%H:%M:%SZ') AS taken FROM backups")
+        : [];
     },
     { readOnly: true, logger: log, retries: 40, maxRetryMs: 1_000 },
   );

@@ -36,9 +36,15 @@ export interface RestoreResult {
  *     rename the prepared file over the live name — one atomic step; a crash before it leaves
  *     the old database in place, a crash after it leaves the restored one.
  */
-export async function restoreBackup(file: string, s: Readonly<Settings>, log: Logger, dryRun: boolean): Promise<RestoreResult> {
+export async function restoreBackup(
+  file: string,
+  s: Readonly<Settings>,
+  log: Logger,
+  dryRun: boolean,
+): Promise<RestoreResult> {
   const v = await verifyBackupFile(file);
-  if (!v.ok || !v.manifest) throw new DataError(`refusing to restore ${file}: it fails verification (${v.problems.join('; ')})`);
+  if (!v.ok || !v.manifest)
+    throw new DataError(`refusing to restore ${file}: it fails verification (${v.problems.join('; ')})`);
   const target = backupTargets(s).find((t) => t.role === v.manifest!.role)!;
   const locks: JobLock[] = [];
   try {
@@ -63,13 +69,20 @@ export async function restoreBackup(file: string, s: Readonly<Settings>, log: Lo
         await conn.run(`DROP TABLE ${MANIFEST_TABLE}`);
         await conn.run('CHECKPOINT');
       });
-      const prepared = await withDatabase(tmp, async (conn) => tableSums(conn, await listTables(conn)), { readOnly: true, retries: 0 });
+      const prepared = await withDatabase(tmp, async (conn) => tableSums(conn, await listTables(conn)), {
+        readOnly: true,
+        retries: 0,
+      });
       const problems = diffSums(v.manifest.sums, prepared);
-      if (problems.length) throw new StoreError(`prepared copy of ${file} differs from its manifest: ${problems.join('; ')}`, tmp);
+      if (problems.length)
+        throw new StoreError(`prepared copy of ${file} differs from its manifest: ${problems.join('; ')}`, tmp);
       fsyncFile(tmp);
       crashPoint('restore:after-prepare');
 
-      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+      const stamp = new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z');
       let preRestore: string | null = null;
       if (fs.existsSync(target.path)) {
         preRestore = `${target.path}.pre-restore-${stamp}`;

@@ -13,7 +13,11 @@ export function scanBackups(dir: string): BackupName[] {
 }
 
 /** The newest backup of `role` that passes `isGood`, trying newest first. */
-export async function newestGood(backups: BackupName[], role: DbRole, isGood: (b: BackupName) => Promise<boolean>): Promise<BackupName | undefined> {
+export async function newestGood(
+  backups: BackupName[],
+  role: DbRole,
+  isGood: (b: BackupName) => Promise<boolean>,
+): Promise<BackupName | undefined> {
   for (const b of backups.filter((x) => x.role === role)) if (await isGood(b)) return b;
   return undefined;
 }

@@ -19,7 +19,12 @@ const BK = '__backup_copy';
  *     source's state at copy time, and since our process holds the file, nobody writes between;
  *  4. write the manifest into the copy, CHECKPOINT and DETACH it (no WAL left beside it).
  */
-export async function snapshotDatabase(target: DbTarget, tmpPath: string, logger: Logger, dryRun = false): Promise<Manifest> {
+export async function snapshotDatabase(
+  target: DbTarget,
+  tmpPath: string,
+  logger: Logger,
+  dryRun = false,
+): Promise<Manifest> {
   return withDatabase(
     target.path,
     async (conn) => {
@@ -28,7 +33,13 @@ export async function snapshotDatabase(target: DbTarget, tmpPath: string, logger
       const takenAt = new Date().toISOString();
       if (dryRun) {
         const tables = (await listTables(conn)).filter((t) => t !== MANIFEST_TABLE);
-        return { role: target.role, sourcePath: target.path, takenAt, duckdbVersion, sums: await tableSums(conn, tables) };
+        return {
+          role: target.role,
+          sourcePath: target.path,
+          takenAt,
+          duckdbVersion,
+          sums: await tableSums(conn, tables),
+        };
       }
       await conn.run('CHECKPOINT');
       crashPoint('backup:after-checkpoint');

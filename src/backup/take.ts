@@ -26,7 +26,12 @@ export interface TakenBackup {
  * it. Only a verified file ever gets a good name. A second backup the same day never replaces the
  * first: it gets `<stem>_<date>-<HHMMSS>.db` (link() refuses to overwrite, see publishNoClobber).
  */
-export async function takeBackup(target: DbTarget, backupDir: string, log: Logger, dryRun: boolean): Promise<TakenBackup> {
+export async function takeBackup(
+  target: DbTarget,
+  backupDir: string,
+  log: Logger,
+  dryRun: boolean,
+): Promise<TakenBackup> {
   fs.mkdirSync(backupDir, { recursive: true, mode: 0o750 });
   const tmp = path.join(backupDir, `${TMP_PREFIX}${target.stem}-${process.pid}-${randomBytes(4).toString('hex')}.db`);
   try {
@@ -34,7 +39,15 @@ export async function takeBackup(target: DbTarget, backupDir: string, log: Logge
     const names = backupNames(target.stem, new Date(manifest.takenAt));
     if (dryRun) {
       const free = names.find((n) => !fs.existsSync(path.join(backupDir, n))) ?? names[0]!;
-      return { role: target.role, source: target.path, file: path.join(backupDir, free), sizeBytes: 0, takenAt: manifest.takenAt, sums: manifest.sums, dryRun };
+      return {
+        role: target.role,
+        source: target.path,
+        file: path.join(backupDir, free),
+        sizeBytes: 0,
+        takenAt: manifest.takenAt,
+        sums: manifest.sums,
+        dryRun,
+      };
     }
     const v = await verifyBackupFile(tmp, manifest.sums);
     if (!v.ok) throw new StoreError(`backup of ${target.path} failed verification: ${v.problems.join('; ')}`, tmp);
@@ -50,7 +63,15 @@ export async function takeBackup(target: DbTarget, backupDir: string, log: Logge
     if (!final) throw new StoreError(`no free backup name for ${target.stem} in ${backupDir}`, backupDir);
     crashPoint('backup:after-publish');
     log.info({ db: target.path, backup: final, tables: manifest.sums }, `Backup written: ${final}`);
-    return { role: target.role, source: target.path, file: final, sizeBytes: v.sizeBytes, takenAt: manifest.takenAt, sums: manifest.sums, dryRun };
+    return {
+      role: target.role,
+      source: target.path,
+      file: final,
+      sizeBytes: v.sizeBytes,
+      takenAt: manifest.takenAt,
+      sums: manifest.sums,
+      dryRun,
+    };
   } finally {
     fs.rmSync(tmp, { force: true });
     fs.rmSync(`${tmp}.wal`, { force: true });

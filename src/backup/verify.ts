@@ -49,6 +49,14 @@ function toManifest(rows: Record<string, unknown>[] | null): Manifest | null {
   const role = String(first.db_role);
   if (role !== 'price' && role !== 'whale' && role !== 'fallback') return null;
   const sums: TableSums = {};
-  for (const r of rows) if (Number(r.row_count) >= 0) sums[String(r.table_name)] = { rows: Number(r.row_count), checksum: String(r.checksum) };
-  return { role, sourcePath: String(first.source_path), takenAt: String(first.taken_at), duckdbVersion: String(first.duckdb_version), sums };
+  for (const r of rows)
+    if (Number(r.row_count) >= 0)
+      sums[String(r.table_name)] = { rows: Number(r.row_count), checksum: String(r.checksum) };
+  return {
+    role,
+    sourcePath: String(first.source_path),
+    takenAt: String(first.taken_at),
+    duckdbVersion: String(first.duckdb_version),
+    sums,
+  };
 }

@@ -15,7 +15,10 @@ export function bip34Height(coinbase: Transaction): number {
   if (op === 0x00) return 0;
   if (op >= 0x51 && op <= 0x60) return op - 0x50; // OP_1..OP_16
   // Heights below 2^39 need at most 5 bytes (sign bit included); more would not be a height.
-  if (op < 1 || op > 5) throw new DataError(`coinbase ${coinbase.txid} scriptSig starts with opcode 0x${op.toString(16)}, not a BIP34 height push`);
+  if (op < 1 || op > 5)
+    throw new DataError(
+      `coinbase ${coinbase.txid} scriptSig starts with opcode 0x${op.toString(16)}, not a BIP34 height push`,
+    );
   if (script.length < 1 + op) throw new DataError(`coinbase ${coinbase.txid} height push of ${op} bytes is truncated`);
   const top = script[op]!;
   if (top & 0x80) throw new DataError(`coinbase ${coinbase.txid} pushes a negative height`);

@@ -37,9 +37,13 @@ export function verifyMerkleRoot(header: BlockHeader, txids: Uint8Array): void {
   const { root, mutated } = computeMerkleFlat(txids);
   const computed = toDisplayHex(root);
   if (computed !== header.merkleRoot) {
-    throw new DataError(`bad block ${header.hash}: merkle root of the ${txids.length / 32} txids is ${computed}, header says ${header.merkleRoot}`, 36);
+    throw new DataError(
+      `bad block ${header.hash}: merkle root of the ${txids.length / 32} txids is ${computed}, header says ${header.merkleRoot}`,
+      36,
+    );
   }
-  if (mutated) throw new DataError(`bad block ${header.hash}: merkle tree is mutated (duplicate transactions, CVE-2012-2459)`, 36);
+  if (mutated)
+    throw new DataError(`bad block ${header.hash}: merkle tree is mutated (duplicate transactions, CVE-2012-2459)`, 36);
 }
 
 /** Parse a whole block and (by default) check its merkle root. Any defect is a DataError. */
@@ -69,7 +73,7 @@ export function parseBlock(bytes: Uint8Array, opts: ParseBlockOptions = {}): Blo
     verifyMerkleRoot(header, txids);
   }
   if (opts.verifyWitness ?? true) {
-    verifyWitnessCommitment(txs, (i) => bytes.subarray(starts[i]!, starts[i + 1]!), header.hash);
+    verifyWitnessCommitment(txs, (i) => bytes.subarray(starts[i], starts[i + 1]), header.hash);
   }
   return { header, txs, size: bytes.length };
 }

@@ -25,7 +25,8 @@ export function computeMerkle(txidsLE: readonly Uint8Array[]): MerkleResult {
 
 /** computeMerkle over txids laid end to end (32 bytes each), as a block scan produces them. */
 export function computeMerkleFlat(leaves: Uint8Array): MerkleResult {
-  if (leaves.length === 0 || leaves.length % 32 !== 0) throw new DataError(`merkle leaves must be a non-empty multiple of 32 bytes, got ${leaves.length}`);
+  if (leaves.length === 0 || leaves.length % 32 !== 0)
+    throw new DataError(`merkle leaves must be a non-empty multiple of 32 bytes, got ${leaves.length}`);
   // Each level is one flat array of 32-byte nodes; a pair is hashed in place (64 contiguous bytes).
   let n = leaves.length / 32;
   let level = leaves;

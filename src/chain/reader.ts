@@ -88,7 +88,7 @@ export class ByteReader {
     this.pos += 8;
     // hi >= 2^21 means >= 2^53 (or negative as int64): certainly above MAX_MONEY, and not exact as a number.
     if (hi >= 0x200000 || hi * TWO_32 + lo > MAX_MONEY) {
-      const raw = (BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo))).toString();
+      const raw = BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo)).toString();
       throw this.fail(`${this.describe(what)} ${raw} sats is outside 0..${MAX_MONEY}`, start);
     }
     return hi * TWO_32 + lo;
@@ -117,12 +117,19 @@ export class ByteReader {
       const hi = this.view.getUint32(this.pos + 4, true);
       this.pos += 8;
       // Nothing in a block can count past 2^53; refuse before the number stops being exact.
-      if (hi >= 0x200000) throw this.fail(`${this.describe(what)} varint is absurdly large (0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`, start);
+      if (hi >= 0x200000)
+        throw this.fail(
+          `${this.describe(what)} varint is absurdly large (0x${hi.toString(16)}${lo.toString(16).padStart(8, '0')})`,
+          start,
+        );
       value = hi * TWO_32 + lo;
       min = TWO_32;
     }
     if (value < min) {
-      throw this.fail(`${this.describe(what)} varint ${value} is not in shortest form (prefix 0x${first.toString(16)})`, start);
+      throw this.fail(
+        `${this.describe(what)} varint ${value} is not in shortest form (prefix 0x${first.toString(16)})`,
+        start,
+      );
     }
     return value;
   }
@@ -180,7 +187,10 @@ export class ByteReader {
     const start = this.pos;
     const n = this.varint(lengthWhat);
     if (n > this.remaining) {
-      throw new DataError(`truncated ${this.kind}: ${this.describe(what)} claims ${n} bytes at offset ${start}, ${this.remaining} left`, start);
+      throw new DataError(
+        `truncated ${this.kind}: ${this.describe(what)} claims ${n} bytes at offset ${start}, ${this.remaining} left`,
+        start,
+      );
     }
     this.pos += n;
     return n;

@@ -73,7 +73,11 @@ export function readSegwitMarker(r: ByteReader): boolean {
   const markerAt = r.pos;
   r.pos++;
   const flag = r.u8('segwit flag');
-  if (flag !== 0x01) throw r.fail(`${r.describe('segwit flag')} is 0x${flag.toString(16).padStart(2, '0')}, expected 0x01`, markerAt + 1);
+  if (flag !== 0x01)
+    throw r.fail(
+      `${r.describe('segwit flag')} is 0x${flag.toString(16).padStart(2, '0')}, expected 0x01`,
+      markerAt + 1,
+    );
   return true;
 }
 
@@ -158,7 +162,11 @@ export function readTransaction(r: ByteReader): Transaction {
   let txidLE: Uint8Array;
   if (segwit) {
     txidLE = new Uint8Array(32);
-    TXID_FIRST.reset().update(bytes, start, start + 4).update(bytes, bodyStart, bodyEnd).update(bytes, lockAt, end).digestInto(TXID_MID);
+    TXID_FIRST.reset()
+      .update(bytes, start, start + 4)
+      .update(bytes, bodyStart, bodyEnd)
+      .update(bytes, lockAt, end)
+      .digestInto(TXID_MID);
     secondRoundInto(TXID_MID, txidLE, 0);
   } else {
     txidLE = sha256dOne(bytes.subarray(start, end));
@@ -167,7 +175,19 @@ export function readTransaction(r: ByteReader): Transaction {
   const size = end - start;
   const baseSize = segwit ? 4 + (bodyEnd - bodyStart) + 4 : size;
   const isCoinbase = nIn === 1 && hasNullPrevout;
-  return new Tx(txidLE, version, segwit, inputs, outputs, locktime, size, baseSize, baseSize * 3 + size, isCoinbase, hasNullPrevout);
+  return new Tx(
+    txidLE,
+    version,
+    segwit,
+    inputs,
+    outputs,
+    locktime,
+    size,
+    baseSize,
+    baseSize * 3 + size,
+    isCoinbase,
+    hasNullPrevout,
+  );
 }
 
 /** Parse a single whole transaction; trailing bytes are a DataError. */

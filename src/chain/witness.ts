@@ -24,12 +24,24 @@ function findCommitment(coinbase: Transaction): Uint8Array | undefined {
  * end to end, the coinbase's as zero; `reserved` is undefined unless the coinbase's first input has
  * exactly one 32-byte witness item (it has `reservedItems`). Shared by parseBlock and scanBlock.
  */
-export function checkWitnessCommitment(blockHash: string, wtxids: Uint8Array, commitment: Uint8Array | undefined, reserved: Uint8Array | undefined, reservedItems: number): void {
-  if (!commitment) throw new DataError(`bad block ${blockHash}: has witness data but no witness commitment in its coinbase (BIP141)`);
-  if (!reserved) throw new DataError(`bad block ${blockHash}: coinbase witness must be one 32-byte reserved value (BIP141), got ${reservedItems} item(s)`);
+export function checkWitnessCommitment(
+  blockHash: string,
+  wtxids: Uint8Array,
+  commitment: Uint8Array | undefined,
+  reserved: Uint8Array | undefined,
+  reservedItems: number,
+): void {
+  if (!commitment)
+    throw new DataError(`bad block ${blockHash}: has witness data but no witness commitment in its coinbase (BIP141)`);
+  if (!reserved)
+    throw new DataError(
+      `bad block ${blockHash}: coinbase witness must be one 32-byte reserved value (BIP141), got ${reservedItems} item(s)`,
+    );
   const expected = sha256d(computeMerkleFlat(wtxids).root, reserved);
   if (toHex(expected) !== toHex(commitment)) {
-    throw new DataError(`bad block ${blockHash}: witness commitment ${toHex(commitment)} does not match the witnesses (computed ${toHex(expected)})`);
+    throw new DataError(
+      `bad block ${blockHash}: witness commitment ${toHex(commitment)} does not match the witnesses (computed ${toHex(expected)})`,
+    );
   }
 }
 
@@ -38,7 +50,11 @@ export function checkWitnessCommitment(blockHash: string, wtxids: Uint8Array, co
  * transaction needs none (pre-segwit blocks, or blocks that simply have no witnesses).
  * `wtxid` hashes the full serialization; the coinbase's wtxid counts as all zero.
  */
-export function verifyWitnessCommitment(txs: readonly Transaction[], bytesOf: (i: number) => Uint8Array, blockHash: string): void {
+export function verifyWitnessCommitment(
+  txs: readonly Transaction[],
+  bytesOf: (i: number) => Uint8Array,
+  blockHash: string,
+): void {
   if (!txs.some((t) => t.segwit)) return;
   const coinbase = txs[0]!;
   const stack = coinbase.inputs[0]!.witness;

@@ -3,16 +3,34 @@ import { runAnalyze, type AnalyzeOptions } from '../jobs/analyze.js';
 import { runAndExit } from './harness.js';
 import { createProgram, parseDate } from './program.js';
 
-const program = createProgram('analyze', 'The UTXOracle price from your node, compared with mempool, saved to DuckDB.', { dryRun: true })
+const program = createProgram(
+  'analyze',
+  'The UTXOracle price from your node, compared with mempool, saved to DuckDB.',
+  { dryRun: true },
+)
   .option('--recent', 'price the 144 blocks before the tip (the default; what cron runs)')
   .option('--date <YYYY-MM-DD>', 'the consensus price of one UTC day, saved to daily_prices', parseDate('--date'))
-  .option('--from <YYYY-MM-DD>', 'first day of a range (with --to); resumable: done days are skipped', parseDate('--from'))
+  .option(
+    '--from <YYYY-MM-DD>',
+    'first day of a range (with --to); resumable: done days are skipped',
+    parseDate('--from'),
+  )
   .option('--to <YYYY-MM-DD>', 'last day of a range (inclusive)', parseDate('--to'))
   .option('--force', 'with --from/--to: recompute days that are already saved')
   .option('--chart <file>', 'write the intraday points as an SVG (or .html) chart')
   .parse();
 
-type Flags = { json?: boolean; verbose?: boolean; dryRun?: boolean; recent?: boolean; date?: string; from?: string; to?: string; force?: boolean; chart?: string };
+type Flags = {
+  json?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
+  recent?: boolean;
+  date?: string;
+  from?: string;
+  to?: string;
+  force?: boolean;
+  chart?: string;
+};
 const f = program.opts<Flags>();
 
 function usage(message: string): never {
@@ -30,7 +48,13 @@ if (f.chart && f.from) usage('--chart goes with --recent or --date');
 const opts: AnalyzeOptions = f.date
   ? { mode: 'date', date: f.date, chart: f.chart }
   : f.from
-    ? { mode: 'range', from: f.from, to: f.to, force: f.force === true, progress: process.stderr.isTTY === true && !f.json }
+    ? {
+        mode: 'range',
+        from: f.from,
+        to: f.to,
+        force: f.force === true,
+        progress: process.stderr.isTTY === true && !f.json,
+      }
     : { mode: 'recent', chart: f.chart };
 
 await runAndExit({

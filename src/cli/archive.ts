@@ -2,14 +2,29 @@ import { runArchive } from '../jobs/archive.js';
 import { runAndExit } from './harness.js';
 import { createProgram, parseDuration } from './program.js';
 
-const program = createProgram('archive', 'Move rows older than the retention from DuckDB to verified Parquet files, partitioned by table and month.', {
-  dryRun: true,
-})
-  .option('--older-than <duration>', 'move rows older than this, e.g. 90d (default ARCHIVE_RETENTION_DAYS)', parseDuration('--older-than'))
+const program = createProgram(
+  'archive',
+  'Move rows older than the retention from DuckDB to verified Parquet files, partitioned by table and month.',
+  {
+    dryRun: true,
+  },
+)
+  .option(
+    '--older-than <duration>',
+    'move rows older than this, e.g. 90d (default ARCHIVE_RETENTION_DAYS)',
+    parseDuration('--older-than'),
+  )
   .option('--restore <month>', 'put the archived rows of one month (YYYY-MM) back into the databases')
   .parse();
-const flags = program.opts<{ json?: boolean; verbose?: boolean; dryRun?: boolean; olderThan?: number; restore?: string }>();
-if (flags.restore !== undefined && flags.olderThan !== undefined) program.error('archive: --restore and --older-than cannot be combined', { exitCode: 2 });
+const flags = program.opts<{
+  json?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
+  olderThan?: number;
+  restore?: string;
+}>();
+if (flags.restore !== undefined && flags.olderThan !== undefined)
+  program.error('archive: --restore and --older-than cannot be combined', { exitCode: 2 });
 
 await runAndExit({
   job: 'archive',

@@ -2,16 +2,34 @@ import { runBackup, type BackupMode } from '../jobs/backup.js';
 import { runAndExit } from './harness.js';
 import { createProgram } from './program.js';
 
-const program = createProgram('backup', 'Verified, consistent backups of the DuckDB databases, with retention, listing, verification and restore.', {
-  dryRun: true,
-})
+const program = createProgram(
+  'backup',
+  'Verified, consistent backups of the DuckDB databases, with retention, listing, verification and restore.',
+  {
+    dryRun: true,
+  },
+)
   .option('--list', 'list the backups: date, size, verified, row counts (reads only)')
   .option('--verify <file>', 'verify one backup file; exit 1 when it fails')
-  .option('--restore <file>', 'verify, then restore a backup in place of its database (keeps the old one as <db>.pre-restore-<time>)')
+  .option(
+    '--restore <file>',
+    'verify, then restore a backup in place of its database (keeps the old one as <db>.pre-restore-<time>)',
+  )
   .parse();
-const flags = program.opts<{ json?: boolean; verbose?: boolean; dryRun?: boolean; list?: boolean; verify?: string; restore?: string }>();
+const flags = program.opts<{
+  json?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
+  list?: boolean;
+  verify?: string;
+  restore?: string;
+}>();
 
-const chosen = [flags.list && '--list', flags.verify !== undefined && '--verify', flags.restore !== undefined && '--restore'].filter(Boolean);
+const chosen = [
+  flags.list && '--list',
+  flags.verify !== undefined && '--verify',
+  flags.restore !== undefined && '--restore',
+].filter(Boolean);
 if (chosen.length > 1) program.error(`backup: ${chosen.join(' and ')} cannot be combined`, { exitCode: 2 });
 
 const mode: BackupMode = flags.list

@@ -95,7 +95,8 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
     const outcome = await spec.main(ctx);
     code = outcome.exitCode;
     message = outcome.message ?? (code === EXIT.OK ? 'ok' : 'degraded');
-    if (spec.flags.json) out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, ...outcome.result }, jsonReplacer));
+    if (spec.flags.json)
+      out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, ...outcome.result }, jsonReplacer));
     else for (const l of outcome.lines ?? []) out(l);
   } catch (err) {
     code = exitCodeOf(err);
@@ -119,7 +120,19 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   }
   const shouldRecord = spec.recordRun ?? !spec.flags.dryRun;
   if (settings && shouldRecord && code !== EXIT.USAGE && code !== EXIT.LOCKED) {
-    await recordRun(settings, { runId, job: spec.job, startedAt, finishedAt: new Date(), status: STATUS[code] ?? 'failed', exitCode: code, message }, log);
+    await recordRun(
+      settings,
+      {
+        runId,
+        job: spec.job,
+        startedAt,
+        finishedAt: new Date(),
+        status: STATUS[code] ?? 'failed',
+        exitCode: code,
+        message,
+      },
+      log,
+    );
   }
   log.flush?.();
   return code;

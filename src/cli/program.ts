@@ -26,7 +26,8 @@ export function createProgram(name: string, description: string, opts: { dryRun?
     .showHelpAfterError()
     .exitOverride((err: CommanderError) => {
       // --help and --version are not errors.
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') process.exit(EXIT.OK);
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
+        process.exit(EXIT.OK);
       process.exit(EXIT.USAGE);
     });
   if (opts.dryRun) program.option('--dry-run', 'do all the work and the reads, write nothing');
@@ -35,7 +36,8 @@ export function createProgram(name: string, description: string, opts: { dryRun?
 
 export function parsePositiveInt(name: string) {
   return (v: string): number => {
-    if (!/^\d+$/.test(v) || Number(v) <= 0) throw new InvalidArgumentError(`${name} must be a positive whole number, got ${JSON.stringify(v)}`);
+    if (!/^\d+$/.test(v) || Number(v) <= 0)
+      throw new InvalidArgumentError(`${name} must be a positive whole number, got ${JSON.stringify(v)}`);
     return Number(v);
   };
 }
@@ -44,8 +46,11 @@ export function parsePositiveInt(name: string) {
 export function parseDuration(name: string) {
   return (v: string): number => {
     const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(v.trim());
-    if (!m) throw new InvalidArgumentError(`${name} must be a duration like 55s, 10m, 2h or 90d, got ${JSON.stringify(v)}`);
-    const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+    if (!m)
+      throw new InvalidArgumentError(`${name} must be a duration like 55s, 10m, 2h or 90d, got ${JSON.stringify(v)}`);
+    const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+      (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'
+    ];
     const ms = Number(m[1]) * unit;
     if (!(ms > 0)) throw new InvalidArgumentError(`${name} must be positive, got ${JSON.stringify(v)}`);
     return ms;
@@ -56,7 +61,8 @@ export function parseDate(name: string) {
   return (v: string): string => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
     const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
-    if (!m || !d || d.toISOString().slice(0, 10) !== v) throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+    if (!m || !d || d.toISOString().slice(0, 10) !== v)
+      throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
     return v;
   };
 }

@@ -3,13 +3,27 @@ import { runWhaleWatch } from '../jobs/whaleWatch.js';
 import { runAndExit } from './harness.js';
 import { createProgram, parseDuration } from './program.js';
 
-const program = createProgram('whale-watch', 'Watch the mempool for whale transactions, predict their confirmation and learn how right we were.', {
-  dryRun: true,
-})
-  .option('--duration <dur>', 'run this long, then flush and exit (e.g. 55s); default: until SIGTERM/SIGINT', parseDuration('--duration'))
+const program = createProgram(
+  'whale-watch',
+  'Watch the mempool for whale transactions, predict their confirmation and learn how right we were.',
+  {
+    dryRun: true,
+  },
+)
+  .option(
+    '--duration <dur>',
+    'run this long, then flush and exit (e.g. 55s); default: until SIGTERM/SIGINT',
+    parseDuration('--duration'),
+  )
   .option('--report', 'print prediction accuracy over 1 h / 24 h / 7 d and exit (reads only)')
   .parse();
-const flags = program.opts<{ json?: boolean; verbose?: boolean; dryRun?: boolean; duration?: number; report?: boolean }>();
+const flags = program.opts<{
+  json?: boolean;
+  verbose?: boolean;
+  dryRun?: boolean;
+  duration?: number;
+  report?: boolean;
+}>();
 
 if (flags.report) {
   await runAndExit({ job: 'whale-watch', flags, lock: false, recordRun: false, main: (ctx) => runWhaleReport(ctx) });

@@ -22,7 +22,12 @@ export function raw(env: RawSettings, name: string): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v.trim();
 }
 
-export function num(env: RawSettings, name: string, dflt: number, opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+export function num(
+  env: RawSettings,
+  name: string,
+  dflt: number,
+  opts: { min?: number; max?: number; integer?: boolean } = {},
+): number {
   const v = raw(env, name);
   if (v === undefined) return dflt;
   // Number('') and Number('0x10') are traps; accept plain decimal notation only.
@@ -51,7 +56,10 @@ export function url(env: RawSettings, name: string, dflt: string | undefined, pr
   if (!protocols.includes(parsed.protocol)) throw bad(name, `a URL with scheme ${protocols.join(' or ')}`, v);
   if (parsed.username || parsed.password) {
     // Credentials in a URL end up in logs and the process list; they belong in their own settings.
-    throw new ConfigError(`${name} must not contain credentials; use BITCOIN_RPC_USER/BITCOIN_RPC_PASSWORD or the cookie file`, name);
+    throw new ConfigError(
+      `${name} must not contain credentials; use BITCOIN_RPC_USER/BITCOIN_RPC_PASSWORD or the cookie file`,
+      name,
+    );
   }
   return v.replace(/\/+$/, '');
 }

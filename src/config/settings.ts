@@ -88,7 +88,10 @@ export function buildSettings(env: RawSettings, opts: { createDirs?: boolean } =
   const minPriceUsd = num(env, 'MIN_PRICE_USD', 10_000, { min: 0 });
   const maxPriceUsd = num(env, 'MAX_PRICE_USD', 500_000, { min: 0 });
   if (maxPriceUsd <= minPriceUsd) {
-    throw new ConfigError(`MAX_PRICE_USD (${maxPriceUsd}) must be greater than MIN_PRICE_USD (${minPriceUsd})`, 'MAX_PRICE_USD');
+    throw new ConfigError(
+      `MAX_PRICE_USD (${maxPriceUsd}) must be greater than MIN_PRICE_USD (${minPriceUsd})`,
+      'MAX_PRICE_USD',
+    );
   }
   const s: Settings = {
     dataDir,
@@ -172,9 +175,13 @@ export function ensureDir(dir: string, setting: string): void {
     fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (err) {
-    throw new ConfigError(`${setting} ${JSON.stringify(dir)} cannot be created or written: ${(err as Error).message}`, setting, {
-      cause: err,
-    });
+    throw new ConfigError(
+      `${setting} ${JSON.stringify(dir)} cannot be created or written: ${(err as Error).message}`,
+      setting,
+      {
+        cause: err,
+      },
+    );
   }
 }
 

@@ -13,7 +13,10 @@ import { knownSecrets, maskingLogger } from './secrets.js';
  * the check's timeout or the run's cap, so an abandoned request ends with the run instead of
  * keeping a socket and the process alive.
  */
-export function createHealthClients(s: Readonly<Settings>, log: Logger): { deps: HealthDeps; close: () => Promise<void> } {
+export function createHealthClients(
+  s: Readonly<Settings>,
+  log: Logger,
+): { deps: HealthDeps; close: () => Promise<void> } {
   const timeoutMs = Math.min(s.health.checkTimeoutMs, s.health.totalTimeoutMs);
   const userpass = s.bitcoinRpcUser !== undefined;
   const bitcoind = createBitcoindClient({

@@ -39,19 +39,60 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
   const whaleDb = once(() => readWhaleDb(settings.whaleDbPath, { log }));
   return [
     { key: 'bitcoind', label: 'Bitcoin Core RPC', timeoutState: 'CRIT', run: () => checkBitcoind(coreInfo) },
-    { key: 'electrs', label: 'electrs', timeoutState: 'CRIT', run: () => checkElectrs(deps.esplora, () => coreInfo().then((i) => i.blocks), h) },
+    {
+      key: 'electrs',
+      label: 'electrs',
+      timeoutState: 'CRIT',
+      run: () => checkElectrs(deps.esplora, () => coreInfo().then((i) => i.blocks), h),
+    },
     {
       key: 'mempool',
       label: 'mempool API',
       timeoutState: 'CRIT',
-      run: () => checkMempool(deps.fetchPrices, { ...h, priceMaxAgeSec: settings.mempoolPriceMaxAgeSec }, undefined, nowSec),
+      run: () =>
+        checkMempool(deps.fetchPrices, { ...h, priceMaxAgeSec: settings.mempoolPriceMaxAgeSec }, undefined, nowSec),
     },
-    { key: 'db_size', label: 'Price database size', timeoutState: 'WARN', run: () => checkDbSize(settings.duckdbPath, h) },
-    { key: 'price_age', label: 'Latest price', timeoutState: 'WARN', run: async () => checkPriceAge(await priceDb(), h, nowSec()) },
-    { key: 'price_validity', label: 'Price validity', timeoutState: 'WARN', run: async () => checkPriceValidity(await priceDb(), h) },
-    { key: 'analyze_runs', label: 'analyze runs', timeoutState: 'WARN', run: async () => checkAnalyzeRuns(await priceDb(), h, nowSec()) },
-    { key: 'backup_age', label: 'Backups', timeoutState: 'WARN', run: async () => checkBackupAge(await priceDb(), h, nowSec()) },
-    { key: 'whale_heartbeat', label: 'whale-watch', timeoutState: 'WARN', run: async () => checkWhaleHeartbeat(await whaleDb(), h, nowSec()) },
-    { key: 'disk', label: 'Disk', timeoutState: 'WARN', run: () => checkDisk(settings.dataDir, h, deps.fsUsage ?? fsUsage) },
+    {
+      key: 'db_size',
+      label: 'Price database size',
+      timeoutState: 'WARN',
+      run: () => checkDbSize(settings.duckdbPath, h),
+    },
+    {
+      key: 'price_age',
+      label: 'Latest price',
+      timeoutState: 'WARN',
+      run: async () => checkPriceAge(await priceDb(), h, nowSec()),
+    },
+    {
+      key: 'price_validity',
+      label: 'Price validity',
+      timeoutState: 'WARN',
+      run: async () => checkPriceValidity(await priceDb(), h),
+    },
+    {
+      key: 'analyze_runs',
+      label: 'analyze runs',
+      timeoutState: 'WARN',
+      run: async () => checkAnalyzeRuns(await priceDb(), h, nowSec()),
+    },
+    {
+      key: 'backup_age',
+      label: 'Backups',
+      timeoutState: 'WARN',
+      run: async () => checkBackupAge(await priceDb(), h, nowSec()),
+    },
+    {
+      key: 'whale_heartbeat',
+      label: 'whale-watch',
+      timeoutState: 'WARN',
+      run: async () => checkWhaleHeartbeat(await whaleDb(), h, nowSec()),
+    },
+    {
+      key: 'disk',
+      label: 'Disk',
+      timeoutState: 'WARN',
+      run: () => checkDisk(settings.dataDir, h, deps.fsUsage ?? fsUsage),
+    },
   ];
 }

@@ -12,12 +12,30 @@ const OVERALL_VALUE: Record<OverallStatus, number> = { HEALTHY: 0, DEGRADED: 1, 
 export function collectMetrics(checks: readonly CheckResult[], overall: OverallStatus, finishedAtMs: number): Metric[] {
   const out: Metric[] = [];
   for (const c of checks) {
-    out.push({ name: 'utxoracle_health_check_state', help: 'Health check state: 0 OK, 1 WARN, 2 CRIT.', value: STATE_VALUE[c.state], labels: { check: c.key } });
-    out.push({ name: 'utxoracle_health_check_duration_seconds', help: 'Time the health check took.', value: c.durationMs / 1000, labels: { check: c.key } });
+    out.push({
+      name: 'utxoracle_health_check_state',
+      help: 'Health check state: 0 OK, 1 WARN, 2 CRIT.',
+      value: STATE_VALUE[c.state],
+      labels: { check: c.key },
+    });
+    out.push({
+      name: 'utxoracle_health_check_duration_seconds',
+      help: 'Time the health check took.',
+      value: c.durationMs / 1000,
+      labels: { check: c.key },
+    });
   }
   for (const c of checks) out.push(...c.metrics);
-  out.push({ name: 'utxoracle_health_overall', help: 'Overall health: 0 HEALTHY, 1 DEGRADED, 2 UNHEALTHY.', value: OVERALL_VALUE[overall] });
-  out.push({ name: 'utxoracle_health_last_run_timestamp_seconds', help: 'Unix time the health check finished.', value: finishedAtMs / 1000 });
+  out.push({
+    name: 'utxoracle_health_overall',
+    help: 'Overall health: 0 HEALTHY, 1 DEGRADED, 2 UNHEALTHY.',
+    value: OVERALL_VALUE[overall],
+  });
+  out.push({
+    name: 'utxoracle_health_last_run_timestamp_seconds',
+    help: 'Unix time the health check finished.',
+    value: finishedAtMs / 1000,
+  });
   return out;
 }
 
@@ -53,7 +71,8 @@ export function renderMetrics(metrics: readonly Metric[]): string {
     lines.push(`# HELP ${name} ${escapeHelp(ms[0]!.help)}`, `# TYPE ${name} gauge`);
     for (const m of ms) {
       const labels = Object.entries(m.labels ?? {});
-      for (const [k] of labels) if (!LABEL_RE.test(k)) throw new Error(`invalid label name ${JSON.stringify(k)} on ${name}`);
+      for (const [k] of labels)
+        if (!LABEL_RE.test(k)) throw new Error(`invalid label name ${JSON.stringify(k)} on ${name}`);
       const l = labels.length ? `{${labels.map(([k, v]) => `${k}="${escapeLabel(v)}"`).join(',')}}` : '';
       lines.push(`${name}${l} ${formatValue(m.value)}`);
     }
@@ -68,9 +87,13 @@ export function checkPrometheusTarget(file: string): string {
   try {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch {
-    throw new ConfigError(`--prometheus ${JSON.stringify(file)}: directory ${dir} does not exist or is not writable`, '--prometheus');
+    throw new ConfigError(
+      `--prometheus ${JSON.stringify(file)}: directory ${dir} does not exist or is not writable`,
+      '--prometheus',
+    );
   }
-  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) throw new ConfigError(`--prometheus ${JSON.stringify(file)} is a directory`, '--prometheus');
+  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
+    throw new ConfigError(`--prometheus ${JSON.stringify(file)} is a directory`, '--prometheus');
   return abs;
 }
 

@@ -20,7 +20,10 @@ export interface RunChecksOptions {
 export async function runChecks(defs: readonly CheckDef[], opts: RunChecksOptions): Promise<CheckResult[]> {
   const now = opts.now ?? (() => performance.now());
   const cap = new AbortController();
-  const capTimer = setTimeout(() => cap.abort(new Error(`run cap of ${opts.totalTimeoutMs} ms reached`)), opts.totalTimeoutMs);
+  const capTimer = setTimeout(
+    () => cap.abort(new Error(`run cap of ${opts.totalTimeoutMs} ms reached`)),
+    opts.totalTimeoutMs,
+  );
   capTimer.unref();
   const onOuterAbort = () => cap.abort(opts.signal?.reason ?? new Error('run aborted'));
   if (opts.signal?.aborted) onOuterAbort();
@@ -33,7 +36,13 @@ export async function runChecks(defs: readonly CheckDef[], opts: RunChecksOption
   }
 }
 
-async function runOne(def: CheckDef, timeoutMs: number, cap: AbortSignal, capMs: number, now: () => number): Promise<CheckResult> {
+async function runOne(
+  def: CheckDef,
+  timeoutMs: number,
+  cap: AbortSignal,
+  capMs: number,
+  now: () => number,
+): Promise<CheckResult> {
   const started = now();
   const own = new AbortController();
   let timer: NodeJS.Timeout | undefined;
@@ -45,7 +54,12 @@ async function runOne(def: CheckDef, timeoutMs: number, cap: AbortSignal, capMs:
     };
     timer = setTimeout(() => giveUp(`no answer within ${timeoutMs} ms`), timeoutMs);
     timer.unref();
-    onCap = () => giveUp(cap.reason instanceof Error && /cap/.test(cap.reason.message) ? `no answer before the run's ${capMs} ms cap` : 'run aborted');
+    onCap = () =>
+      giveUp(
+        cap.reason instanceof Error && /cap/.test(cap.reason.message)
+          ? `no answer before the run's ${capMs} ms cap`
+          : 'run aborted',
+      );
     if (cap.aborted) onCap();
     else cap.addEventListener('abort', onCap, { once: true });
   });
@@ -56,7 +70,14 @@ async function runOne(def: CheckDef, timeoutMs: number, cap: AbortSignal, capMs:
     running.catch(() => undefined);
     outcome = await Promise.race([running, gaveUp]);
   } catch (err) {
-    outcome = { state: 'CRIT', figure: null, unit: '', threshold: null, message: `check failed: ${describeError(err)}`, metrics: [] };
+    outcome = {
+      state: 'CRIT',
+      figure: null,
+      unit: '',
+      threshold: null,
+      message: `check failed: ${describeError(err)}`,
+      metrics: [],
+    };
   } finally {
     clearTimeout(timer);
     if (onCap) cap.removeEventListener('abort', onCap);
@@ -65,5 +86,13 @@ async function runOne(def: CheckDef, timeoutMs: number, cap: AbortSignal, capMs:
 }
 
 function timedOut(def: CheckDef, why: string): CheckOutcome {
-  return { state: def.timeoutState, figure: null, unit: '', threshold: null, message: why, metrics: [], details: { timed_out: true } };
+  return {
+    state: def.timeoutState,
+    figure: null,
+    unit: '',
+    threshold: null,
+    message: why,
+    metrics: [],
+    details: { timed_out: true },
+  };
 }

@@ -41,7 +41,10 @@ export interface MaskingLogger {
 }
 
 export function maskingLogger(log: MaskingLogger, secrets: readonly string[]): MaskingLogger {
-  const mask = (obj: object, msg?: string): [object, string | undefined] => [maskValue(obj, secrets) as object, msg === undefined ? undefined : maskText(msg, secrets)];
+  const mask = (obj: object, msg?: string): [object, string | undefined] => [
+    maskValue(obj, secrets) as object,
+    msg === undefined ? undefined : maskText(msg, secrets),
+  ];
   return {
     debug: (obj, msg) => log.debug(...mask(obj, msg)),
     warn: (obj, msg) => log.warn(...mask(obj, msg)),
@@ -50,5 +53,9 @@ export function maskingLogger(log: MaskingLogger, secrets: readonly string[]): M
 
 export function maskResult(c: CheckResult, secrets: readonly string[]): CheckResult {
   if (secrets.length === 0) return c;
-  return { ...c, message: maskText(c.message, secrets), details: c.details ? (maskValue(c.details, secrets) as Record<string, unknown>) : undefined };
+  return {
+    ...c,
+    message: maskText(c.message, secrets),
+    details: c.details ? (maskValue(c.details, secrets) as Record<string, unknown>) : undefined,
+  };
 }

@@ -80,7 +80,10 @@ export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promi
   // No whale database means whale-watch has never run: that is a fact to report, not an error.
   if (!fs.existsSync(dbPath)) return { ok: true, value: { lastBeatAt: null, connected: null, tracked: null } };
   return readOnly(dbPath, 'whale database', opts, async (conn) => {
-    const [h] = await queryRows(conn, 'SELECT epoch(beat_at) AS at, connected, tracked FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1');
+    const [h] = await queryRows(
+      conn,
+      'SELECT epoch(beat_at) AS at, connected, tracked FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1',
+    );
     return h
       ? { lastBeatAt: Number(h.at), connected: Boolean(h.connected), tracked: Number(h.tracked) }
       : { lastBeatAt: null, connected: null, tracked: null };
@@ -93,9 +96,16 @@ async function readOnly<T>(
   opts: ReadOptions,
   fn: Parameters<typeof withDatabase<T>>[1],
 ): Promise<Read<T>> {
-  if (!fs.existsSync(dbPath)) return { ok: false, state: 'CRIT', message: `${what} ${dbPath} does not exist (run init-db)` };
+  if (!fs.existsSync(dbPath))
+    return { ok: false, state: 'CRIT', message: `${what} ${dbPath} does not exist (run init-db)` };
   try {
-    const value = await withDatabase(dbPath, fn, { readOnly: true, retries: opts.retries ?? 4, minRetryMs: 100, maxRetryMs: 400, logger: opts.log });
+    const value = await withDatabase(dbPath, fn, {
+      readOnly: true,
+      retries: opts.retries ?? 4,
+      minRetryMs: 100,
+      maxRetryMs: 400,
+      logger: opts.log,
+    });
     return { ok: true, value };
   } catch (err) {
     // A writer (analyze, backup, archive) holding the file is normal for a moment: WARN, not a crash.

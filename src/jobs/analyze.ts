@@ -2,7 +2,16 @@ import path from 'node:path';
 import { BlockCache } from '../analyze/blockCache.js';
 import { raiseAlert } from '../analyze/alerting.js';
 import { writeChart } from '../analyze/chart.js';
-import { dailyRow, dateRange, existingDays, finishedDays, priceDay, priceRefs, saveDailyRow, type WindowSources } from '../analyze/daily.js';
+import {
+  dailyRow,
+  dateRange,
+  existingDays,
+  finishedDays,
+  priceDay,
+  priceRefs,
+  saveDailyRow,
+  type WindowSources,
+} from '../analyze/daily.js';
 import { createSummarizer } from '../analyze/summarizer.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
 import { savePriceRow } from '../analyze/savePrice.js';
@@ -47,19 +56,30 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
   return analyzeRecent(opts, ctx, deps, win);
 }
 
-async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps, win: WindowSources): Promise<JobOutcome> {
+async function analyzeRecent(
+  opts: AnalyzeOptions,
+  ctx: JobContext,
+  deps: AnalyzeDeps,
+  win: WindowSources,
+): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
   const blocks = win.source;
   // The exchange price is asked for now and awaited after the window: the two waits overlap (it
   // never rejects; a failure is a null price).
-  const exchangeAsked = fetchExchangePrice(deps.prices ?? mempoolPriceFromSettings(s, log, { backoffMs: deps.priceBackoffMs }), ctx);
+  const exchangeAsked = fetchExchangePrice(
+    deps.prices ?? mempoolPriceFromSettings(s, log, { backoffMs: deps.priceBackoffMs }),
+    ctx,
+  );
   const tip = await blocks.getTipHeight();
   const window = recentWindow(tip);
   // The tip's ref is read with the window so the row names the chain it was computed on.
   const refs = await blocks.getBlockRefs([...heightsOf(window), tip]);
   const tipRef = refs.pop()!;
   const { result, stats } = await priceRefs(win, refs, log, ctx.signal);
-  log.info({ price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount }, 'UTXOracle price calculated');
+  log.info(
+    { price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount },
+    'UTXOracle price calculated',
+  );
   if (opts.chart) writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log);
 
   const exchange = await exchangeAsked;
@@ -79,7 +99,11 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
     exitCode = EXIT.DEGRADED;
     log.warn({ reasons: verdict.reasons }, `price marked invalid: ${verdict.reasons.join('; ')}`);
     problems.push(...verdict.reasons);
-    await alert('price_invalid', 'warning', { utxoracle_price: row.utxoracle_price, confidence: row.confidence, reasons: verdict.reasons });
+    await alert('price_invalid', 'warning', {
+      utxoracle_price: row.utxoracle_price,
+      confidence: row.confidence,
+      reasons: verdict.reasons,
+    });
   }
 
   let savedTo: string | null = null;
@@ -91,7 +115,14 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
     if (saved.where === 'fallback') {
       exitCode = EXIT.DEGRADED;
       problems.push('saved to the fallback database');
-      await raiseAlert(s, log, 'primary_db_write_failed', 'critical', { run_id: ctx.runId, error: saved.primaryError, fallback: saved.path }, { record: false });
+      await raiseAlert(
+        s,
+        log,
+        'primary_db_write_failed',
+        'critical',
+        { run_id: ctx.runId, error: saved.primaryError, fallback: saved.path },
+        { record: false },
+      );
     }
     win.cache.prune(tip - 144 * (s.blockCacheDays + 1));
   }
@@ -103,11 +134,24 @@ async function analyzeRecent(opts: AnalyzeOptions, ctx: JobContext, deps: Analyz
   if (exitCode === EXIT.OK) log.info('Daily analysis completed successfully');
   else log.warn({ problems }, `analysis completed with problems: ${problems.join('; ')}`);
 
-  const lines = ctx.dryRun ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)] : summaryLines(row, result, savedTo);
-  for (const d of daily) lines.push(d.error ? `Daily price ${d.date}: FAILED (${d.error})` : `Daily price ${d.date}: ${formatUsd(d.price!)}`);
+  const lines = ctx.dryRun
+    ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)]
+    : summaryLines(row, result, savedTo);
+  for (const d of daily)
+    lines.push(
+      d.error ? `Daily price ${d.date}: FAILED (${d.error})` : `Daily price ${d.date}: ${formatUsd(d.price!)}`,
+    );
   return {
     exitCode,
-    result: { ...row, blocks_from_node: stats.fromNode, blocks_from_cache: stats.fromCache, saved_to: savedTo, dry_run: ctx.dryRun, daily, problems },
+    result: {
+      ...row,
+      blocks_from_node: stats.fromNode,
+      blocks_from_cache: stats.fromCache,
+      saved_to: savedTo,
+      dry_run: ctx.dryRun,
+      daily,
+      problems,
+    },
     lines,
     message: problems.length ? problems.join('; ') : `price ${row.utxoracle_price}`,
   };
@@ -128,7 +172,9 @@ function summaryLines(row: PriceRow, result: OracleResult, savedTo: string | nul
   return [
     `UTXOracle price: ${formatUsd(row.utxoracle_price)} (blocks ${result.firstHeight}-${result.lastHeight}, ${row.point_count} points, confidence ${row.confidence.toFixed(3)})`,
     `mempool price:   ${row.mempool_price === null ? 'unavailable' : formatUsd(row.mempool_price)}` +
-      (row.diff_percent === null ? '' : ` (diff ${row.diff_amount! >= 0 ? '+' : ''}${row.diff_amount!.toFixed(2)}, ${row.diff_percent.toFixed(3)}%)`),
+      (row.diff_percent === null
+        ? ''
+        : ` (diff ${row.diff_amount! >= 0 ? '+' : ''}${row.diff_amount!.toFixed(2)}, ${row.diff_percent.toFixed(3)}%)`),
     `valid: ${row.is_valid}`,
     `Data saved to ${savedTo}`,
   ];
@@ -172,7 +218,12 @@ async function fillFinishedDays(ctx: JobContext, win: WindowSources): Promise<Da
   return out;
 }
 
-async function analyzeDate(date: string, opts: AnalyzeOptions, ctx: JobContext, win: WindowSources): Promise<JobOutcome> {
+async function analyzeDate(
+  date: string,
+  opts: AnalyzeOptions,
+  ctx: JobContext,
+  win: WindowSources,
+): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
   const day = await priceDay(date, win, log, ctx.signal);
   const r = day.result;
@@ -205,7 +256,11 @@ async function analyzeDate(date: string, opts: AnalyzeOptions, ctx: JobContext, 
   };
   const lines = ctx.dryRun
     ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)]
-    : [`${date} price: ${formatWholeUsd(r.price)} (${r.price})`, `blocks ${r.firstHeight}-${r.lastHeight}, ${r.pointCount} points, confidence ${r.confidence.toFixed(3)}`, `Data saved to ${s.duckdbPath}`];
+    : [
+        `${date} price: ${formatWholeUsd(r.price)} (${r.price})`,
+        `blocks ${r.firstHeight}-${r.lastHeight}, ${r.pointCount} points, confidence ${r.confidence.toFixed(3)}`,
+        `Data saved to ${s.duckdbPath}`,
+      ];
   if (opts.chart && !ctx.dryRun) lines.push(`Chart written to ${path.resolve(opts.chart)}`);
   return { exitCode: EXIT.OK, result: doc, lines, message: `${date} price ${r.price}` };
 }
@@ -215,7 +270,10 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
   const all = dateRange(opts.from!, opts.to!);
   const done = opts.force ? new Set<string>() : await existingDays(s, all, log);
   const todo = all.filter((d) => !done.has(d));
-  log.info({ from: opts.from, to: opts.to, days: all.length, skipped: all.length - todo.length }, `pricing ${todo.length} day(s)`);
+  log.info(
+    { from: opts.from, to: opts.to, days: all.length, skipped: all.length - todo.length },
+    `pricing ${todo.length} day(s)`,
+  );
   const days: DayReport[] = [];
   const bar = opts.progress ? progressBar(todo.length) : undefined;
   for (const date of todo) {
@@ -240,7 +298,15 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
   const exitCode = failed.length === 0 ? EXIT.OK : failed.length === days.length ? EXIT.FAILED : EXIT.DEGRADED;
   return {
     exitCode,
-    result: { from: opts.from, to: opts.to, priced: days.length - failed.length, failed: failed.length, skipped: all.length - todo.length, days, dry_run: ctx.dryRun },
+    result: {
+      from: opts.from,
+      to: opts.to,
+      priced: days.length - failed.length,
+      failed: failed.length,
+      skipped: all.length - todo.length,
+      days,
+      dry_run: ctx.dryRun,
+    },
     lines,
     message: lines.at(-1),
   };
@@ -253,4 +319,3 @@ function progressBar(total: number): (n: number, label: string) => void {
     process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${n}/${total} ${label}`);
   };
 }
-

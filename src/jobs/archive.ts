@@ -67,7 +67,11 @@ export async function runArchive(opts: ArchiveOptions, ctx: JobContext): Promise
     }
     const tables = ARCHIVE_TABLES.filter((t) => t.db === db);
     const before = dbFileSize(p);
-    const plan = await withDatabase(p, (conn) => planMonths(conn, tables, cutoff), { ...OPEN, readOnly: ctx.dryRun, logger: ctx.log });
+    const plan = await withDatabase(p, (conn) => planMonths(conn, tables, cutoff), {
+      ...OPEN,
+      readOnly: ctx.dryRun,
+      logger: ctx.log,
+    });
     plans.push(...plan);
     if (ctx.dryRun) {
       for (const u of plan) lines.push(`[DRY-RUN] Would archive ${db} ${u.table.table} ${u.month}: ${u.rows} rows`);
@@ -88,19 +92,26 @@ export async function runArchive(opts: ArchiveOptions, ctx: JobContext): Promise
       for (const r of results) {
         moved.push(r);
         ctx.log.info(r, `Archived ${r.table} ${r.month}: ${r.archived} rows written, ${r.deleted} deleted`);
-        lines.push(`Archived ${db} ${r.table} ${r.month}: ${r.deleted} rows moved${r.file ? ` to ${r.file}` : ''}${r.conflicts ? ` (${r.conflicts} CONFLICTING rows left in the database)` : ''}`);
+        lines.push(
+          `Archived ${db} ${r.table} ${r.month}: ${r.deleted} rows moved${r.file ? ` to ${r.file}` : ''}${r.conflicts ? ` (${r.conflicts} CONFLICTING rows left in the database)` : ''}`,
+        );
       }
     }
     // Deleted rows' blocks are freed at checkpoint and reused by later writes; DuckDB does not
     // always shrink the file, so the sizes are reported, not promised.
-    if (plan.length) await withDatabase(p, (conn) => conn.run('CHECKPOINT').then(() => undefined), { ...OPEN, logger: ctx.log });
+    if (plan.length)
+      await withDatabase(p, (conn) => conn.run('CHECKPOINT').then(() => undefined), { ...OPEN, logger: ctx.log });
     const after = dbFileSize(p);
     sizes.push({ db, path: p, before_bytes: before, after_bytes: after });
     lines.push(`${p}: ${before} -> ${after} bytes`);
   }
   const total = ctx.dryRun ? plans.reduce((n, u) => n + u.rows, 0) : moved.reduce((n, r) => n + r.deleted, 0);
   const conflicts = moved.reduce((n, r) => n + r.conflicts, 0);
-  lines.push(ctx.dryRun ? `[DRY-RUN] ${total} rows older than ${cutoff.toISOString()} would move` : `${total} rows archived to ${s.archiveDir}`);
+  lines.push(
+    ctx.dryRun
+      ? `[DRY-RUN] ${total} rows older than ${cutoff.toISOString()} would move`
+      : `${total} rows archived to ${s.archiveDir}`,
+  );
   return {
     exitCode: conflicts ? EXIT.DEGRADED : EXIT.OK,
     result: {
@@ -114,12 +125,15 @@ export async function runArchive(opts: ArchiveOptions, ctx: JobContext): Promise
       conflicts,
     },
     lines,
-    message: conflicts ? `${total} rows archived; ${conflicts} conflicting rows left in place` : `${total} rows ${ctx.dryRun ? 'would move' : 'archived'}`,
+    message: conflicts
+      ? `${total} rows archived; ${conflicts} conflicting rows left in place`
+      : `${total} rows ${ctx.dryRun ? 'would move' : 'archived'}`,
   };
 }
 
 async function restore(month: string, ctx: JobContext): Promise<JobOutcome> {
-  if (!MONTH_RE.test(month)) throw new ConfigError(`--restore must be a month YYYY-MM, got ${JSON.stringify(month)}`, '--restore');
+  if (!MONTH_RE.test(month))
+    throw new ConfigError(`--restore must be a month YYYY-MM, got ${JSON.stringify(month)}`, '--restore');
   const s = ctx.settings;
   const results: RestoreMonthResult[] = [];
   for (const db of DBS) {
@@ -127,14 +141,28 @@ async function restore(month: string, ctx: JobContext): Promise<JobOutcome> {
     const tables = ARCHIVE_TABLES.filter((t) => t.db === db);
     for (const t of tables) {
       if (!fs.existsSync(p)) continue;
-      results.push(await withDatabase(p, (conn) => restoreMonth(conn, t, month, s.archiveDir, ctx.dryRun), { ...OPEN, readOnly: ctx.dryRun, logger: ctx.log }));
+      results.push(
+        await withDatabase(p, (conn) => restoreMonth(conn, t, month, s.archiveDir, ctx.dryRun), {
+          ...OPEN,
+          readOnly: ctx.dryRun,
+          logger: ctx.log,
+        }),
+      );
     }
   }
   const pre = ctx.dryRun ? '[DRY-RUN] Would restore' : 'Restored';
   const lines = results
     .filter((r) => r.files > 0)
-    .map((r) => `${pre} ${r.db} ${r.table} ${r.month}: ${r.inserted} of ${r.archivedRows} archived rows${r.conflicts ? ` (${r.conflicts} conflict; files kept)` : ''}`);
+    .map(
+      (r) =>
+        `${pre} ${r.db} ${r.table} ${r.month}: ${r.inserted} of ${r.archivedRows} archived rows${r.conflicts ? ` (${r.conflicts} conflict; files kept)` : ''}`,
+    );
   const conflicts = results.reduce((n, r) => n + r.conflicts, 0);
   if (lines.length === 0) lines.push(`No archived rows for ${month} under ${s.archiveDir}`);
-  return { exitCode: conflicts ? EXIT.DEGRADED : EXIT.OK, result: { dry_run: ctx.dryRun, month, restored: results }, lines, message: lines.join('; ') };
+  return {
+    exitCode: conflicts ? EXIT.DEGRADED : EXIT.OK,
+    result: { dry_run: ctx.dryRun, month, restored: results },
+    lines,
+    message: lines.join('; '),
+  };
 }

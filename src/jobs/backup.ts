@@ -48,7 +48,8 @@ import { verifyBackupFile } from '../backup/verify.js';
 import { ConfigError, describeError, EXIT, StoreError } from '../errors.js';
 import type { JobContext, JobOutcome } from './context.js';
 
-export type BackupMode = { kind: 'backup' } | { kind: 'list' } | { kind: 'verify'; file: string } | { kind: 'restore'; file: string };
+export type BackupMode =
+  { kind: 'backup' } | { kind: 'list' } | { kind: 'verify'; file: string } | { kind: 'restore'; file: string };
 
 export async function runBackup(mode: BackupMode, ctx: JobContext): Promise<JobOutcome> {
   switch (mode.kind) {
@@ -64,7 +65,10 @@ export async function runBackup(mode: BackupMode, ctx: JobContext): Promise<JobO
 }
 
 const mb = (n: number) => `${(n / 1_048_576).toFixed(2)} MB`;
-const counts = (t: TakenBackup) => Object.entries(t.sums).map(([k, v]) => `${k}=${v.rows}`).join(' ');
+const counts = (t: TakenBackup) =>
+  Object.entries(t.sums)
+    .map(([k, v]) => `${k}=${v.rows}`)
+    .join(' ');
 
 /** The nightly run: a verified copy of each database, recorded, then retention. */
 async function backup(ctx: JobContext): Promise<JobOutcome> {
@@ -92,7 +96,16 @@ async function backup(ctx: JobContext): Promise<JobOutcome> {
   if (!dry) {
     await recordBackups(
       s,
-      taken.map((t) => ({ path: t.file, dbName: t.role, sourcePath: t.source, takenAt: t.takenAt, verified: true, sizeBytes: t.sizeBytes, sums: t.sums, runId: ctx.runId })),
+      taken.map((t) => ({
+        path: t.file,
+        dbName: t.role,
+        sourcePath: t.source,
+        takenAt: t.takenAt,
+        verified: true,
+        sizeBytes: t.sizeBytes,
+        sums: t.sums,
+        runId: ctx.runId,
+      })),
       ctx.log,
     );
   }
@@ -135,21 +148,40 @@ async function applyRetention(ctx: JobContext, justTaken: Set<string>) {
       removeBackup(s.backupDir, b);
       crashPoint('backup:retention-after-remove');
     }
-    await forgetBackups(s, remove.map((b) => path.join(s.backupDir, b.file)), ctx.log);
+    await forgetBackups(
+      s,
+      remove.map((b) => path.join(s.backupDir, b.file)),
+      ctx.log,
+    );
   }
   const verb = ctx.dryRun ? '[DRY-RUN] Would remove' : 'Removed';
-  const lines = remove.map((b) => `${verb} old backup ${path.join(s.backupDir, b.file)} (older than ${s.backupRetentionDays} days)`);
-  return { lines, result: { retention_days: s.backupRetentionDays, removed: remove.map((b) => b.file), kept_newest_verified: [...keep] } };
+  const lines = remove.map(
+    (b) => `${verb} old backup ${path.join(s.backupDir, b.file)} (older than ${s.backupRetentionDays} days)`,
+  );
+  return {
+    lines,
+    result: {
+      retention_days: s.backupRetentionDays,
+      removed: remove.map((b) => b.file),
+      kept_newest_verified: [...keep],
+    },
+  };
 }
 
 async function list(ctx: JobContext): Promise<JobOutcome> {
   const items = await listBackups(ctx.settings, ctx.log);
-  return { exitCode: EXIT.OK, result: { backups: items }, lines: formatList(items), message: `${items.length} backups` };
+  return {
+    exitCode: EXIT.OK,
+    result: { backups: items },
+    lines: formatList(items),
+    message: `${items.length} backups`,
+  };
 }
 
 function mustExist(file: string, flag: string): string {
   const abs = path.resolve(file);
-  if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile()) throw new ConfigError(`${flag}: no such file ${JSON.stringify(file)}`, flag);
+  if (!fs.statSync(abs, { throwIfNoEntry: false })?.isFile())
+    throw new ConfigError(`${flag}: no such file ${JSON.stringify(file)}`, flag);
   return abs;
 }
 
@@ -157,7 +189,11 @@ async function verify(file: string, ctx: JobContext): Promise<JobOutcome> {
   const abs = mustExist(file, '--verify');
   const rec = (await readRecords(ctx.settings, ctx.log).catch(() => new Map())).get(abs);
   const v = await verifyBackupFile(abs, rec?.sums);
-  const tables = v.actual ? Object.entries(v.actual).map(([t, x]) => `${t}=${x.rows}`).join(' ') : '';
+  const tables = v.actual
+    ? Object.entries(v.actual)
+        .map(([t, x]) => `${t}=${x.rows}`)
+        .join(' ')
+    : '';
   const lines = v.ok
     ? [`Backup OK: ${abs} (${v.manifest!.role} database, taken ${v.manifest!.takenAt}, ${mb(v.sizeBytes)})  ${tables}`]
     : [`Backup FAILED verification: ${abs}`, ...v.problems.map((p) => `  ${p}`)];
@@ -173,7 +209,9 @@ async function verify(file: string, ctx: JobContext): Promise<JobOutcome> {
 async function restore(file: string, ctx: JobContext): Promise<JobOutcome> {
   const abs = mustExist(file, '--restore');
   const r = await restoreBackup(abs, ctx.settings, ctx.log, ctx.dryRun);
-  const head = r.dryRun ? `[DRY-RUN] Would restore ${r.database} from ${r.file}` : `Restored ${r.database} from ${r.file}`;
+  const head = r.dryRun
+    ? `[DRY-RUN] Would restore ${r.database} from ${r.file}`
+    : `Restored ${r.database} from ${r.file}`;
   const lines = [
     head,
     ...(r.preRestore ? [`Previous database kept as ${r.preRestore}`] : []),

@@ -67,7 +67,12 @@ export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, 
 
   if (opts.alert && overall !== 'HEALTHY') {
     const r = await deliverAlert(s, healthAlertEvent(overall, checks), { log: ctx.log });
-    result.alert = { event_id: r.event.event_id, delivered: r.delivered, attempts: r.attempts, ...(r.error ? { error: r.error } : {}) };
+    result.alert = {
+      event_id: r.event.event_id,
+      delivered: r.delivered,
+      attempts: r.attempts,
+      ...(r.error ? { error: r.error } : {}),
+    };
   }
 
   const failing = checks.filter((c) => c.state !== 'OK').map((c) => `${c.key} ${c.state}`);

@@ -32,7 +32,9 @@ async function init(targets: DbTarget[], ctx: JobContext): Promise<JobOutcome> {
   const databases: Record<string, unknown>[] = [];
   for (const t of targets) {
     if (ctx.dryRun) {
-      lines.push(`[DRY-RUN] Would initialize ${t.schema.name} at ${t.path} (schema version ${latestVersion(t.schema)})`);
+      lines.push(
+        `[DRY-RUN] Would initialize ${t.schema.name} at ${t.path} (schema version ${latestVersion(t.schema)})`,
+      );
       databases.push({ role: t.role, path: t.path, dry_run: true, schema_version: latestVersion(t.schema) });
       continue;
     }
@@ -52,7 +54,8 @@ async function check(targets: DbTarget[], ctx: JobContext): Promise<JobOutcome> 
   for (const t of targets) {
     let result: SchemaCheck | { ok: false; error: string };
     if (!fs.existsSync(t.path)) result = { ok: false, error: 'database file does not exist (run init-db)' };
-    else result = await withDatabase(t.path, (conn) => checkSchema(conn, t.schema), { readOnly: true, logger: ctx.log });
+    else
+      result = await withDatabase(t.path, (conn) => checkSchema(conn, t.schema), { readOnly: true, logger: ctx.log });
     ok &&= result.ok;
     databases.push({ role: t.role, path: t.path, ...result });
     if (result.ok) lines.push(`Schema OK: ${t.path} (${t.schema.name}, version ${result.version})`);
@@ -63,5 +66,10 @@ async function check(targets: DbTarget[], ctx: JobContext): Promise<JobOutcome> 
       for (const u of result.unexpected) lines.push(`  unexpected: ${u}`);
     }
   }
-  return { exitCode: ok ? EXIT.OK : EXIT.FAILED, result: { ok, databases }, lines, message: ok ? 'schema ok' : 'schema differs' };
+  return {
+    exitCode: ok ? EXIT.OK : EXIT.FAILED,
+    result: { ok, databases },
+    lines,
+    message: ok ? 'schema ok' : 'schema differs',
+  };
 }

@@ -13,7 +13,21 @@ const pct = (x: number | null): string => (x === null ? '-' : `${(100 * x).toFix
 const mins = (x: number | null): string => (x === null ? '-' : x.toFixed(1));
 
 export function formatReport(periods: PeriodStats[], nowMs: number): string[] {
-  const head = ['Period', 'Predictions', 'Whales', 'Scored', 'Right', 'Accuracy', 'Confirmed', 'Replaced', 'Dropped', 'Expired', 'Pending', 'FP rate', 'Median min'];
+  const head = [
+    'Period',
+    'Predictions',
+    'Whales',
+    'Scored',
+    'Right',
+    'Accuracy',
+    'Confirmed',
+    'Replaced',
+    'Dropped',
+    'Expired',
+    'Pending',
+    'FP rate',
+    'Median min',
+  ];
   const body = periods.map((p) => [
     p.period,
     String(p.predictions),
@@ -30,7 +44,8 @@ export function formatReport(periods: PeriodStats[], nowMs: number): string[] {
     mins(p.medianMinutesToConfirm),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   const week = periods[periods.length - 1];
   const level = week ? accuracyLevel(week, ACCURACY_MIN_SAMPLES) : 'insufficient';
   return [
@@ -45,14 +60,23 @@ export function formatReport(periods: PeriodStats[], nowMs: number): string[] {
 
 export async function runWhaleReport(ctx: JobContext, nowMs = Date.now()): Promise<JobOutcome> {
   const db = ctx.settings.whaleDbPath;
-  if (!fs.existsSync(db)) throw new StoreError(`whale database ${db} does not exist (run init-db or whale-watch first)`, db);
+  if (!fs.existsSync(db))
+    throw new StoreError(`whale database ${db} does not exist (run init-db or whale-watch first)`, db);
   const longest = Math.max(...PERIODS.map(([, ms]) => ms));
-  const rows = await withWhaleDb(ctx.settings, (conn) => loadReportRows(conn, nowMs - longest), { readOnly: true, logger: ctx.log });
+  const rows = await withWhaleDb(ctx.settings, (conn) => loadReportRows(conn, nowMs - longest), {
+    readOnly: true,
+    logger: ctx.log,
+  });
   const periods = accuracyReport(rows, nowMs);
   const week = periods[periods.length - 1]!;
   return {
     exitCode: EXIT.OK,
-    result: { generated_at: new Date(nowMs).toISOString(), window_blocks: PREDICTION_WINDOW_BLOCKS, level_7d: accuracyLevel(week, ACCURACY_MIN_SAMPLES), periods },
+    result: {
+      generated_at: new Date(nowMs).toISOString(),
+      window_blocks: PREDICTION_WINDOW_BLOCKS,
+      level_7d: accuracyLevel(week, ACCURACY_MIN_SAMPLES),
+      periods,
+    },
     lines: formatReport(periods, nowMs),
     message: `7d accuracy ${pct(week.accuracy)} on ${week.scored} predictions`,
   };

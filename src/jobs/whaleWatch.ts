@@ -39,27 +39,58 @@ export interface WhaleWatchDeps {
 /** Queued rows that trigger a flush before the interval. */
 const FLUSH_AT_ROWS = 1_000;
 
-export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, deps: WhaleWatchDeps = {}): Promise<JobOutcome> {
+export async function runWhaleWatch(
+  opts: WhaleWatchOptions,
+  ctx: JobContext,
+  deps: WhaleWatchDeps = {},
+): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
   const startedAt = new Date();
   const book = loadExchangeBook(s.exchangeAddressesFile);
-  if (s.exchangeAddressesFile === undefined) log.warn('EXCHANGE_ADDRESSES_FILE is not set: every whale will be labelled flow "unknown"');
-  else log.info({ file: s.exchangeAddressesFile, addresses: book.byAddress.size, exchanges: book.exchanges.size }, 'Exchange addresses loaded');
+  if (s.exchangeAddressesFile === undefined)
+    log.warn('EXCHANGE_ADDRESSES_FILE is not set: every whale will be labelled flow "unknown"');
+  else
+    log.info(
+      { file: s.exchangeAddressesFile, addresses: book.byAddress.size, exchanges: book.exchanges.size },
+      'Exchange addresses loaded',
+    );
   for (const w of book.warnings.slice(0, 10)) log.warn(`EXCHANGE_ADDRESSES_FILE: ${w}`);
   const thresholdSats = btcToSats(s.whaleThresholdBtc);
 
   const tracker = new WhaleTracker(s.whaleMaxTracked);
-  const store = new WhaleStore({ settings: s, log, dryRun: ctx.dryRun, alert: deps.alert ?? ((rows) => alertWhales(s, log, rows)) });
+  const store = new WhaleStore({
+    settings: s,
+    log,
+    dryRun: ctx.dryRun,
+    alert: deps.alert ?? ((rows) => alertWhales(s, log, rows)),
+  });
   for (const t of await loadPendingSafely(ctx)) tracker.add(t);
   if (tracker.size > 0) log.info({ pending: tracker.size }, 'Following whales still pending from earlier runs');
 
-  const esplora = deps.esplora ?? createEsploraClient({ url: s.electrsApiUrl, timeoutMs: s.sourceTimeoutMs, retries: 1 });
+  const esplora =
+    deps.esplora ?? createEsploraClient({ url: s.electrsApiUrl, timeoutMs: s.sourceTimeoutMs, retries: 1 });
   const sink = {
     prediction(row: PredictionRow, info: { alert: boolean; sequence: number }) {
       store.prediction(row, info.alert);
       deps.onPrediction?.(row, info);
-      if (info.alert) log.info({ txid: row.txid, btc: row.totalBtc, flow: row.flow, exchanges: row.exchanges, fee_rate: row.feeRate, urgency: row.urgency, predicted_height: row.predictedHeight }, `Whale detected: ${row.totalBtc} BTC (${row.flow})`);
-      else log.info({ txid: row.txid, replaces: row.replacesTxid, root: row.rootTxid }, 'Whale replaced (RBF); following the replacement');
+      if (info.alert)
+        log.info(
+          {
+            txid: row.txid,
+            btc: row.totalBtc,
+            flow: row.flow,
+            exchanges: row.exchanges,
+            fee_rate: row.feeRate,
+            urgency: row.urgency,
+            predicted_height: row.predictedHeight,
+          },
+          `Whale detected: ${row.totalBtc} BTC (${row.flow})`,
+        );
+      else
+        log.info(
+          { txid: row.txid, replaces: row.replacesTxid, root: row.rootTxid },
+          'Whale replaced (RBF); following the replacement',
+        );
       if (store.pending >= FLUSH_AT_ROWS) flushSoon();
     },
     outcomes(rows: Parameters<WhaleStore['outcome']>[0]) {
@@ -67,7 +98,14 @@ export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, de
     },
   };
   const reconciler = new Reconciler({ tracker, esplora, sink, log, timeoutMs: s.whaleOutcomeTimeoutMin * 60_000 });
-  const watcher = new WhaleWatcher({ thresholdSats, book, tracker, sink, log, onGap: () => void reconciler.reconcileAll() });
+  const watcher = new WhaleWatcher({
+    thresholdSats,
+    book,
+    tracker,
+    sink,
+    log,
+    onGap: () => void reconciler.reconcileAll(),
+  });
 
   let flushing = false;
   function flushSoon(): void {
@@ -75,7 +113,12 @@ export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, de
     flushing = true;
     store
       .flush()
-      .catch((err: unknown) => log.error({ err: (err as Error).message, pending: store.pending }, 'whale flush failed; rows kept for the next flush'))
+      .catch((err: unknown) =>
+        log.error(
+          { err: (err as Error).message, pending: store.pending },
+          'whale flush failed; rows kept for the next flush',
+        ),
+      )
       .finally(() => {
         flushing = false;
       });
@@ -97,7 +140,8 @@ export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, de
   const stream = new MempoolStream({
     url: s.mempoolWsUrl,
     connectTimeoutMs: s.sourceTimeoutMs,
-    onHandlerError: (err) => log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing'),
+    onHandlerError: (err) =>
+      log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing'),
   });
   stream.on('*', (ev) => {
     watcher.handle(ev);
@@ -107,7 +151,9 @@ export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, de
     everConnected = true;
     log.info({ url: ev.url, attempt: ev.attempt }, 'Connected to mempool WebSocket');
   });
-  stream.on('disconnected', (ev) => log.warn({ reason: ev.reason, retry_in_ms: ev.retryInMs }, 'mempool WebSocket disconnected; reconnecting'));
+  stream.on('disconnected', (ev) =>
+    log.warn({ reason: ev.reason, retry_in_ms: ev.retryInMs }, 'mempool WebSocket disconnected; reconnecting'),
+  );
   ctx.defer(() => stream.close());
   stream.start();
 
@@ -127,10 +173,14 @@ export async function runWhaleWatch(opts: WhaleWatchOptions, ctx: JobContext, de
   await new Promise<void>((resolve) => {
     if (ctx.signal.aborted) return resolve();
     const t = opts.durationMs === undefined ? undefined : setTimeout(resolve, opts.durationMs);
-    ctx.signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    ctx.signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 
   log.info('Stopping whale-watch: flushing pending rows');

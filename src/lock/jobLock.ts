@@ -76,7 +76,10 @@ export function acquireJobLock(lockDir: string, job: string): JobLock {
     }
     const holder = readHolder(file);
     if (holder && isAlive(holder)) {
-      throw new LockError(`another ${job} is running (pid ${holder.pid} since ${holder.since}); lock ${file}`, holder.pid);
+      throw new LockError(
+        `another ${job} is running (pid ${holder.pid} since ${holder.since}); lock ${file}`,
+        holder.pid,
+      );
     }
     if (!holder) {
       // Give a concurrent creator a moment to finish writing before calling the file stale.

@@ -50,7 +50,13 @@ export function createLogger(opts: LoggerOptions): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
   };
   const dest = wantPretty
-    ? loadPretty()({ destination: fd, sync: true, colorize: process.stderr.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:standard' })
+    ? loadPretty()({
+        destination: fd,
+        sync: true,
+        colorize: process.stderr.isTTY === true,
+        ignore: 'pid,hostname',
+        translateTime: 'SYS:standard',
+      })
     : pino.destination({ fd, sync: true });
   return pino(base, dest);
 }

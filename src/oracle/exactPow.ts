@@ -28,7 +28,8 @@ function decompose(x: number): { m: bigint; e: number } {
 /** Build the double mant * 2^(exp2) where 2^52 <= mant < 2^53 (normal range only). */
 function compose(mant: bigint, exp2: number): number {
   const biased = exp2 + 52 + 1023;
-  if (biased <= 0 || biased >= 0x7ff) throw new RangeError(`exactPow: result out of normal double range (2^${exp2 + 52})`);
+  if (biased <= 0 || biased >= 0x7ff)
+    throw new RangeError(`exactPow: result out of normal double range (2^${exp2 + 52})`);
   U64[0] = (BigInt(biased) << MANT_BITS) | (mant & MANT_MASK);
   return F64[0]!;
 }

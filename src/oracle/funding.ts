@@ -76,7 +76,10 @@ export interface WindowTxids {
  * means the last hit for an input is its highest funding height. A cron run has one pending block
  * (a few thousand inputs) against ~430,000 txids: a few milliseconds.
  */
-export function resolveFunding(blocks: readonly WindowTxids[], pending: readonly { position: number; entry: Entry }[]): Int32Array[] {
+export function resolveFunding(
+  blocks: readonly WindowTxids[],
+  pending: readonly { position: number; entry: Entry }[],
+): Int32Array[] {
   const results = pending.map((p) => new Int32Array(p.entry.header.candidateCount).fill(-1));
   if (pending.length === 0) return results;
   let inputs = 0;
@@ -109,8 +112,10 @@ export function resolveFunding(blocks: readonly WindowTxids[], pending: readonly
     }
   });
   const last = Math.max(...pending.map((p) => p.position));
-  if (last >= blocks.length) throw new DataError(`pending block at position ${last} is outside a window of ${blocks.length} blocks`);
-  for (let w = 0; w <= last; w++) scanBlockTxids(blocks[w]!, w, pending, results, { keys, vals, mask, entBlock, entCand, entTx, entOff });
+  if (last >= blocks.length)
+    throw new DataError(`pending block at position ${last} is outside a window of ${blocks.length} blocks`);
+  for (let w = 0; w <= last; w++)
+    scanBlockTxids(blocks[w]!, w, pending, results, { keys, vals, mask, entBlock, entCand, entTx, entOff });
   return results;
 }
 
@@ -125,7 +130,13 @@ interface InputTable {
 }
 
 /** Looks every txid of the window's block `w` up in the pending inputs (a function of its own, so V8 optimises it early). */
-function scanBlockTxids(block: WindowTxids, w: number, pending: readonly { position: number; entry: Entry }[], results: Int32Array[], t: InputTable): void {
+function scanBlockTxids(
+  block: WindowTxids,
+  w: number,
+  pending: readonly { position: number; entry: Entry }[],
+  results: Int32Array[],
+  t: InputTable,
+): void {
   const keys = block.keys();
   const n = keys.length;
   for (let j = 0; j < n; j++) {
@@ -136,7 +147,8 @@ function scanBlockTxids(block: WindowTxids, w: number, pending: readonly { posit
       const p = pending[t.entBlock[x]!]!;
       // Only transactions seen so far: an earlier block, or earlier in the same block (or itself).
       if (p.position < w || (p.position === w && t.entTx[x]! < j)) continue;
-      if (sameTxid(block.txid(j), 0, p.entry.inputTxids, t.entOff[x]!)) results[t.entBlock[x]!]![t.entCand[x]!] = block.height;
+      if (sameTxid(block.txid(j), 0, p.entry.inputTxids, t.entOff[x]!))
+        results[t.entBlock[x]!]![t.entCand[x]!] = block.height;
     }
   }
 }

@@ -17,7 +17,9 @@ const LAST_LOW_BIN = 200;
 export const FIRST_USED_BIN = 201;
 export const LAST_USED_BIN = 1600;
 /** Round-BTC bins (1k sats ... 1 BTC) averaged away, in the reference's order. */
-export const ROUND_BTC_BINS: readonly number[] = [201, 401, 461, 496, 540, 601, 661, 696, 740, 801, 861, 896, 940, 1001, 1061, 1096, 1140, 1201];
+export const ROUND_BTC_BINS: readonly number[] = [
+  201, 401, 461, 496, 540, 601, 661, 696, 740, 801, 861, 896, 940, 1001, 1061, 1096, 1140, 1201,
+];
 /** No bin may hold more than this share after normalising (one spammy amount cannot dominate). */
 const BIN_CAP = 0.008;
 
@@ -62,7 +64,9 @@ export function cleanAndNormalize(counts: Float64Array): Float64Array {
   let sum = 0.0;
   for (let n = FIRST_USED_BIN; n <= LAST_USED_BIN; n++) sum += counts[n]!;
   if (!(sum > 0)) {
-    throw new DataError('no outputs between 10k sats and 10 BTC to build a price histogram from (empty or too small block window)');
+    throw new DataError(
+      'no outputs between 10k sats and 10 BTC to build a price histogram from (empty or too small block window)',
+    );
   }
   for (let n = FIRST_USED_BIN; n <= LAST_USED_BIN; n++) {
     counts[n]! /= sum;

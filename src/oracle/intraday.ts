@@ -22,8 +22,12 @@ function grown<T extends Float64Array | Uint32Array>(from: T, to: T): T {
   return to;
 }
 
-export function intradayPoints(outputs: Pick<WindowOutputs, 'amounts' | 'heights' | 'times'>, rough: number): PricePoints {
-  if (!Number.isInteger(rough) || rough <= 0) throw new DataError(`rough price must be a positive whole number, got ${rough}`);
+export function intradayPoints(
+  outputs: Pick<WindowOutputs, 'amounts' | 'heights' | 'times'>,
+  rough: number,
+): PricePoints {
+  if (!Number.isInteger(rough) || rough <= 0)
+    throw new DataError(`rough price must be a positive whole number, got ${rough}`);
   filter ??= new MicroRoundFilter();
   // Windows per usd, computed exactly as the reference does for each output (same doubles).
   const dn = new Float64Array(ROUND_USD.length);

@@ -90,7 +90,8 @@ export function inRangeAmounts(tx: Transaction): number[] {
 }
 
 export function summarizeBlock(block: Block, height: number): BlockSummary {
-  if (!Number.isSafeInteger(height) || height < 0) throw new DataError(`block height must be a non-negative integer, got ${height}`);
+  if (!Number.isSafeInteger(height) || height < 0)
+    throw new DataError(`block height must be a non-negative integer, got ${height}`);
   const txids = new Uint8Array(block.txs.length * TXID_BYTES);
   const candidates: Candidate[] = [];
   block.txs.forEach((tx, txIndex) => {

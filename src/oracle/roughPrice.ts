@@ -66,7 +66,9 @@ export function roughPrice(hist: Float64Array): RoughPrice {
   const a1 = bestScore - averageScore;
   const a2 = Math.abs(neighbourScore - averageScore);
   if (!(a1 + a2 !== 0) || !Number.isFinite(a1 + a2)) {
-    throw new DataError('histogram gives no rough price: every stencil position scores the same (too few outputs in the price range)');
+    throw new DataError(
+      'histogram gives no rough price: every stencil position scores the same (too few outputs in the price range)',
+    );
   }
   const w1 = a1 / (a1 + a2);
   const w2 = a2 / (a1 + a2);

@@ -79,12 +79,25 @@ function offsets(h: Pick<Header, 'txCount' | 'candidateCount' | 'amountCount' | 
   const amountCounts = inputCounts + h.candidateCount;
   const inputTxids = amountCounts + h.candidateCount;
   const txids = inputTxids + TXID_BYTES * h.inputCount;
-  return { fundedFrom, keys, txIndex, inputCounts, amountCounts, inputTxids, txids, end: txids + TXID_BYTES * h.txCount };
+  return {
+    fundedFrom,
+    keys,
+    txIndex,
+    inputCounts,
+    amountCounts,
+    inputTxids,
+    txids,
+    end: txids + TXID_BYTES * h.txCount,
+  };
 }
 
 export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s)): Uint8Array {
-  if (!/^[0-9a-f]{64}$/.test(s.hash)) throw new DataError(`block summary hash must be 64 lowercase hex digits, got "${s.hash}"`);
-  if (funding.perCandidate.length !== s.candidates.length) throw new DataError(`block ${s.height}: ${funding.perCandidate.length} funding heights for ${s.candidates.length} candidates`);
+  if (!/^[0-9a-f]{64}$/.test(s.hash))
+    throw new DataError(`block summary hash must be 64 lowercase hex digits, got "${s.hash}"`);
+  if (funding.perCandidate.length !== s.candidates.length)
+    throw new DataError(
+      `block ${s.height}: ${funding.perCandidate.length} funding heights for ${s.candidates.length} candidates`,
+    );
   const amountCount = s.candidates.reduce((n, c) => n + c.amounts.length, 0);
   const inputCount = s.candidates.reduce((n, c) => n + c.inputTxids.length / TXID_BYTES, 0);
   const h = { txCount: s.txids.length / TXID_BYTES, candidateCount: s.candidates.length, amountCount, inputCount };
@@ -97,7 +110,9 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
   view.setUint32(4, s.height, true);
   view.setUint32(8, s.time, true);
   bytes.set(Buffer.from(s.hash, 'hex'), 12);
-  [h.txCount, h.candidateCount, amountCount, inputCount, funding.resolvedFrom].forEach((v, k) => view.setUint32(44 + 4 * k, v, true));
+  [h.txCount, h.candidateCount, amountCount, inputCount, funding.resolvedFrom].forEach((v, k) =>
+    view.setUint32(44 + 4 * k, v, true),
+  );
   let a = 0;
   let input = at.inputTxids;
   for (let i = 0; i < s.candidates.length; i++) {
@@ -114,7 +129,8 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
     input += c.inputTxids.length;
   }
   bytes.set(s.txids, at.txids);
-  for (let j = 0; j < h.txCount; j++) view.setUint32(at.keys + 4 * j, view.getUint32(at.txids + TXID_BYTES * j, true), true);
+  for (let j = 0; j < h.txCount; j++)
+    view.setUint32(at.keys + 4 * j, view.getUint32(at.txids + TXID_BYTES * j, true), true);
   writeSums(bytes, at);
   return bytes;
 }
@@ -145,9 +161,13 @@ export function decodeHeader(bytes: Uint8Array): Header & { length: number; pref
   };
   const { candidateCount: c, amountCount: a, inputCount: n } = h;
   if (c > h.txCount || a < c || a > MAX_AMOUNTS * c || n < c || n > MAX_INPUTS * c) {
-    throw new DataError(`block summary counts are inconsistent: ${h.txCount} txs, ${c} candidates, ${a} amounts, ${n} inputs`, 44);
+    throw new DataError(
+      `block summary counts are inconsistent: ${h.txCount} txs, ${c} candidates, ${a} amounts, ${n} inputs`,
+      44,
+    );
   }
-  if (h.resolvedFrom > h.height + 1) throw new DataError(`block summary resolved from ${h.resolvedFrom}, past block ${h.height}`, 60);
+  if (h.resolvedFrom > h.height + 1)
+    throw new DataError(`block summary resolved from ${h.resolvedFrom}, past block ${h.height}`, 60);
   const at = offsets(h);
   return { ...h, length: at.end, prefixLength: at.keys };
 }
@@ -162,7 +182,13 @@ interface NumberArray<T> {
 }
 
 /** `n` little-endian numbers at bytes[o..]: a view when the host is little-endian and the bytes are aligned for one, else a decoded copy. */
-function numbersAt<T extends Float64Array | Int32Array | Uint32Array>(Kind: NumberArray<T>, read: (v: DataView, at: number) => number, bytes: Uint8Array, o: number, n: number): T {
+function numbersAt<T extends Float64Array | Int32Array | Uint32Array>(
+  Kind: NumberArray<T>,
+  read: (v: DataView, at: number) => number,
+  bytes: Uint8Array,
+  o: number,
+  n: number,
+): T {
   const at = bytes.byteOffset + o;
   const width = Kind.BYTES_PER_ELEMENT;
   if (HOST_LE && at % width === 0) return new Kind(bytes.buffer, at, n);
@@ -172,13 +198,24 @@ function numbersAt<T extends Float64Array | Int32Array | Uint32Array>(Kind: Numb
   return out;
 }
 
-const f64At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Float64Array, (v, at) => v.getFloat64(at, true), bytes, o, n);
-const i32At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Int32Array, (v, at) => v.getInt32(at, true), bytes, o, n);
-const u32At = (bytes: Uint8Array, o: number, n: number) => numbersAt(Uint32Array, (v, at) => v.getUint32(at, true), bytes, o, n);
+const f64At = (bytes: Uint8Array, o: number, n: number) =>
+  numbersAt(Float64Array, (v, at) => v.getFloat64(at, true), bytes, o, n);
+const i32At = (bytes: Uint8Array, o: number, n: number) =>
+  numbersAt(Int32Array, (v, at) => v.getInt32(at, true), bytes, o, n);
+const u32At = (bytes: Uint8Array, o: number, n: number) =>
+  numbersAt(Uint32Array, (v, at) => v.getUint32(at, true), bytes, o, n);
 
 /** A block's amounts and funding heights, named by the header they were read with. */
 export function blockAmounts(h: Header, amounts: Float64Array, fundedFrom: Int32Array): BlockAmounts {
-  return { height: h.height, hash: h.hash, time: h.time, txCount: h.txCount, amounts, fundedFrom, resolvedFrom: h.resolvedFrom };
+  return {
+    height: h.height,
+    hash: h.hash,
+    time: h.time,
+    txCount: h.txCount,
+    amounts,
+    fundedFrom,
+    resolvedFrom: h.resolvedFrom,
+  };
 }
 
 /**
@@ -197,9 +234,13 @@ function amountsWith(h: Header & { prefixLength: number }, bytes: Uint8Array): B
   const fundedFrom = i32At(bytes, HEADER_BYTES + 8 * h.amountCount, h.amountCount);
   for (let i = 0; i < amounts.length; i++) {
     const a = amounts[i]!;
-    if (!(1e-5 < a && a < 1e5)) throw new DataError(`block summary amount ${i} is ${a}, outside (1e-5, 1e5)`, HEADER_BYTES + 8 * i);
+    if (!(1e-5 < a && a < 1e5))
+      throw new DataError(`block summary amount ${i} is ${a}, outside (1e-5, 1e5)`, HEADER_BYTES + 8 * i);
     const f = fundedFrom[i]!;
-    if (f !== -1 && (f < h.resolvedFrom || f > h.height)) throw new DataError(`block summary amount ${i} is funded from height ${f}, outside ${h.resolvedFrom}..${h.height}`);
+    if (f !== -1 && (f < h.resolvedFrom || f > h.height))
+      throw new DataError(
+        `block summary amount ${i} is funded from height ${f}, outside ${h.resolvedFrom}..${h.height}`,
+      );
   }
   return blockAmounts(h, amounts, fundedFrom);
 }
@@ -246,7 +287,8 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   const keys = u32At(bytes, at.keys, h.txCount);
   const txidView = new DataView(bytes.buffer, bytes.byteOffset + at.txids, TXID_BYTES * h.txCount);
   for (let j = 0; j < h.txCount; j++) {
-    if (keys[j] !== txidView.getUint32(TXID_BYTES * j, true)) throw new DataError(`block summary key ${j} does not match its txid`, at.keys + 4 * j);
+    if (keys[j] !== txidView.getUint32(TXID_BYTES * j, true))
+      throw new DataError(`block summary key ${j} does not match its txid`, at.keys + 4 * j);
   }
   const txIndex = u32At(bytes, at.txIndex, h.candidateCount);
   const inputCounts = bytes.subarray(at.inputCounts, at.inputCounts + h.candidateCount);
@@ -258,17 +300,25 @@ export function decodeEntry(bytes: Uint8Array): Entry {
     const index = txIndex[i]!;
     const ni = inputCounts[i]!;
     const na = amountCounts[i]!;
-    if (index <= lastIndex || index >= h.txCount) throw new DataError(`block summary candidate ${i} has tx index ${index} out of order or range`, at.txIndex + 4 * i);
-    if (ni < 1 || ni > MAX_INPUTS || na < 1 || na > MAX_AMOUNTS) throw new DataError(`block summary candidate ${i} has ${ni} inputs and ${na} amounts`, at.inputCounts + i);
-    if (a + na > h.amountCount || inputs + ni > h.inputCount) throw new DataError(`block summary candidate ${i} runs past the counts in the header`);
+    if (index <= lastIndex || index >= h.txCount)
+      throw new DataError(
+        `block summary candidate ${i} has tx index ${index} out of order or range`,
+        at.txIndex + 4 * i,
+      );
+    if (ni < 1 || ni > MAX_INPUTS || na < 1 || na > MAX_AMOUNTS)
+      throw new DataError(`block summary candidate ${i} has ${ni} inputs and ${na} amounts`, at.inputCounts + i);
+    if (a + na > h.amountCount || inputs + ni > h.inputCount)
+      throw new DataError(`block summary candidate ${i} runs past the counts in the header`);
     for (let k = 1; k < na; k++) {
-      if (fundedFrom[a + k] !== fundedFrom[a]) throw new DataError(`block summary candidate ${i} has amounts with different funding heights`);
+      if (fundedFrom[a + k] !== fundedFrom[a])
+        throw new DataError(`block summary candidate ${i} has amounts with different funding heights`);
     }
     lastIndex = index;
     a += na;
     inputs += ni;
   }
-  if (a !== h.amountCount || inputs !== h.inputCount) throw new DataError(`block summary candidates do not add up to the header's counts`);
+  if (a !== h.amountCount || inputs !== h.inputCount)
+    throw new DataError(`block summary candidates do not add up to the header's counts`);
   return {
     bytes,
     header: h,
@@ -319,7 +369,11 @@ export function decodeSummary(bytes: Uint8Array): { summary: BlockSummary; fundi
     const ni = e.inputCounts[i]!;
     const na = e.amountCounts[i]!;
     perCandidate[i] = e.fundedFrom[a]!;
-    candidates.push({ txIndex: e.txIndex[i]!, inputTxids: e.inputTxids.subarray(input, input + TXID_BYTES * ni), amounts: Array.from(e.amounts.subarray(a, a + na)) });
+    candidates.push({
+      txIndex: e.txIndex[i]!,
+      inputTxids: e.inputTxids.subarray(input, input + TXID_BYTES * ni),
+      amounts: Array.from(e.amounts.subarray(a, a + na)),
+    });
     a += na;
     input += TXID_BYTES * ni;
   }

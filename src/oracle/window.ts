@@ -26,7 +26,8 @@ export function heightsOf(w: BlockWindow): number[] {
 
 /** Recent mode: the 144 blocks tip-144 .. tip-1 (the tip itself is left out, as in the reference). */
 export function recentWindow(tip: number): BlockWindow {
-  if (!Number.isSafeInteger(tip) || tip < BLOCKS_PER_DAY) throw new DataError(`chain tip ${tip} is too low for a ${BLOCKS_PER_DAY}-block window`);
+  if (!Number.isSafeInteger(tip) || tip < BLOCKS_PER_DAY)
+    throw new DataError(`chain tip ${tip} is too low for a ${BLOCKS_PER_DAY}-block window`);
   return { firstHeight: tip - BLOCKS_PER_DAY, lastHeight: tip - 1 };
 }
 
@@ -80,7 +81,11 @@ export async function dateWindow(date: string, tip: number, timeAt: TimeAt): Pro
     if (!Number.isSafeInteger(time)) throw new DataError(`block ${height} has time ${time}, not whole Unix seconds`);
     return time;
   };
-  if (D < EARLIEST_SECONDS) throw new ConfigError(`date ${date} is before ${EARLIEST_DATE}, the earliest the UTXOracle reference supports`, 'date');
+  if (D < EARLIEST_SECONDS)
+    throw new ConfigError(
+      `date ${date} is before ${EARLIEST_DATE}, the earliest the UTXOracle reference supports`,
+      'date',
+    );
   const c = tip - CONFIRMATIONS;
   const T = await read(c);
   const M = utcMidnight(T);

@@ -32,7 +32,8 @@ export class WindowAccumulator {
       throw new DataError(`blocks must be consecutive: height ${height} follows ${this.last.height}`);
     }
     // Funding heights order the window by height (funding.ts), so even hand-picked blocks ascend.
-    if (this.last && height <= this.last.height) throw new DataError(`blocks must ascend: height ${height} follows ${this.last.height}`);
+    if (this.last && height <= this.last.height)
+      throw new DataError(`blocks must ascend: height ${height} follows ${this.last.height}`);
     this.first ??= { height, time };
     this.last = { height, time };
     return this.blocks.push(block) - 1;
@@ -63,9 +64,16 @@ export class WindowAccumulator {
   /** A block's amounts whose funding covers the window; `txids` reads its keys and txids if a later block needs them. */
   addAmounts(amounts: BlockAmounts, txids: Omit<WindowTxids, 'height'>): void {
     if (!this.covers(amounts.resolvedFrom, amounts.height)) {
-      throw new DataError(`block ${amounts.height} is resolved from ${amounts.resolvedFrom}, after the window's start ${this.first?.height ?? amounts.height}`);
+      throw new DataError(
+        `block ${amounts.height} is resolved from ${amounts.resolvedFrom}, after the window's start ${this.first?.height ?? amounts.height}`,
+      );
     }
-    this.push(amounts.height, amounts.time, { height: amounts.height, amounts, keys: () => txids.keys(), txid: (j) => txids.txid(j) });
+    this.push(amounts.height, amounts.time, {
+      height: amounts.height,
+      amounts,
+      keys: () => txids.keys(),
+      txid: (j) => txids.txid(j),
+    });
   }
 
   private resolvePending(): void {
@@ -93,7 +101,12 @@ export class WindowAccumulator {
       txCount += b.txCount;
       kept += countKept(b.fundedFrom, from);
     }
-    const out = { amounts: new Float64Array(kept), heights: new Uint32Array(kept), times: new Float64Array(kept), txCount };
+    const out = {
+      amounts: new Float64Array(kept),
+      heights: new Uint32Array(kept),
+      times: new Float64Array(kept),
+      txCount,
+    };
     let k = 0;
     for (const { amounts: b } of this.blocks) k = copyKept(b, from, out, k);
     return out;

@@ -11,7 +11,9 @@ export function cookieFileOf(s: Readonly<Settings>): string {
 
 /** Bitcoin Core with the operator's credentials: rpcuser/rpcpassword when set, else the cookie. */
 export function bitcoindFromSettings(s: Readonly<Settings>, log: Logger): BitcoindClient {
-  const creds = s.bitcoinRpcUser ? { user: s.bitcoinRpcUser, password: s.bitcoinRpcPassword } : { cookieFile: cookieFileOf(s) };
+  const creds = s.bitcoinRpcUser
+    ? { user: s.bitcoinRpcUser, password: s.bitcoinRpcPassword }
+    : { cookieFile: cookieFileOf(s) };
   return createBitcoindClient({
     url: s.bitcoinRpcUrl,
     ...creds,
@@ -23,7 +25,11 @@ export function bitcoindFromSettings(s: Readonly<Settings>, log: Logger): Bitcoi
 }
 
 /** mempool's exchange price, 3 attempts with backoff as the runbook says. */
-export function mempoolPriceFromSettings(s: Readonly<Settings>, log: Logger, opts: { backoffMs?: number } = {}): MempoolPriceSource {
+export function mempoolPriceFromSettings(
+  s: Readonly<Settings>,
+  log: Logger,
+  opts: { backoffMs?: number } = {},
+): MempoolPriceSource {
   return createMempoolPriceSource({
     url: s.mempoolApiUrl,
     timeoutMs: s.sourceTimeoutMs,

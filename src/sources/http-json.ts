@@ -31,12 +31,20 @@ async function attemptOnce(url: string, endpoint: string, o: HttpGetOptions): Pr
   const started = performance.now();
   let res;
   try {
-    res = await request(new URL(url), { method: 'GET', idleTimeoutMs: o.timeoutMs, signal: AbortSignal.timeout(o.timeoutMs) });
+    res = await request(new URL(url), {
+      method: 'GET',
+      idleTimeoutMs: o.timeoutMs,
+      signal: AbortSignal.timeout(o.timeoutMs),
+    });
   } catch (err) {
     const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const code = (err as { code?: string }).code;
     const why = timeout ? `no answer within ${o.timeoutMs} ms` : `${code ?? (err as Error).message}`;
-    throw new SourceError(`${o.service} ${endpoint}: ${why}`, { service: o.service, endpoint, retryable: true }, { cause: err });
+    throw new SourceError(
+      `${o.service} ${endpoint}: ${why}`,
+      { service: o.service, endpoint, retryable: true },
+      { cause: err },
+    );
   }
   const body = res.text();
   const latencyMs = performance.now() - started;
@@ -81,6 +89,10 @@ export function parseJsonBody(body: string, service: string, endpoint: string): 
   try {
     return JSON.parse(body);
   } catch (err) {
-    throw new SourceError(`${service} ${endpoint}: body is not JSON: ${body.slice(0, 60)}`, { service, endpoint, retryable: false }, { cause: err });
+    throw new SourceError(
+      `${service} ${endpoint}: body is not JSON: ${body.slice(0, 60)}`,
+      { service, endpoint, retryable: false },
+      { cause: err },
+    );
   }
 }

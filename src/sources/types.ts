@@ -59,5 +59,7 @@ export interface PriceSource {
 export interface EsploraSource {
   getTipHeight(): Promise<number>;
   /** `/tx/:txid/status`: electrs answers {confirmed:false} for unknown txids. */
-  getTxStatus(txid: string): Promise<{ confirmed: boolean; block_height?: number; block_hash?: string; block_time?: number }>;
+  getTxStatus(
+    txid: string,
+  ): Promise<{ confirmed: boolean; block_height?: number; block_hash?: string; block_time?: number }>;
 }

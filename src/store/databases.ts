@@ -30,8 +30,11 @@ const migrated = new WeakSet<DuckDBConnection>();
 export const withPriceDb = <T>(s: Readonly<Settings>, fn: (conn: DuckDBConnection) => Promise<T>, opts?: OpenOptions) =>
   withSchemaDb(s.duckdbPath, priceDbSchema, fn, opts);
 
-export const withFallbackDb = <T>(s: Readonly<Settings>, fn: (conn: DuckDBConnection) => Promise<T>, opts?: OpenOptions) =>
-  withSchemaDb(s.duckdbBackupPath, priceDbSchema, fn, opts);
+export const withFallbackDb = <T>(
+  s: Readonly<Settings>,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+  opts?: OpenOptions,
+) => withSchemaDb(s.duckdbBackupPath, priceDbSchema, fn, opts);
 
 export const withWhaleDb = <T>(s: Readonly<Settings>, fn: (conn: DuckDBConnection) => Promise<T>, opts?: OpenOptions) =>
   withSchemaDb(s.whaleDbPath, whaleDbSchema, fn, opts);

@@ -68,7 +68,11 @@ export function releaseSharedDatabases(): void {
  * withSharedDatabases scope keeps it for the next use): no job keeps a handle (and so DuckDB's
  * process-wide file lock) while it waits on the network.
  */
-export async function withDatabase<T>(dbPath: string, fn: (conn: DuckDBConnection) => Promise<T>, opts: OpenOptions = {}): Promise<T> {
+export async function withDatabase<T>(
+  dbPath: string,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+  opts: OpenOptions = {},
+): Promise<T> {
   const scope = shared.getStore();
   const held = scope?.get(dbPath);
   if (held && (held.readOnly === (opts.readOnly === true) || !held.readOnly)) {
@@ -106,7 +110,10 @@ export async function withDatabase<T>(dbPath: string, fn: (conn: DuckDBConnectio
       maxTimeout: opts.maxRetryMs ?? 2_000,
       randomize: true,
       onFailedAttempt: ({ attemptNumber, retriesLeft }) => {
-        log.warn({ db: dbPath, attempt: attemptNumber, retriesLeft }, 'database busy (another process holds it); retrying');
+        log.warn(
+          { db: dbPath, attempt: attemptNumber, retriesLeft },
+          'database busy (another process holds it); retrying',
+        );
       },
     },
   ).catch((err: unknown) => {
@@ -133,7 +140,6 @@ export async function withDatabase<T>(dbPath: string, fn: (conn: DuckDBConnectio
   }
 }
 
-
 /** Runs fn inside BEGIN/COMMIT, rolling back on any error. */
 export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise<T>): Promise<T> {
   await conn.run('BEGIN TRANSACTION');
@@ -148,12 +154,20 @@ export async function inTransaction<T>(conn: DuckDBConnection, fn: () => Promise
 }
 
 /** Rows as plain JS objects (BIGINT -> bigint, TIMESTAMP -> Date, DECIMAL -> number...). */
-export async function queryRows(conn: DuckDBConnection, sql: string, params?: DuckDBValue[]): Promise<Record<string, unknown>[]> {
+export async function queryRows(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: DuckDBValue[],
+): Promise<Record<string, unknown>[]> {
   const reader = await conn.runAndReadAll(sql, params);
-  return reader.getRowObjectsJS() as Record<string, unknown>[];
+  return reader.getRowObjectsJS();
 }
 
-export async function queryValue<T = unknown>(conn: DuckDBConnection, sql: string, params?: DuckDBValue[]): Promise<T | undefined> {
+export async function queryValue<T = unknown>(
+  conn: DuckDBConnection,
+  sql: string,
+  params?: DuckDBValue[],
+): Promise<T | undefined> {
   const reader = await conn.runAndReadAll(sql, params);
   const rows = reader.getRowsJS();
   return rows[0]?.[0] as T | undefined;

@@ -28,7 +28,10 @@ export async function currentVersion(conn: DuckDBConnection): Promise<number> {
 }
 
 /** Applies the pending migrations in order, each in its own transaction with its version row. */
-export async function migrate(conn: DuckDBConnection, def: SchemaDef): Promise<{ from: number; to: number; applied: string[] }> {
+export async function migrate(
+  conn: DuckDBConnection,
+  def: SchemaDef,
+): Promise<{ from: number; to: number; applied: string[] }> {
   await conn.run(
     'CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)',
   );
@@ -52,9 +55,14 @@ export async function describeSchema(conn: DuckDBConnection): Promise<string[]> 
     `SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns
      WHERE table_schema = 'main' ORDER BY table_name, ordinal_position`,
   );
-  const idx = await queryRows(conn, "SELECT table_name, index_name, sql FROM duckdb_indexes() WHERE schema_name = 'main' ORDER BY 1, 2");
+  const idx = await queryRows(
+    conn,
+    "SELECT table_name, index_name, sql FROM duckdb_indexes() WHERE schema_name = 'main' ORDER BY 1, 2",
+  );
   return [
-    ...cols.map((c) => `column ${c.table_name}.${c.column_name} ${c.data_type}${c.is_nullable === 'NO' ? ' NOT NULL' : ''}`),
+    ...cols.map(
+      (c) => `column ${c.table_name}.${c.column_name} ${c.data_type}${c.is_nullable === 'NO' ? ' NOT NULL' : ''}`,
+    ),
     ...idx.map((i) => `index ${i.table_name}.${i.index_name}`),
   ];
 }
@@ -87,5 +95,11 @@ export async function checkSchema(conn: DuckDBConnection, def: SchemaDef): Promi
   const missing = want.filter((l) => !haveSet.has(l));
   const unexpected = have.filter((l) => !wantSet.has(l));
   const expectedVersion = latestVersion(def);
-  return { ok: missing.length === 0 && unexpected.length === 0 && version === expectedVersion, version, expectedVersion, missing, unexpected };
+  return {
+    ok: missing.length === 0 && unexpected.length === 0 && version === expectedVersion,
+    version,
+    expectedVersion,
+    missing,
+    unexpected,
+  };
 }

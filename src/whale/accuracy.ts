@@ -63,7 +63,9 @@ export function periodStats(rows: readonly ReportRow[], period: string, fromMs: 
   }
   // The final member: not replaced; among several (should not happen), the latest detected.
   const finalOf = (root: string): ReportRow | undefined =>
-    (chains.get(root) ?? []).filter((r) => r.outcome !== 'replaced').sort((a, b) => b.detectedAt.getTime() - a.detectedAt.getTime())[0];
+    (chains.get(root) ?? [])
+      .filter((r) => r.outcome !== 'replaced')
+      .sort((a, b) => b.detectedAt.getTime() - a.detectedAt.getTime())[0];
   const settled = (f: ReportRow | undefined): boolean => f !== undefined && f.outcome !== null;
   const inPeriod = rows.filter((r) => r.detectedAt.getTime() >= fromMs);
   const counts = { confirmed: 0, replaced: 0, dropped: 0, expired: 0, pending: 0 };
@@ -74,7 +76,12 @@ export function periodStats(rows: readonly ReportRow[], period: string, fromMs: 
     const f = finalOf(r.rootTxid);
     if (r.predictedHeight === null || r.predictedWindow === null || !settled(f)) continue;
     scored++;
-    if (f!.outcome === 'confirmed' && f!.confirmedHeight !== null && Math.abs(f!.confirmedHeight - r.predictedHeight) <= r.predictedWindow) right++;
+    if (
+      f!.outcome === 'confirmed' &&
+      f!.confirmedHeight !== null &&
+      Math.abs(f!.confirmedHeight - r.predictedHeight) <= r.predictedWindow
+    )
+      right++;
   }
   const roots = inPeriod.filter((r) => r.txid === r.rootTxid);
   let settledWhales = 0;

@@ -21,13 +21,21 @@ export interface AccuracyCheck {
   suppressedByCooldown: boolean;
 }
 
-export async function checkAccuracyAlert(settings: Readonly<Settings>, log: Logger, nowMs = Date.now()): Promise<AccuracyCheck> {
+export async function checkAccuracyAlert(
+  settings: Readonly<Settings>,
+  log: Logger,
+  nowMs = Date.now(),
+): Promise<AccuracyCheck> {
   const { stats, last } = await withWhaleDb(settings, async (conn) => {
     const rows = await loadReportRows(conn, nowMs - WEEK_MS);
     const stats = periodStats(rows, '7d', nowMs - WEEK_MS);
     const level = accuracyLevel(stats, ACCURACY_MIN_SAMPLES);
     const severities = level === 'critical' ? ['critical'] : ['warning', 'critical'];
-    return { stats, last: level === 'warning' || level === 'critical' ? await lastAlertAt(conn, ACCURACY_EVENT, severities) : undefined };
+    return {
+      stats,
+      last:
+        level === 'warning' || level === 'critical' ? await lastAlertAt(conn, ACCURACY_EVENT, severities) : undefined,
+    };
   });
   const level = accuracyLevel(stats, ACCURACY_MIN_SAMPLES);
   if (level !== 'warning' && level !== 'critical') return { stats, level, sent: false, suppressedByCooldown: false };
@@ -36,8 +44,21 @@ export async function checkAccuracyAlert(settings: Readonly<Settings>, log: Logg
     return { stats, level, sent: false, suppressedByCooldown: true };
   }
   const severity: Severity = level;
-  log.warn({ accuracy: stats.accuracy, scored: stats.scored }, `Whale prediction accuracy over 7 days is ${(100 * (stats.accuracy ?? 0)).toFixed(1)}% (${level})`);
-  const result = await deliverAlert(settings, makeEvent(ACCURACY_EVENT, severity, { accuracy_7d: stats.accuracy, scored: stats.scored, right: stats.right, warn_below: 0.75, crit_below: 0.7 }), { log });
+  log.warn(
+    { accuracy: stats.accuracy, scored: stats.scored },
+    `Whale prediction accuracy over 7 days is ${(100 * (stats.accuracy ?? 0)).toFixed(1)}% (${level})`,
+  );
+  const result = await deliverAlert(
+    settings,
+    makeEvent(ACCURACY_EVENT, severity, {
+      accuracy_7d: stats.accuracy,
+      scored: stats.scored,
+      right: stats.right,
+      warn_below: 0.75,
+      crit_below: 0.7,
+    }),
+    { log },
+  );
   if (result.attempts > 0) await withWhaleDb(settings, (conn) => recordAlert(conn, result), { logger: log });
   return { stats, level, sent: result.delivered, suppressedByCooldown: false };
 }

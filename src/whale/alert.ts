@@ -27,7 +27,11 @@ export function whaleEvent(r: PredictionRow): AlertEvent {
 }
 
 /** Sends one event per row, in order; never throws (deliverAlert does not). */
-export async function alertWhales(settings: Readonly<Settings>, log: Logger, rows: PredictionRow[]): Promise<DeliveryResult[]> {
+export async function alertWhales(
+  settings: Readonly<Settings>,
+  log: Logger,
+  rows: PredictionRow[],
+): Promise<DeliveryResult[]> {
   const out: DeliveryResult[] = [];
   for (const r of rows) {
     out.push(await deliverAlert(settings, whaleEvent(r), { log }));

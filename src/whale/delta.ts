@@ -113,6 +113,9 @@ function addTracked(w: WhaleWatcher, t: Tracked): void {
   if (evicted.length === 0) return;
   w.stats.evicted += evicted.length;
   if (w.stats.evicted === evicted.length || w.stats.evicted % 1000 === 0) {
-    w.o.log.warn({ cap: w.o.tracker.cap, evicted: w.stats.evicted }, 'tracking cap reached: evicting the oldest whales (WHALE_MAX_TRACKED)');
+    w.o.log.warn(
+      { cap: w.o.tracker.cap, evicted: w.stats.evicted },
+      'tracking cap reached: evicting the oldest whales (WHALE_MAX_TRACKED)',
+    );
   }
 }

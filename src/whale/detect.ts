@@ -14,7 +14,10 @@ export const MAX_MONEY_SATS = 21_000_000n * SATS_PER_BTC;
  */
 export function btcToSats(btc: number): bigint {
   if (!Number.isFinite(btc) || btc <= 0 || btc > 21_000_000) {
-    throw new ConfigError(`WHALE_THRESHOLD_BTC must be a number of BTC in (0, 21000000], got ${btc}`, 'WHALE_THRESHOLD_BTC');
+    throw new ConfigError(
+      `WHALE_THRESHOLD_BTC must be a number of BTC in (0, 21000000], got ${btc}`,
+      'WHALE_THRESHOLD_BTC',
+    );
   }
   return BigInt(Math.round(btc * 1e8));
 }

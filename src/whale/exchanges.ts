@@ -82,14 +82,17 @@ export function parseExchangeCsv(text: string, source: string): ExchangeBook {
     const [exchange, address, type] = f as [string, string, string];
     if (exchange === '') fail(lineNo, 'empty exchange_name');
     if (!ADDRESS.test(address)) fail(lineNo, `not a Bitcoin address: ${JSON.stringify(address.slice(0, 100))}`);
-    if (!TYPE.test(type)) fail(lineNo, `bad type ${JSON.stringify(type.slice(0, 40))} (expected a word such as wallet, hot_wallet)`);
+    if (!TYPE.test(type))
+      fail(lineNo, `bad type ${JSON.stringify(type.slice(0, 40))} (expected a word such as wallet, hot_wallet)`);
     const known = byAddress.get(address);
     if (!known) {
       byAddress.set(address, { exchange, types: [type] });
       firstLine.set(address, lineNo);
       exchanges.add(exchange);
     } else if (known.exchange !== exchange) {
-      warnings.push(`line ${lineNo}: ${address} already listed for ${known.exchange} (line ${firstLine.get(address)}); ignoring ${exchange}`);
+      warnings.push(
+        `line ${lineNo}: ${address} already listed for ${known.exchange} (line ${firstLine.get(address)}); ignoring ${exchange}`,
+      );
     } else if (!known.types.includes(type)) {
       known.types.push(type);
     }
@@ -104,7 +107,9 @@ export function loadExchangeBook(file: string | undefined): ExchangeBook {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError(`${SETTING} ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`, SETTING, { cause: err });
+    throw new ConfigError(`${SETTING} ${JSON.stringify(file)} cannot be read: ${(err as Error).message}`, SETTING, {
+      cause: err,
+    });
   }
   return parseExchangeCsv(text, file);
 }

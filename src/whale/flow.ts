@@ -36,7 +36,10 @@ export function classifyFlow(tx: Pick<MempoolTx, 'vin' | 'vout'>, book: Exchange
       prevoutsKnown = false;
       continue;
     }
-    const entry = input.prevout.scriptpubkey_address === undefined ? undefined : book.byAddress.get(input.prevout.scriptpubkey_address);
+    const entry =
+      input.prevout.scriptpubkey_address === undefined
+        ? undefined
+        : book.byAddress.get(input.prevout.scriptpubkey_address);
     if (entry) {
       exchangeIn = true;
       names.add(entry.exchange);

@@ -7,7 +7,11 @@ import type { ChainLink, Tracked } from './tracker.js';
 
 const minutesBetween = (fromMs: number, toMs: number): number => Math.max(0, (toMs - fromMs) / 60_000);
 
-function judged(predicted: number | null, window: number | null, height: number | null): Pick<OutcomeRow, 'blocksVsPredicted' | 'withinWindow'> {
+function judged(
+  predicted: number | null,
+  window: number | null,
+  height: number | null,
+): Pick<OutcomeRow, 'blocksVsPredicted' | 'withinWindow'> {
   if (predicted === null || window === null || height === null) return { blocksVsPredicted: null, withinWindow: null };
   return { blocksVsPredicted: height - predicted, withinWindow: withinWindow(height, predicted, window) };
 }
@@ -45,7 +49,12 @@ export function confirmedRows(t: Tracked, height: number | null, nowMs: number, 
 }
 
 /** `t` left the mempool unconfirmed (dropped) or was still unconfirmed at the timeout (expired). */
-export function unconfirmedRows(t: Tracked, kind: Extract<OutcomeKind, 'dropped' | 'expired'>, nowMs: number, source: OutcomeSource): OutcomeRow[] {
+export function unconfirmedRows(
+  t: Tracked,
+  kind: Extract<OutcomeKind, 'dropped' | 'expired'>,
+  nowMs: number,
+  source: OutcomeSource,
+): OutcomeRow[] {
   const own: OutcomeRow = {
     txid: t.txid,
     outcome: kind,
@@ -62,7 +71,13 @@ export function unconfirmedRows(t: Tracked, kind: Extract<OutcomeKind, 'dropped'
   return [...t.ancestors.map((a) => settledLink(a, null, null, nowMs, source)), own];
 }
 
-function settledLink(a: ChainLink, confirmedTxid: string | null, height: number | null, nowMs: number, source: OutcomeSource): OutcomeRow {
+function settledLink(
+  a: ChainLink,
+  confirmedTxid: string | null,
+  height: number | null,
+  nowMs: number,
+  source: OutcomeSource,
+): OutcomeRow {
   const confirmed = confirmedTxid !== null;
   return {
     txid: a.txid,
@@ -71,7 +86,9 @@ function settledLink(a: ChainLink, confirmedTxid: string | null, height: number 
     confirmedHeight: height,
     confirmedTxid,
     minutesToConfirm: confirmed ? minutesBetween(a.detectedAtMs, nowMs) : null,
-    ...(confirmed ? judged(a.predictedHeight, a.window, height) : { blocksVsPredicted: null, withinWindow: a.predictedHeight === null ? null : false }),
+    ...(confirmed
+      ? judged(a.predictedHeight, a.window, height)
+      : { blocksVsPredicted: null, withinWindow: a.predictedHeight === null ? null : false }),
     replacedBy: a.replacedBy,
     source,
   };

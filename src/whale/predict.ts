@@ -18,7 +18,11 @@ export interface Prediction {
 }
 
 /** Undefined without a known tip, or before the first `mempool-blocks` (we do not guess). */
-export function predictHeight(rate: number | null, tip: number | undefined, blocks: readonly ProjectedBlock[] | undefined): Prediction | undefined {
+export function predictHeight(
+  rate: number | null,
+  tip: number | undefined,
+  blocks: readonly ProjectedBlock[] | undefined,
+): Prediction | undefined {
   if (rate === null || !Number.isFinite(rate) || tip === undefined || blocks === undefined) return undefined;
   return { predictedHeight: tip + projectedIndex(rate, blocks) + 1, window: PREDICTION_WINDOW_BLOCKS };
 }

@@ -6,7 +6,8 @@ import { queryRows, queryValue } from '../store/duckdb.js';
 import type { ReportRow } from './accuracy.js';
 import type { Tracked } from './tracker.js';
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null);
+const num = (v: unknown): number | null =>
+  v === null || v === undefined ? null : Number.isFinite(Number(v)) ? Number(v) : null;
 const time = (v: unknown): Date => (v instanceof Date ? v : new Date(String(v)));
 
 /**
@@ -57,7 +58,11 @@ export async function loadReportRows(conn: DuckDBConnection, fromMs: number): Pr
 }
 
 /** When an accuracy alert of at least this severity was last sent (for the cooldown), or undefined. */
-export async function lastAlertAt(conn: DuckDBConnection, eventType: string, severities: string[]): Promise<Date | undefined> {
+export async function lastAlertAt(
+  conn: DuckDBConnection,
+  eventType: string,
+  severities: string[],
+): Promise<Date | undefined> {
   const v = await queryValue<unknown>(
     conn,
     `SELECT max(created_at) FROM alert_events WHERE event_type = $1 AND delivered AND severity IN (${severities.map((_, i) => `$${i + 2}`).join(',')})`,

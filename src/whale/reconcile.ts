@@ -85,7 +85,10 @@ export class Reconciler {
           status = await this.o.esplora.getTxStatus(t.txid);
         } catch (err) {
           this.stats.errors++;
-          this.o.log.warn({ txid: t.txid, err: (err as Error).message }, 'electrs status check failed; whale stays followed');
+          this.o.log.warn(
+            { txid: t.txid, err: (err as Error).message },
+            'electrs status check failed; whale stays followed',
+          );
           continue;
         }
         this.stats.checked++;

@@ -6,7 +6,13 @@ import type { HeartbeatRow, OutcomeRow, PredictionRow } from './rows.js';
 
 const CHUNK = 200;
 
-async function insertMany<T>(conn: DuckDBConnection, head: string, casts: string[], rows: T[], values: (r: T) => DuckDBValue[]): Promise<void> {
+async function insertMany<T>(
+  conn: DuckDBConnection,
+  head: string,
+  casts: string[],
+  rows: T[],
+  values: (r: T) => DuckDBValue[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += CHUNK) {
     const chunk = rows.slice(i, i + CHUNK);
     const params: DuckDBValue[] = [];
@@ -27,7 +33,26 @@ export function insertPredictions(conn: DuckDBConnection, rows: PredictionRow[])
     conn,
     `INSERT INTO mempool_predictions (txid, detected_at, total_sats, total_btc, fee_sats, vsize, fee_rate, rbf, flow, exchanges,
        prevouts_known, urgency, tip_height, predicted_height, predicted_window, replaces_txid, root_txid, alerted)`,
-    ['VARCHAR', 'TIMESTAMP', 'BIGINT', 'DOUBLE', 'BIGINT', 'INTEGER', 'DOUBLE', 'BOOLEAN', 'VARCHAR', 'VARCHAR', 'BOOLEAN', 'DOUBLE', 'INTEGER', 'INTEGER', 'INTEGER', 'VARCHAR', 'VARCHAR', 'BOOLEAN'],
+    [
+      'VARCHAR',
+      'TIMESTAMP',
+      'BIGINT',
+      'DOUBLE',
+      'BIGINT',
+      'INTEGER',
+      'DOUBLE',
+      'BOOLEAN',
+      'VARCHAR',
+      'VARCHAR',
+      'BOOLEAN',
+      'DOUBLE',
+      'INTEGER',
+      'INTEGER',
+      'INTEGER',
+      'VARCHAR',
+      'VARCHAR',
+      'BOOLEAN',
+    ],
     rows,
     (r) => [
       r.txid,
@@ -59,7 +84,18 @@ export function upsertOutcomes(conn: DuckDBConnection, rows: OutcomeRow[]): Prom
        blocks_vs_predicted, within_window, replaced_by, source)`,
     ['VARCHAR', 'VARCHAR', 'TIMESTAMP', 'INTEGER', 'VARCHAR', 'DOUBLE', 'INTEGER', 'BOOLEAN', 'VARCHAR', 'VARCHAR'],
     rows,
-    (r) => [r.txid, r.outcome, iso(r.resolvedAt), r.confirmedHeight, r.confirmedTxid, r.minutesToConfirm, r.blocksVsPredicted, r.withinWindow, r.replacedBy, r.source],
+    (r) => [
+      r.txid,
+      r.outcome,
+      iso(r.resolvedAt),
+      r.confirmedHeight,
+      r.confirmedTxid,
+      r.minutesToConfirm,
+      r.blocksVsPredicted,
+      r.withinWindow,
+      r.replacedBy,
+      r.source,
+    ],
   );
 }
 
@@ -69,13 +105,26 @@ export function insertHeartbeat(conn: DuckDBConnection, b: HeartbeatRow): Promis
     'INSERT OR REPLACE INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales)',
     ['VARCHAR', 'INTEGER', 'TIMESTAMP', 'TIMESTAMP', 'BOOLEAN', 'INTEGER', 'BIGINT', 'INTEGER', 'INTEGER'],
     [b],
-    (r) => [r.runId, r.pid, iso(r.startedAt), iso(r.beatAt), r.connected, r.tracked, BigInt(r.messages), r.gaps, r.whales],
+    (r) => [
+      r.runId,
+      r.pid,
+      iso(r.startedAt),
+      iso(r.beatAt),
+      r.connected,
+      r.tracked,
+      BigInt(r.messages),
+      r.gaps,
+      r.whales,
+    ],
   );
 }
 
 export async function markAlerted(conn: DuckDBConnection, txids: string[]): Promise<void> {
   for (let i = 0; i < txids.length; i += CHUNK) {
     const ids = txids.slice(i, i + CHUNK);
-    await conn.run(`UPDATE mempool_predictions SET alerted = true WHERE txid IN (${ids.map((_, j) => `$${j + 1}`).join(',')})`, ids);
+    await conn.run(
+      `UPDATE mempool_predictions SET alerted = true WHERE txid IN (${ids.map((_, j) => `$${j + 1}`).join(',')})`,
+      ids,
+    );
   }
 }

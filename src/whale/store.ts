@@ -69,7 +69,8 @@ export class WhaleStore {
   prediction(row: PredictionRow, alert: boolean): void {
     this.predictions.push({ row, alert });
     const max = this.o.maxPending ?? 200_000;
-    if (this.predictions.length > max) this.stats.droppedRows += this.predictions.splice(0, this.predictions.length - max).length;
+    if (this.predictions.length > max)
+      this.stats.droppedRows += this.predictions.splice(0, this.predictions.length - max).length;
   }
 
   outcome(rows: OutcomeRow[]): void {
@@ -111,10 +112,14 @@ export class WhaleStore {
     }
     let inserted: Queued[];
     try {
-      inserted = await withWhaleDb(this.o.settings, (conn) => inTransaction(conn, () => this.write(conn, preds, outs, beat, deliveries)), {
-        logger: this.o.log,
-        retries: 5,
-      });
+      inserted = await withWhaleDb(
+        this.o.settings,
+        (conn) => inTransaction(conn, () => this.write(conn, preds, outs, beat, deliveries)),
+        {
+          logger: this.o.log,
+          retries: 5,
+        },
+      );
     } catch (err) {
       // Put everything back (newer queued rows stay after the older ones) and let the caller decide.
       this.predictions = [...preds, ...this.predictions];
@@ -122,7 +127,11 @@ export class WhaleStore {
       this.heartbeatRow ??= beat;
       this.deliveries = [...deliveries, ...this.deliveries];
       this.stats.failedFlushes++;
-      throw err instanceof StoreError ? err : new StoreError(`whale database write failed: ${describeError(err)}`, this.o.settings.whaleDbPath, { cause: err });
+      throw err instanceof StoreError
+        ? err
+        : new StoreError(`whale database write failed: ${describeError(err)}`, this.o.settings.whaleDbPath, {
+            cause: err,
+          });
     }
     this.stats.flushes++;
     this.stats.predictionsWritten += inserted.length;
@@ -137,13 +146,25 @@ export class WhaleStore {
     }
   }
 
-  private async write(conn: DuckDBConnection, preds: Queued[], outs: OutcomeRow[], beat: HeartbeatRow | undefined, deliveries: { txid: string; result: DeliveryResult }[]): Promise<Queued[]> {
+  private async write(
+    conn: DuckDBConnection,
+    preds: Queued[],
+    outs: OutcomeRow[],
+    beat: HeartbeatRow | undefined,
+    deliveries: { txid: string; result: DeliveryResult }[],
+  ): Promise<Queued[]> {
     const fresh = await this.freshOnly(conn, preds);
-    await insertPredictions(conn, fresh.map((q) => q.row));
+    await insertPredictions(
+      conn,
+      fresh.map((q) => q.row),
+    );
     await upsertOutcomes(conn, outs);
     if (beat) await insertHeartbeat(conn, beat);
     for (const d of deliveries) if (d.result.attempts > 0) await recordAlert(conn, d.result);
-    await markAlerted(conn, deliveries.filter((d) => d.result.delivered).map((d) => d.txid));
+    await markAlerted(
+      conn,
+      deliveries.filter((d) => d.result.delivered).map((d) => d.txid),
+    );
     return fresh;
   }
 
@@ -152,7 +173,11 @@ export class WhaleStore {
     const known = new Set<string>();
     for (let i = 0; i < preds.length; i += 500) {
       const ids = preds.slice(i, i + 500).map((q) => q.row.txid);
-      const rows = await queryRows(conn, `SELECT txid FROM mempool_predictions WHERE txid IN (${ids.map((_, j) => `$${j + 1}`).join(',')})`, ids);
+      const rows = await queryRows(
+        conn,
+        `SELECT txid FROM mempool_predictions WHERE txid IN (${ids.map((_, j) => `$${j + 1}`).join(',')})`,
+        ids,
+      );
       for (const r of rows) known.add(r.txid as string);
     }
     const out: Queued[] = [];

@@ -80,7 +80,10 @@ export class WhaleWatcher {
         break;
       case 'gap':
         this.stats.gaps++;
-        this.o.log.warn({ expected: ev.expected, got: ev.got, gaps: this.stats.gaps }, 'mempool-transactions sequence gap: messages were missed; reconciling pending whales');
+        this.o.log.warn(
+          { expected: ev.expected, got: ev.got, gaps: this.stats.gaps },
+          'mempool-transactions sequence gap: messages were missed; reconciling pending whales',
+        );
         this.o.onGap?.(ev.expected, ev.got);
         break;
       case 'invalid':
@@ -101,7 +104,8 @@ export class WhaleWatcher {
    * a higher height moves it). A lower `block` height is a reorg, which mempool announces the same way.
    */
   private onBlock(b: MempoolBlock): void {
-    if (this.tip !== undefined && b.height < this.tip) this.o.log.warn({ tip: this.tip, height: b.height }, 'block height went backwards (reorg); following it');
+    if (this.tip !== undefined && b.height < this.tip)
+      this.o.log.warn({ tip: this.tip, height: b.height }, 'block height went backwards (reorg); following it');
     this.tip = b.height;
   }
 }

@@ -29,7 +29,10 @@ function outcome(f: () => Uint8Array): Outcome {
 describe('scanBlock: one pass from raw block to summary', () => {
   it('equals parseBlock + summarizeBlock on every real mainnet block', () => {
     for (const b of realBlocks()) {
-      expect(Buffer.from(viaScan(b.bytes, b.height)).equals(Buffer.from(viaParse(b.bytes, b.height))), `block ${b.height}`).toBe(true);
+      expect(
+        Buffer.from(viaScan(b.bytes, b.height)).equals(Buffer.from(viaParse(b.bytes, b.height))),
+        `block ${b.height}`,
+      ).toBe(true);
     }
   });
 
@@ -39,7 +42,10 @@ describe('scanBlock: one pass from raw block to summary', () => {
     for (const b of chain.blocks) {
       const want = summarizeBlock(parseBlock(b.bytes), b.height);
       candidates += want.candidates.length;
-      expect(Buffer.from(viaScan(b.bytes, b.height)).equals(Buffer.from(encodeSummary(want))), `block ${b.height}`).toBe(true);
+      expect(
+        Buffer.from(viaScan(b.bytes, b.height)).equals(Buffer.from(encodeSummary(want))),
+        `block ${b.height}`,
+      ).toBe(true);
     }
     expect(candidates).toBeGreaterThan(1000); // the day really exercises the filters
   });
@@ -64,11 +70,24 @@ describe('scanBlock: one pass from raw block to summary', () => {
   });
 
   it('agrees on crafted edge cases of the filters (1-byte OP_RETURN, empty scripts, 5 and 6 inputs, dust, null prevouts)', () => {
-    const ins = (n: number, null0 = false): CraftInput[] => Array.from({ length: n }, (_, k) => ({ prev: new Array(32).fill(null0 && k === 1 ? 0 : 9 + k), index: null0 && k === 1 ? 0xffffffff : k }));
+    const ins = (n: number, null0 = false): CraftInput[] =>
+      Array.from({ length: n }, (_, k) => ({
+        prev: new Array(32).fill(null0 && k === 1 ? 0 : 9 + k),
+        index: null0 && k === 1 ? 0xffffffff : k,
+      }));
     const txs: CraftTx[] = [
-      { inputs: [{ prev: new Array(32).fill(0), index: 0xffffffff, script: [3, 1, 2, 3] }], outputs: [{ value: 625_000_000n }] },
+      {
+        inputs: [{ prev: new Array(32).fill(0), index: 0xffffffff, script: [3, 1, 2, 3] }],
+        outputs: [{ value: 625_000_000n }],
+      },
       { inputs: ins(1), outputs: [{ value: 150_000n, script: [0x6a] }, { value: 2_000_000n }] },
-      { inputs: ins(1), outputs: [{ value: 150_000n, script: [] }, { value: 2_000_000n, script: [] }] },
+      {
+        inputs: ins(1),
+        outputs: [
+          { value: 150_000n, script: [] },
+          { value: 2_000_000n, script: [] },
+        ],
+      },
       { inputs: ins(5), outputs: [{ value: 150_001n }, { value: 1_000n }] },
       { inputs: ins(6), outputs: [{ value: 150_002n }, { value: 2_000_000n }] },
       { inputs: ins(2, true), outputs: [{ value: 150_003n }, { value: 2_000_000n }] },
@@ -92,7 +111,8 @@ describe('scanBlock: one pass from raw block to summary', () => {
     const shifted = new Uint8Array(b.bytes.length + 5);
     shifted.set(b.bytes, 5);
     const want = viaParse(b.bytes, b.height);
-    for (const input of [Buffer.from(b.bytes), shifted.subarray(5), Uint8Array.from(b.bytes)]) expect(Buffer.from(viaScan(input, b.height)).equals(Buffer.from(want))).toBe(true);
+    for (const input of [Buffer.from(b.bytes), shifted.subarray(5), Uint8Array.from(b.bytes)])
+      expect(Buffer.from(viaScan(input, b.height)).equals(Buffer.from(want))).toBe(true);
   });
 
   it('refuses a bad height', () => {

@@ -12,7 +12,9 @@ const heightOf = (name: string) => Number(name.split('_')[1]);
 // The worker pool only exists compiled (Node 20 cannot run a .ts worker): load it from dist/,
 // which the test setup builds.
 async function pool(threads: number): Promise<Summarizer> {
-  const mod = (await import(path.join(REPO_ROOT, 'dist/src/analyze/summarizer.js'))) as typeof import('../../src/analyze/summarizer.js');
+  const mod = (await import(
+    path.join(REPO_ROOT, 'dist/src/analyze/summarizer.js')
+  )) as typeof import('../../src/analyze/summarizer.js');
   return mod.createSummarizer(threads);
 }
 
@@ -37,7 +39,9 @@ describe('block summarizer: worker threads give the same summaries as the main t
     try {
       const good = blocks.find((b) => b.includes('542213'))!;
       const bytes = read(good);
-      await expect(workers.summarize(542213, bytes.subarray(0, bytes.length - 10))).rejects.toThrow(/block 542213 is malformed: .*truncated/);
+      await expect(workers.summarize(542213, bytes.subarray(0, bytes.length - 10))).rejects.toThrow(
+        /block 542213 is malformed: .*truncated/,
+      );
       const ok = await workers.summarize(542213, bytes);
       expect(decodeHeader(ok).height).toBe(542213);
     } finally {

@@ -37,26 +37,34 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(template.dir, { recursive: true, force: true }));
 
 describe('archive survives SIGKILL at every step', () => {
-  it.each(POINTS)('crash at %s', async (point) => {
-    const t = makeEnv('archive-crash-');
-    try {
-      for (const f of [template.priceDb, template.whaleDb]) fs.copyFileSync(f, path.join(t.dir, path.basename(f)));
-      const crashed = await execa('node', [BIN, ...ARGS], { env: binEnv(t.dir, point), extendEnv: false, reject: false });
-      expect(crashed.signal, `the run must reach ${point}`).toBe('SIGKILL');
-      // Right after the crash a row may be in a part AND the database (not yet deleted), never nowhere.
-      const after = await unionSums(t, { allowDuplicates: true });
-      for (const [k, v] of Object.entries(original)) expect(after[k]!.keys, k).toBe(v.rows);
+  it.each(POINTS)(
+    'crash at %s',
+    async (point) => {
+      const t = makeEnv('archive-crash-');
+      try {
+        for (const f of [template.priceDb, template.whaleDb]) fs.copyFileSync(f, path.join(t.dir, path.basename(f)));
+        const crashed = await execa('node', [BIN, ...ARGS], {
+          env: binEnv(t.dir, point),
+          extendEnv: false,
+          reject: false,
+        });
+        expect(crashed.signal, `the run must reach ${point}`).toBe('SIGKILL');
+        // Right after the crash a row may be in a part AND the database (not yet deleted), never nowhere.
+        const after = await unionSums(t, { allowDuplicates: true });
+        for (const [k, v] of Object.entries(original)) expect(after[k]!.keys, k).toBe(v.rows);
 
-      const again = await execa('node', [BIN, ...ARGS], { env: binEnv(t.dir), extendEnv: false, reject: false });
-      expect(again.exitCode, again.stderr).toBe(0);
-      expect(await unionSums(t)).toEqual(original);
-      expect(archiveFiles(t.archiveDir).length).toBeGreaterThan(0);
-      expect(fs.readdirSync(path.join(t.archiveDir, '.tmp'))).toEqual([]);
-      // A third run finds nothing left to do.
-      const third = await execa('node', [BIN, ...ARGS], { env: binEnv(t.dir), extendEnv: false, reject: false });
-      expect(JSON.parse(third.stdout).rows_moved).toBe(0);
-    } finally {
-      fs.rmSync(t.dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+        const again = await execa('node', [BIN, ...ARGS], { env: binEnv(t.dir), extendEnv: false, reject: false });
+        expect(again.exitCode, again.stderr).toBe(0);
+        expect(await unionSums(t)).toEqual(original);
+        expect(archiveFiles(t.archiveDir).length).toBeGreaterThan(0);
+        expect(fs.readdirSync(path.join(t.archiveDir, '.tmp'))).toEqual([]);
+        // A third run finds nothing left to do.
+        const third = await execa('node', [BIN, ...ARGS], { env: binEnv(t.dir), extendEnv: false, reject: false });
+        expect(JSON.parse(third.stdout).rows_moved).toBe(0);
+      } finally {
+        fs.rmSync(t.dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

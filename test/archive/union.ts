@@ -22,7 +22,10 @@ export function archiveFiles(dir: string): string[] {
  * plus the archived rows. Equal to the original's, with distinct keys == count, means every row
  * is in exactly one place (none lost, none duplicated, none altered).
  */
-export async function unionSums(t: TestEnv, opts: { allowDuplicates?: boolean } = {}): Promise<Record<string, TableSum & { keys: number }>> {
+export async function unionSums(
+  t: TestEnv,
+  opts: { allowDuplicates?: boolean } = {},
+): Promise<Record<string, TableSum & { keys: number }>> {
   const instance = await DuckDBInstance.create(':memory:');
   const conn = await instance.connect();
   try {
@@ -33,9 +36,13 @@ export async function unionSums(t: TestEnv, opts: { allowDuplicates?: boolean } 
     const files = archiveFiles(t.archiveDir);
     for (const a of ARCHIVED) {
       const cols = await tableColumns(conn, a.table, a.db);
-      const mine = files.filter((f) => f.includes(`${path.sep}table=${a.table}${path.sep}`) && path.basename(f).startsWith(`${a.db}-`));
+      const mine = files.filter(
+        (f) => f.includes(`${path.sep}table=${a.table}${path.sep}`) && path.basename(f).startsWith(`${a.db}-`),
+      );
       const list = cols.map(ident).join(', ');
-      const parts = mine.length ? ` UNION ALL SELECT ${list} FROM read_parquet([${mine.map(sqlString).join(', ')}])` : '';
+      const parts = mine.length
+        ? ` UNION ALL SELECT ${list} FROM read_parquet([${mine.map(sqlString).join(', ')}])`
+        : '';
       // The jobs under test add their own job_runs rows; the generated ones are 'j-...'.
       const where = a.table === 'job_runs' ? " WHERE run_id LIKE 'j-%'" : '';
       const rows = await queryRows(
@@ -45,7 +52,9 @@ export async function unionSums(t: TestEnv, opts: { allowDuplicates?: boolean } 
       );
       out[`${a.db}.${a.table}`] = { rows: Number(rows[0]!.n), checksum: String(rows[0]!.h), keys: Number(rows[0]!.k) };
     }
-    if (!opts.allowDuplicates) for (const [k, v] of Object.entries(out)) if (v.keys !== v.rows) throw new Error(`${k}: ${v.rows} rows but ${v.keys} distinct keys (duplicated)`);
+    if (!opts.allowDuplicates)
+      for (const [k, v] of Object.entries(out))
+        if (v.keys !== v.rows) throw new Error(`${k}: ${v.rows} rows but ${v.keys} distinct keys (duplicated)`);
     return out;
   } finally {
     conn.closeSync();
@@ -58,7 +67,11 @@ export async function oldRowCount(t: TestEnv, a: ArchiveTable, cutoff: Date): Pr
   return withDatabase(
     file,
     async (conn) =>
-      Number(await queryValue(conn, `SELECT count(*) FROM ${ident(a.table)} WHERE ${ident(a.timeCol)} < $1::TIMESTAMP`, [cutoff.toISOString().replace('T', ' ').replace('Z', '')])),
+      Number(
+        await queryValue(conn, `SELECT count(*) FROM ${ident(a.table)} WHERE ${ident(a.timeCol)} < $1::TIMESTAMP`, [
+          cutoff.toISOString().replace('T', ' ').replace('Z', ''),
+        ]),
+      ),
     { readOnly: true },
   );
 }

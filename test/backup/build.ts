@@ -10,8 +10,28 @@ import { REPO_ROOT } from '../helpers/paths.js';
 export async function buildBins(): Promise<void> {
   await execa(
     path.join(REPO_ROOT, 'node_modules/.bin/tsc'),
-    ['src/cli/backup.ts', 'src/cli/archive.ts', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-      '--target', 'ES2022', '--lib', 'ES2023', '--types', 'node', '--strict', '--skipLibCheck', '--esModuleInterop', '--sourceMap'],
+    [
+      'src/cli/backup.ts',
+      'src/cli/archive.ts',
+      '--outDir',
+      'dist',
+      '--rootDir',
+      '.',
+      '--module',
+      'NodeNext',
+      '--moduleResolution',
+      'NodeNext',
+      '--target',
+      'ES2022',
+      '--lib',
+      'ES2023',
+      '--types',
+      'node',
+      '--strict',
+      '--skipLibCheck',
+      '--esModuleInterop',
+      '--sourceMap',
+    ],
     { cwd: REPO_ROOT },
   );
 }

@@ -16,11 +16,14 @@ beforeAll(async () => {
 afterAll(() => fs.rmSync(t.dir, { recursive: true, force: true }));
 
 describe('backup while another process writes', () => {
-  it('takes the file between the writer\'s transactions: the copy is consistent and equals the source at copy time', async () => {
-    const writer = execa('node', [path.join(import.meta.dirname, 'writer.mjs'), t.priceDb], { cwd: path.resolve(import.meta.dirname, '../..'), reject: false });
+  it("takes the file between the writer's transactions: the copy is consistent and equals the source at copy time", async () => {
+    const writer = execa('node', [path.join(import.meta.dirname, 'writer.mjs'), t.priceDb], {
+      cwd: path.resolve(import.meta.dirname, '../..'),
+      reject: false,
+    });
     try {
       // Let the writer commit a few transactions first (progress, not time).
-      await new Promise<void>((resolve) => writer.stdout!.once('data', () => resolve()));
+      await new Promise<void>((resolve) => writer.stdout.once('data', () => resolve()));
       for (let i = 0; i < 2; i++) {
         const { code, doc } = await run(t, 'backup', (ctx) => runBackup({ kind: 'backup' }, ctx));
         expect(code).toBe(0);
@@ -29,7 +32,11 @@ describe('backup while another process writes', () => {
         expect(v.problems).toEqual([]);
         // The manifest was taken at copy time; the copy equals it, table by table.
         expect(v.actual).toEqual(v.manifest!.sums);
-        const pairs = await withDatabase(file, (c) => queryValue<bigint>(c, "SELECT count(*) FROM prices WHERE run_id LIKE 'w-%'"), { readOnly: true });
+        const pairs = await withDatabase(
+          file,
+          (c) => queryValue<bigint>(c, "SELECT count(*) FROM prices WHERE run_id LIKE 'w-%'"),
+          { readOnly: true },
+        );
         expect(Number(pairs) % 2).toBe(0);
       }
     } finally {
@@ -37,7 +44,11 @@ describe('backup while another process writes', () => {
       await writer;
     }
     // The writer was not broken by the backups: it still commits.
-    const total = await withDatabase(t.priceDb, (c) => queryValue<bigint>(c, "SELECT count(*) FROM prices WHERE run_id LIKE 'w-%'"), { retries: 40 });
+    const total = await withDatabase(
+      t.priceDb,
+      (c) => queryValue<bigint>(c, "SELECT count(*) FROM prices WHERE run_id LIKE 'w-%'"),
+      { retries: 40 },
+    );
     expect(Number(total) % 2).toBe(0);
     expect(Number(total)).toBeGreaterThan(0);
   }, 90_000);

@@ -25,7 +25,8 @@ const POINTS = [
 const BIN = path.join(REPO_ROOT, 'bin/backup.js');
 let template: TestEnv;
 let seeds: string[];
-const data = (s: TableSums) => Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'backups' && k !== 'job_runs'));
+const data = (s: TableSums) =>
+  Object.fromEntries(Object.entries(s).filter(([k]) => k !== 'backups' && k !== 'job_runs'));
 let original: { price: Record<string, unknown>; whale: Record<string, unknown> };
 
 beforeAll(async () => {
@@ -55,33 +56,41 @@ async function goodNamedFilesVerify(dir: string, seeded: Set<string>): Promise<s
 }
 
 describe('backup survives SIGKILL at every step', () => {
-  it.each(POINTS)('crash at %s', async (point) => {
-    const t = makeEnv('backup-crash-');
-    try {
-      for (const f of [template.priceDb, template.whaleDb]) fs.copyFileSync(f, path.join(t.dir, path.basename(f)));
-      fs.mkdirSync(t.backupDir);
-      const seeded = new Set<string>();
-      for (const [i, s] of seeds.entries()) {
-        const name = parseBackupName(path.basename(s))!;
-        const old = path.basename(s).replace(name.date, daysAgo(40 + i * 10));
-        fs.copyFileSync(s, path.join(t.backupDir, old));
-        seeded.add(old);
-      }
-      const crashed = await execa('node', [BIN, '--json'], { env: binEnv(t.dir, point), extendEnv: false, reject: false });
-      expect(crashed.signal, `the run must reach ${point}`).toBe('SIGKILL');
-      expect(data(await dbSums(t.priceDb))).toEqual(original.price);
-      expect(data(await dbSums(t.whaleDb))).toEqual(original.whale);
-      expect(await goodNamedFilesVerify(t.backupDir, seeded)).toEqual([]);
+  it.each(POINTS)(
+    'crash at %s',
+    async (point) => {
+      const t = makeEnv('backup-crash-');
+      try {
+        for (const f of [template.priceDb, template.whaleDb]) fs.copyFileSync(f, path.join(t.dir, path.basename(f)));
+        fs.mkdirSync(t.backupDir);
+        const seeded = new Set<string>();
+        for (const [i, s] of seeds.entries()) {
+          const name = parseBackupName(path.basename(s))!;
+          const old = path.basename(s).replace(name.date, daysAgo(40 + i * 10));
+          fs.copyFileSync(s, path.join(t.backupDir, old));
+          seeded.add(old);
+        }
+        const crashed = await execa('node', [BIN, '--json'], {
+          env: binEnv(t.dir, point),
+          extendEnv: false,
+          reject: false,
+        });
+        expect(crashed.signal, `the run must reach ${point}`).toBe('SIGKILL');
+        expect(data(await dbSums(t.priceDb))).toEqual(original.price);
+        expect(data(await dbSums(t.whaleDb))).toEqual(original.whale);
+        expect(await goodNamedFilesVerify(t.backupDir, seeded)).toEqual([]);
 
-      const again = await execa('node', [BIN, '--json'], { env: binEnv(t.dir), extendEnv: false, reject: false });
-      expect(again.exitCode, again.stderr).toBe(0);
-      const files = fs.readdirSync(t.backupDir);
-      expect(files.filter((f) => f.startsWith('.tmp'))).toEqual([]);
-      expect(files.some((f) => f.startsWith(`utxoracle_cache_${today()}`))).toBe(true);
-      expect(files.some((f) => f.startsWith(`mempool_predictions_${today()}`))).toBe(true);
-      expect(await goodNamedFilesVerify(t.backupDir, seeded)).toEqual([]);
-    } finally {
-      fs.rmSync(t.dir, { recursive: true, force: true });
-    }
-  }, 60_000);
+        const again = await execa('node', [BIN, '--json'], { env: binEnv(t.dir), extendEnv: false, reject: false });
+        expect(again.exitCode, again.stderr).toBe(0);
+        const files = fs.readdirSync(t.backupDir);
+        expect(files.filter((f) => f.startsWith('.tmp'))).toEqual([]);
+        expect(files.some((f) => f.startsWith(`utxoracle_cache_${today()}`))).toBe(true);
+        expect(files.some((f) => f.startsWith(`mempool_predictions_${today()}`))).toBe(true);
+        expect(await goodNamedFilesVerify(t.backupDir, seeded)).toEqual([]);
+      } finally {
+        fs.rmSync(t.dir, { recursive: true, force: true });
+      }
+    },
+    60_000,
+  );
 });

@@ -32,7 +32,9 @@ export async function generatePriceDb(path: string, o: GenerateOptions): Promise
          (800000 + i)::INTEGER, (800143 + i)::INTEGER, md5(i::VARCHAR), 9000, 700, 61000.5
        FROM range(${days * per}) r(i)`,
     );
-    await conn.run(`UPDATE prices SET diff_amount = mempool_price - utxoracle_price, diff_percent = 100 * (mempool_price - utxoracle_price) / utxoracle_price`);
+    await conn.run(
+      `UPDATE prices SET diff_amount = mempool_price - utxoracle_price, diff_percent = 100 * (mempool_price - utxoracle_price) / utxoracle_price`,
+    );
     await conn.run(
       `INSERT INTO daily_prices SELECT DATE '${start.slice(0, 10)}' + i::INTEGER, 60000 + i * 10.5, 60100.0, (800000 + i * 144)::INTEGER,
          (800143 + i * 144)::INTEGER, TIMESTAMP '${start}' + to_days(i::INTEGER), TIMESTAMP '${start}' + to_days(i::INTEGER) + INTERVAL 23 HOUR,
@@ -71,7 +73,9 @@ export async function generateWhaleDb(path: string, o: GenerateOptions): Promise
     await conn.run(
       `INSERT INTO alert_events SELECT 'wa-' || i, 'whale', 'info', TIMESTAMP '${start}' + to_days(i * 3), '{}', true, 1, NULL FROM range(${Math.floor(days / 3)}) r(i)`,
     );
-    await conn.run(`INSERT INTO whale_heartbeat SELECT 'hb-' || i, 1000 + i, TIMESTAMP '${start}' + to_days(i), TIMESTAMP '${start}' + to_days(i), true, 5, 100, 0, 3 FROM range(${days}) r(i)`);
+    await conn.run(
+      `INSERT INTO whale_heartbeat SELECT 'hb-' || i, 1000 + i, TIMESTAMP '${start}' + to_days(i), TIMESTAMP '${start}' + to_days(i), true, 5, 100, 0, 3 FROM range(${days}) r(i)`,
+    );
   });
 }
 

@@ -20,7 +20,11 @@ describe('backup names', () => {
 
   it('a second backup the same day gets a later, distinct name', () => {
     const [first, second, third] = backupNames('utxoracle_cache', new Date('2025-07-01T03:15:09Z'));
-    expect([first, second, third]).toEqual(['utxoracle_cache_2025-07-01.db', 'utxoracle_cache_2025-07-01-031509.db', 'utxoracle_cache_2025-07-01-031509-2.db']);
+    expect([first, second, third]).toEqual([
+      'utxoracle_cache_2025-07-01.db',
+      'utxoracle_cache_2025-07-01-031509.db',
+      'utxoracle_cache_2025-07-01-031509-2.db',
+    ]);
     expect(parseBackupName(second!)!.order > parseBackupName(first!)!.order).toBe(true);
   });
 });
@@ -28,11 +32,28 @@ describe('backup names', () => {
 describe('planRetention', () => {
   const now = new Date('2025-07-31T03:00:00Z');
   const b = (f: string) => parseBackupName(f)!;
-  const all = ['utxoracle_cache_2025-07-30.db', 'utxoracle_cache_2025-07-01.db', 'utxoracle_cache_2025-06-30.db', 'utxoracle_cache_2025-05-01.db'].map(b);
+  const all = [
+    'utxoracle_cache_2025-07-30.db',
+    'utxoracle_cache_2025-07-01.db',
+    'utxoracle_cache_2025-06-30.db',
+    'utxoracle_cache_2025-05-01.db',
+  ].map(b);
   it.each([
-    ['keeps recent, removes older than 30 days', new Set(['utxoracle_cache_2025-07-30.db']), ['utxoracle_cache_2025-06-30.db', 'utxoracle_cache_2025-05-01.db']],
-    ['never removes the keeper even when old', new Set(['utxoracle_cache_2025-05-01.db']), ['utxoracle_cache_2025-06-30.db']],
-    ['no keeper (nothing verified): still only the old ones', new Set<string>(), ['utxoracle_cache_2025-06-30.db', 'utxoracle_cache_2025-05-01.db']],
+    [
+      'keeps recent, removes older than 30 days',
+      new Set(['utxoracle_cache_2025-07-30.db']),
+      ['utxoracle_cache_2025-06-30.db', 'utxoracle_cache_2025-05-01.db'],
+    ],
+    [
+      'never removes the keeper even when old',
+      new Set(['utxoracle_cache_2025-05-01.db']),
+      ['utxoracle_cache_2025-06-30.db'],
+    ],
+    [
+      'no keeper (nothing verified): still only the old ones',
+      new Set<string>(),
+      ['utxoracle_cache_2025-06-30.db', 'utxoracle_cache_2025-05-01.db'],
+    ],
   ])('%s', (_n, keep, removed) => {
     expect(planRetention(all, keep, now, 30).map((x) => x.file)).toEqual(removed);
   });

@@ -67,7 +67,9 @@ describe('real mainnet blocks', () => {
   });
 
   it('detects segwit exactly in the post-activation blocks', () => {
-    const segwitCount = Object.fromEntries(blocks.map((b) => [b.height, parseBlock(b.bytes).txs.filter((t) => t.segwit).length]));
+    const segwitCount = Object.fromEntries(
+      blocks.map((b) => [b.height, parseBlock(b.bytes).txs.filter((t) => t.segwit).length]),
+    );
     expect(segwitCount[413567]).toBe(0); // before segwit activated (481,824)
     expect(segwitCount[542213]).toBeGreaterThan(0);
     expect(segwitCount[702861]).toBeGreaterThan(0);

@@ -13,19 +13,44 @@ export function u64(n: bigint): number[] {
   return out;
 }
 
-export interface CraftInput { prev?: number[]; index?: number; script?: number[]; witness?: number[][] }
-export interface CraftOutput { value?: bigint; script?: number[]; rawValue?: number[] }
-export interface CraftTx { version?: number; segwit?: boolean; flag?: number; inputs: CraftInput[]; outputs: CraftOutput[]; locktime?: number; inputCount?: number[]; outputCount?: number[] }
+export interface CraftInput {
+  prev?: number[];
+  index?: number;
+  script?: number[];
+  witness?: number[][];
+}
+export interface CraftOutput {
+  value?: bigint;
+  script?: number[];
+  rawValue?: number[];
+}
+export interface CraftTx {
+  version?: number;
+  segwit?: boolean;
+  flag?: number;
+  inputs: CraftInput[];
+  outputs: CraftOutput[];
+  locktime?: number;
+  inputCount?: number[];
+  outputCount?: number[];
+}
 
 export function craftTx(t: CraftTx): Uint8Array {
   const out: number[] = [...u32(t.version ?? 2)];
   if (t.segwit) out.push(0x00, t.flag ?? 0x01);
   out.push(...(t.inputCount ?? varint(t.inputs.length)));
   for (const i of t.inputs) {
-    out.push(...(i.prev ?? new Array(32).fill(7)), ...u32(i.index ?? 0), ...varint((i.script ?? []).length), ...(i.script ?? []), ...u32(0xffffffff));
+    out.push(
+      ...(i.prev ?? new Array(32).fill(7)),
+      ...u32(i.index ?? 0),
+      ...varint((i.script ?? []).length),
+      ...(i.script ?? []),
+      ...u32(0xffffffff),
+    );
   }
   out.push(...(t.outputCount ?? varint(t.outputs.length)));
-  for (const o of t.outputs) out.push(...(o.rawValue ?? u64(o.value ?? 5000n)), ...varint((o.script ?? [0x51]).length), ...(o.script ?? [0x51]));
+  for (const o of t.outputs)
+    out.push(...(o.rawValue ?? u64(o.value ?? 5000n)), ...varint((o.script ?? [0x51]).length), ...(o.script ?? [0x51]));
   if (t.segwit) {
     for (const i of t.inputs) {
       const w = i.witness ?? [];

@@ -39,7 +39,11 @@ function mutate(src: Uint8Array, rand: Rand, focus: [number, number]): Uint8Arra
       return b;
     }
     case 3: // insert a few bytes
-      return concat(src.subarray(0, at), Array.from({ length: 1 + int(rand, 9) }, () => INTERESTING[int(rand, 8)]!), src.subarray(at));
+      return concat(
+        src.subarray(0, at),
+        Array.from({ length: 1 + int(rand, 9) }, () => INTERESTING[int(rand, 8)]!),
+        src.subarray(at),
+      );
     case 4: // delete a range
       return concat(src.subarray(0, at), src.subarray(Math.min(src.length, at + 1 + int(rand, 16))));
     default:
@@ -66,7 +70,9 @@ describe('fuzz', () => {
       const b = mutate(bytes, rand, [0, bytes.length]);
       outcomes[check(`mutation ${i}`, () => parseBlock(b))]++;
       // With the checks off the parser walks further into damaged bytes: still only DataError.
-      outcomes[check(`mutation ${i} (unchecked)`, () => parseBlock(b, { verifyMerkle: false, verifyWitness: false }))]++;
+      outcomes[
+        check(`mutation ${i} (unchecked)`, () => parseBlock(b, { verifyMerkle: false, verifyWitness: false }))
+      ]++;
     }
     expect(outcomes['data-error']).toBeGreaterThan(3000);
   });

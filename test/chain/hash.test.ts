@@ -8,7 +8,12 @@ const text = (s: string) => new TextEncoder().encode(s);
 
 // The genesis block header (bitcoin/src/kernel/chainparams.cpp) and its well-known hash and merkle root.
 const GENESIS_HEADER =
-  '01000000' + '00'.repeat(32) + '3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a' + '29ab5f49' + 'ffff001d' + '1dac2b7c';
+  '01000000' +
+  '00'.repeat(32) +
+  '3ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa4b1e5e4a' +
+  '29ab5f49' +
+  'ffff001d' +
+  '1dac2b7c';
 
 describe('sha256d and hex', () => {
   it.each([
@@ -31,7 +36,9 @@ describe('sha256d and hex', () => {
   });
 
   it('rejects a header shorter than 80 bytes', () => {
-    expect(() => parseBlockHeader(fromHex(GENESIS_HEADER.slice(0, 158)))).toThrow(/truncated block header: needed 4 bytes for header nonce at offset 76, 3 left/);
+    expect(() => parseBlockHeader(fromHex(GENESIS_HEADER.slice(0, 158)))).toThrow(
+      /truncated block header: needed 4 bytes for header nonce at offset 76, 3 left/,
+    );
   });
 
   it('round-trips display hex', () => {
@@ -56,7 +63,11 @@ describe('merkleRoot', () => {
     { name: 'two leaves', leaves: [a, b], root: node(a, b) },
     { name: 'three leaves pair the last with itself', leaves: [a, b, c], root: node(node(a, b), node(c, c)) },
     { name: 'four leaves', leaves: [a, b, c, d], root: node(node(a, b), node(c, d)) },
-    { name: 'five leaves', leaves: [a, b, c, d, a], root: node(node(node(a, b), node(c, d)), node(node(a, a), node(a, a))) },
+    {
+      name: 'five leaves',
+      leaves: [a, b, c, d, a],
+      root: node(node(node(a, b), node(c, d)), node(node(a, a), node(a, a))),
+    },
   ])('$name', ({ leaves, root }) => {
     expect(toHex(merkleRoot(leaves))).toBe(toHex(root));
   });

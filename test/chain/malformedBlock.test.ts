@@ -62,17 +62,53 @@ describe('block 542213 damaged', () => {
   });
 
   it.each([
-    { name: 'non-shortest tx count', b: () => splice(80, 1, 0xfd, 0x04, 0x00), error: /tx count varint 4 is not in shortest form .*at offset 80$/ },
-    { name: 'huge tx count', b: () => splice(80, 1, 0xfe, 0xff, 0xff, 0xff, 0xff), error: /tx count 4294967295 cannot fit/ },
+    {
+      name: 'non-shortest tx count',
+      b: () => splice(80, 1, 0xfd, 0x04, 0x00),
+      error: /tx count varint 4 is not in shortest form .*at offset 80$/,
+    },
+    {
+      name: 'huge tx count',
+      b: () => splice(80, 1, 0xfe, 0xff, 0xff, 0xff, 0xff),
+      error: /tx count 4294967295 cannot fit/,
+    },
     { name: 'tx count 0', b: () => bytes.slice(0, 81).map((v, i) => (i === 80 ? 0 : v)), error: /tx count is 0/ },
-    { name: 'one trailing byte', b: () => new Uint8Array([...bytes, 0]), error: /1 trailing bytes after the last of 4 transactions at offset 2355/ },
-    { name: 'a 5th tx that is not there', b: () => patch(80, 5), error: /truncated block: needed 4 bytes for tx 4 version at offset 2355/ },
-    { name: 'bad segwit flag', b: () => patch(txStart(firstSegwit) + 5, 0x02), error: new RegExp(`tx ${firstSegwit} segwit flag is 0x02, expected 0x01`) },
-    { name: 'non-shortest input count', b: () => splice(inputCountAt(1), 1, 0xfd, bytes[inputCountAt(1)]!, 0), error: /tx 1 input count varint \d+ is not in shortest form/ },
-    { name: 'huge input count', b: () => splice(inputCountAt(1), 1, 0xfe, 0, 0, 0, 1), error: /tx 1 input count 16777216 cannot fit/ },
+    {
+      name: 'one trailing byte',
+      b: () => new Uint8Array([...bytes, 0]),
+      error: /1 trailing bytes after the last of 4 transactions at offset 2355/,
+    },
+    {
+      name: 'a 5th tx that is not there',
+      b: () => patch(80, 5),
+      error: /truncated block: needed 4 bytes for tx 4 version at offset 2355/,
+    },
+    {
+      name: 'bad segwit flag',
+      b: () => patch(txStart(firstSegwit) + 5, 0x02),
+      error: new RegExp(`tx ${firstSegwit} segwit flag is 0x02, expected 0x01`),
+    },
+    {
+      name: 'non-shortest input count',
+      b: () => splice(inputCountAt(1), 1, 0xfd, bytes[inputCountAt(1)]!, 0),
+      error: /tx 1 input count varint \d+ is not in shortest form/,
+    },
+    {
+      name: 'huge input count',
+      b: () => splice(inputCountAt(1), 1, 0xfe, 0, 0, 0, 1),
+      error: /tx 1 input count 16777216 cannot fit/,
+    },
     { name: 'merkle root changed', b: () => patch(36, bytes[36]! ^ 1), error: /merkle root of the 4 txids is/ },
-    { name: 'coinbase moved out of first place', b: () => new Uint8Array([...bytes.subarray(0, 80), 3, ...bytes.subarray(txStart(1))]), error: /tx 0 is not a coinbase/ },
-    { name: 'a witness byte changed', b: () => patch(txStart(firstSegwit + 1) - 5, bytes[txStart(firstSegwit + 1) - 5]! ^ 1), error: /witness commitment .* does not match/ },
+    {
+      name: 'coinbase moved out of first place',
+      b: () => new Uint8Array([...bytes.subarray(0, 80), 3, ...bytes.subarray(txStart(1))]),
+      error: /tx 0 is not a coinbase/,
+    },
+    {
+      name: 'a witness byte changed',
+      b: () => patch(txStart(firstSegwit + 1) - 5, bytes[txStart(firstSegwit + 1) - 5]! ^ 1),
+      error: /witness commitment .* does not match/,
+    },
   ])('$name -> DataError', ({ b, error }) => {
     const err = errorOf(b());
     expect(err).toBeInstanceOf(DataError);
@@ -83,6 +119,8 @@ describe('block 542213 damaged', () => {
     expect(parseBlock(patch(36, bytes[36]! ^ 1), { verifyMerkle: false }).txs.length).toBe(4);
     const witnessByte = txStart(firstSegwit + 1) - 5;
     expect(parseBlock(patch(witnessByte, bytes[witnessByte]! ^ 1), { verifyWitness: false }).header.hash).toBe(hash);
-    expect(errorOf(new Uint8Array([...bytes, 0]), { verifyMerkle: false, verifyWitness: false })).toBeInstanceOf(DataError);
+    expect(errorOf(new Uint8Array([...bytes, 0]), { verifyMerkle: false, verifyWitness: false })).toBeInstanceOf(
+      DataError,
+    );
   });
 });

@@ -22,7 +22,11 @@ describe('ByteReader.varint', () => {
   it.each([
     { name: 'fd for a one-byte value', bytes: [0xfd, 0xfc, 0x00], error: /not in shortest form/ },
     { name: 'fe for a two-byte value', bytes: [0xfe, 0xff, 0xff, 0x00, 0x00], error: /not in shortest form/ },
-    { name: 'ff for a four-byte value', bytes: [0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0], error: /not in shortest form/ },
+    {
+      name: 'ff for a four-byte value',
+      bytes: [0xff, 0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0],
+      error: /not in shortest form/,
+    },
     { name: 'ff beyond 2^53', bytes: [0xff, 0, 0, 0, 0, 0, 0, 0x20, 0], error: /absurdly large/ },
     { name: 'empty', bytes: [], error: /truncated block: needed 1 bytes for n at offset 0/ },
     { name: 'fd cut short', bytes: [0xfd, 0x01], error: /needed 2 bytes for n at offset 1/ },
@@ -44,7 +48,11 @@ describe('ByteReader fixed-width reads', () => {
   });
 
   it.each([
-    { name: 'MAX_MONEY + 1', bytes: [0x01, 0x40, 0x07, 0x5a, 0xf0, 0x75, 0x07, 0x00], error: /2100000000000001 sats is outside/ },
+    {
+      name: 'MAX_MONEY + 1',
+      bytes: [0x01, 0x40, 0x07, 0x5a, 0xf0, 0x75, 0x07, 0x00],
+      error: /2100000000000001 sats is outside/,
+    },
     { name: 'negative', bytes: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], error: /-1 sats is outside/ },
     { name: 'above 2^53', bytes: [0, 0, 0, 0, 0, 0, 0x40, 0], error: /outside 0\.\./ },
     { name: 'seven bytes', bytes: [0, 0, 0, 0, 0, 0, 0], error: /needed 8 bytes for value at offset 0, 7 left/ },
@@ -66,7 +74,9 @@ describe('ByteReader fixed-width reads', () => {
       }
     })();
     expect(err).toBeInstanceOf(DataError);
-    expect((err as DataError).message).toBe('truncated block: needed 32 bytes for tx 5 input 3 prev txid at offset 1, 2 left');
+    expect((err as DataError).message).toBe(
+      'truncated block: needed 32 bytes for tx 5 input 3 prev txid at offset 1, 2 left',
+    );
     expect((err as DataError).offset).toBe(1);
   });
 
@@ -79,9 +89,24 @@ describe('ByteReader fixed-width reads', () => {
   });
 
   it.each([
-    { name: 'count that cannot fit', bytes: [0xfd, 0xe8, 0x03, 0, 0], call: (r: ByteReader) => r.count('input count', 41), error: /input count 1000 cannot fit in the 2 bytes left/ },
-    { name: 'length past the end', bytes: [0x05, 1, 2], call: (r: ByteReader) => r.varBytes('script'), error: /script claims 5 bytes at offset 0, 2 left/ },
-    { name: 'trailing bytes', bytes: [1, 2], call: (r: ByteReader) => (r.u8('x'), r.expectEnd('x')), error: /1 trailing bytes after x at offset 1/ },
+    {
+      name: 'count that cannot fit',
+      bytes: [0xfd, 0xe8, 0x03, 0, 0],
+      call: (r: ByteReader) => r.count('input count', 41),
+      error: /input count 1000 cannot fit in the 2 bytes left/,
+    },
+    {
+      name: 'length past the end',
+      bytes: [0x05, 1, 2],
+      call: (r: ByteReader) => r.varBytes('script'),
+      error: /script claims 5 bytes at offset 0, 2 left/,
+    },
+    {
+      name: 'trailing bytes',
+      bytes: [1, 2],
+      call: (r: ByteReader) => (r.u8('x'), r.expectEnd('x')),
+      error: /1 trailing bytes after x at offset 1/,
+    },
   ])('rejects $name', ({ bytes, call, error }) => {
     expect(() => call(reader(...bytes))).toThrow(error);
   });

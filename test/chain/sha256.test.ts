@@ -11,8 +11,12 @@ const ours = (b: Uint8Array) => {
 
 describe('SHA-256 in TypeScript agrees with node:crypto', () => {
   it('on the FIPS 180-4 examples', () => {
-    expect(ours(Buffer.from('abc')).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(ours(new Uint8Array(0)).toString('hex')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(ours(Buffer.from('abc')).toString('hex')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
+    expect(ours(new Uint8Array(0)).toString('hex')).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
     expect(ours(Buffer.from('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')).toString('hex')).toBe(
       '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1',
     );
@@ -41,7 +45,10 @@ describe('SHA-256 in TypeScript agrees with node:crypto', () => {
     const out = new Uint8Array(40);
     for (let start = 0; start + 64 <= b.length; start += 13) {
       sha256dInto(b, start, start + 64, out, 5);
-      expect(Buffer.from(out.subarray(5, 37)).equals(nodeSha(nodeSha(b.subarray(start, start + 64)))), `start ${start}`).toBe(true);
+      expect(
+        Buffer.from(out.subarray(5, 37)).equals(nodeSha(nodeSha(b.subarray(start, start + 64)))),
+        `start ${start}`,
+      ).toBe(true);
     }
   });
 

@@ -7,7 +7,10 @@ import { loadSettings } from '../../src/config/load.js';
 describe('loadSettings precedence: environment > .env > defaults', () => {
   it('reads .env, lets the environment win, and leaves process.env alone', () => {
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
-    fs.writeFileSync(path.join(cwd, '.env'), `UTXORACLE_DATA_DIR=${cwd}/d\nMIN_PRICE_USD=20000\nMAX_PRICE_USD=300000\n# comment\n`);
+    fs.writeFileSync(
+      path.join(cwd, '.env'),
+      `UTXORACLE_DATA_DIR=${cwd}/d\nMIN_PRICE_USD=20000\nMAX_PRICE_USD=300000\n# comment\n`,
+    );
     const s = loadSettings({ MAX_PRICE_USD: '400000' }, cwd);
     expect(s.dataDir).toBe(`${cwd}/d`);
     expect(s.minPriceUsd).toBe(20_000);

@@ -86,7 +86,11 @@ describe('settings defaults', () => {
   });
 
   it('trims URLs of trailing slashes and blank values fall back to defaults', () => {
-    const s = buildSettings({ UTXORACLE_DATA_DIR: tmp(), MEMPOOL_API_URL: 'http://10.0.0.5:8999/', MIN_PRICE_USD: '  ' });
+    const s = buildSettings({
+      UTXORACLE_DATA_DIR: tmp(),
+      MEMPOOL_API_URL: 'http://10.0.0.5:8999/',
+      MIN_PRICE_USD: '  ',
+    });
     expect(s.mempoolApiUrl).toBe('http://10.0.0.5:8999');
     expect(s.minPriceUsd).toBe(10_000);
   });
@@ -136,6 +140,8 @@ describe('settings validation names the culprit', () => {
   it('refuses a data directory that cannot be created', () => {
     const file = path.join(tmp(), 'a-file');
     fs.writeFileSync(file, 'x');
-    expect(() => buildSettings({ UTXORACLE_DATA_DIR: path.join(file, 'sub') })).toThrow(/UTXORACLE_DATA_DIR .* cannot be created/);
+    expect(() => buildSettings({ UTXORACLE_DATA_DIR: path.join(file, 'sub') })).toThrow(
+      /UTXORACLE_DATA_DIR .* cannot be created/,
+    );
   });
 });

@@ -5,7 +5,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDbSize, checkPriceAge, checkPriceValidity } from '../../src/health/checks/database.js';
 import { checkDisk } from '../../src/health/checks/disk.js';
 import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from '../../src/health/checks/jobs.js';
-import { readPriceDb, readWhaleDb, type PriceDbSnapshot, type Read, type WhaleSnapshot } from '../../src/health/snapshot.js';
+import {
+  readPriceDb,
+  readWhaleDb,
+  type PriceDbSnapshot,
+  type Read,
+  type WhaleSnapshot,
+} from '../../src/health/snapshot.js';
 import type { CheckState } from '../../src/health/types.js';
 import { holdDatabase } from '../helpers/holdDb.js';
 import { seedPriceDb, seedWhaleDb } from './seed.js';
@@ -36,9 +42,22 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const snap = (o: Partial<PriceDbSnapshot>): Read<PriceDbSnapshot> => ({
   ok: true,
-  value: { newestPriceAt: NOW - 60, lastDayRows: 144, lastDayInvalid: 0, analyzeRunsLastHour: 6, analyzeFailuresLastHour: 0, lastAnalyzeFailure: null, newestVerifiedBackupAt: NOW - 3600, ...o },
+  value: {
+    newestPriceAt: NOW - 60,
+    lastDayRows: 144,
+    lastDayInvalid: 0,
+    analyzeRunsLastHour: 6,
+    analyzeFailuresLastHour: 0,
+    lastAnalyzeFailure: null,
+    newestVerifiedBackupAt: NOW - 3600,
+    ...o,
+  },
 });
-const busy: Read<never> = { ok: false, state: 'WARN', message: 'price database busy (another process holds it); not read' };
+const busy: Read<never> = {
+  ok: false,
+  state: 'WARN',
+  message: 'price database busy (another process holds it); not read',
+};
 
 describe('grading the price database figures', () => {
   it.each([
@@ -77,7 +96,15 @@ describe('grading the price database figures', () => {
   });
 
   it('names the last analyze failure and its message', () => {
-    const o = checkAnalyzeRuns(snap({ analyzeRunsLastHour: 4, analyzeFailuresLastHour: 2, lastAnalyzeFailure: { at: NOW - 1200, message: 'bitcoind: ECONNREFUSED' } }), H, NOW);
+    const o = checkAnalyzeRuns(
+      snap({
+        analyzeRunsLastHour: 4,
+        analyzeFailuresLastHour: 2,
+        lastAnalyzeFailure: { at: NOW - 1200, message: 'bitcoind: ECONNREFUSED' },
+      }),
+      H,
+      NOW,
+    );
     expect(o.message).toBe('4 in the last hour, 2 failed, last failure 20 min ago: bitcoind: ECONNREFUSED');
   });
 
@@ -93,7 +120,10 @@ describe('grading the price database figures', () => {
     expect(o.figure).toBe(age);
   });
 
-  const whale = (age: number | null): Read<WhaleSnapshot> => ({ ok: true, value: { lastBeatAt: age === null ? null : NOW - age, connected: true, tracked: 3 } });
+  const whale = (age: number | null): Read<WhaleSnapshot> => ({
+    ok: true,
+    value: { lastBeatAt: age === null ? null : NOW - age, connected: true, tracked: 3 },
+  });
   it.each([
     ['30 s', whale(30), 'OK', /heartbeat 30 s ago, connected, tracking 3/],
     ['181 s', whale(181), 'WARN', /3 min ago/],
@@ -112,7 +142,11 @@ describe('grading the price database figures', () => {
     ['85%', 0.85, 'WARN'],
     ['96%', 0.96, 'CRIT'],
   ] as [string, number, CheckState][])('disk: %s -> %s', async (_n, ratio, state) => {
-    const o = await checkDisk('/data', H, async () => ({ usedBytes: ratio * 100, availBytes: (1 - ratio) * 100, ratio }));
+    const o = await checkDisk('/data', H, async () => ({
+      usedBytes: ratio * 100,
+      availBytes: (1 - ratio) * 100,
+      ratio,
+    }));
     expect(o.state).toBe(state);
     expect(o.figure).toBe(ratio);
   });
@@ -164,12 +198,25 @@ describe('reading the databases read-only', () => {
     const db = path.join(dir, 'empty.db');
     await seedPriceDb(db, {}, NOW_MS);
     const r = await readPriceDb(db, { nowMs: NOW_MS });
-    expect(r).toMatchObject({ ok: true, value: { newestPriceAt: null, lastDayRows: 0, analyzeRunsLastHour: 0, lastAnalyzeFailure: null, newestVerifiedBackupAt: null } });
+    expect(r).toMatchObject({
+      ok: true,
+      value: {
+        newestPriceAt: null,
+        lastDayRows: 0,
+        analyzeRunsLastHour: 0,
+        lastAnalyzeFailure: null,
+        newestVerifiedBackupAt: null,
+      },
+    });
   });
 
   it('is CRIT for a missing price database and never creates it', async () => {
     const db = path.join(dir, 'missing.db');
-    expect(await readPriceDb(db)).toEqual({ ok: false, state: 'CRIT', message: `price database ${db} does not exist (run init-db)` });
+    expect(await readPriceDb(db)).toEqual({
+      ok: false,
+      state: 'CRIT',
+      message: `price database ${db} does not exist (run init-db)`,
+    });
     expect(fs.existsSync(db)).toBe(false);
     expect((await checkDbSize(db, H)).state).toBe('CRIT');
   });
@@ -186,7 +233,10 @@ describe('reading the databases read-only', () => {
     const db = path.join(dir, 'whale.db');
     await seedWhaleDb(db, [45, 500], NOW_MS);
     expect(await readWhaleDb(db)).toEqual({ ok: true, value: { lastBeatAt: NOW - 45, connected: true, tracked: 17 } });
-    expect(await readWhaleDb(path.join(dir, 'no-whale.db'))).toEqual({ ok: true, value: { lastBeatAt: null, connected: null, tracked: null } });
+    expect(await readWhaleDb(path.join(dir, 'no-whale.db'))).toEqual({
+      ok: true,
+      value: { lastBeatAt: null, connected: null, tracked: null },
+    });
   });
 
   it('grades the file size with its WAL', async () => {
@@ -203,7 +253,11 @@ describe('reading the databases read-only', () => {
     const holder = await holdDatabase(db);
     try {
       const r = await readPriceDb(db, { retries: 1 });
-      expect(r).toEqual({ ok: false, state: 'WARN', message: 'price database busy (another process holds it); not read' });
+      expect(r).toEqual({
+        ok: false,
+        state: 'WARN',
+        message: 'price database busy (another process holds it); not read',
+      });
       expect(checkPriceAge(r, H, NOW).state).toBe('WARN');
       // The size needs no handle, so it is still measured.
       expect((await checkDbSize(db, H)).state).toBe('OK');

@@ -27,8 +27,19 @@ export interface Services {
 
 export async function startServices(): Promise<Services> {
   // The smallest chain the generator makes is about a day of small blocks; only its tip matters here.
-  const chain = generateChain({ seed: 'health', date: '2024-10-27', price: 67_000, marginBeforeBlocks: 1, marginAfterBlocks: 1 });
-  const core = await startFakeBitcoind({ chain, auth: { user: RPC_USER, password: RPC_PASSWORD }, rest: false, authFailDelayMs: 0 });
+  const chain = generateChain({
+    seed: 'health',
+    date: '2024-10-27',
+    price: 67_000,
+    marginBeforeBlocks: 1,
+    marginAfterBlocks: 1,
+  });
+  const core = await startFakeBitcoind({
+    chain,
+    auth: { user: RPC_USER, password: RPC_PASSWORD },
+    rest: false,
+    authFailDelayMs: 0,
+  });
   const electrs = await startFakeElectrs({ tipHeight: chain.tip.height });
   const mempool = await startFakeMempool();
   mempool.setPrice(67_234.56, Math.floor(Date.now() / 1000));
@@ -73,7 +84,11 @@ export function removeTemplates(): void {
 }
 
 /** A fresh data directory with both databases seeded (healthy unless told otherwise). */
-export async function makeDataDir(s: Services, seed: PriceSeed = HEALTHY_PRICES, whaleAges = HEALTHY_WHALE_AGES): Promise<DataDir> {
+export async function makeDataDir(
+  s: Services,
+  seed: PriceSeed = HEALTHY_PRICES,
+  whaleAges = HEALTHY_WHALE_AGES,
+): Promise<DataDir> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'health-job-'));
   const from = await template(seed, whaleAges);
   for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f));
@@ -101,7 +116,13 @@ export async function makeDataDir(s: Services, seed: PriceSeed = HEALTHY_PRICES,
 export interface RunResult {
   code: number;
   lines: string[];
-  json: { status: string; exit_code: number; checks: CheckJson[]; alert?: Record<string, unknown>; [k: string]: unknown };
+  json: {
+    status: string;
+    exit_code: number;
+    checks: CheckJson[];
+    alert?: Record<string, unknown>;
+    [k: string]: unknown;
+  };
   prom: Exposition;
   promText: string;
   elapsedMs: number;
@@ -120,7 +141,11 @@ export interface CheckJson {
 }
 
 /** Runs the job twice (the runbook's lines, then --json), both with --prometheus; returns everything. */
-export async function runHealth(d: DataDir, env: Record<string, string> = {}, opts: Partial<HealthCheckOptions> = {}): Promise<RunResult> {
+export async function runHealth(
+  d: DataDir,
+  env: Record<string, string> = {},
+  opts: Partial<HealthCheckOptions> = {},
+): Promise<RunResult> {
   const promFile = path.join(d.dir, 'utxoracle.prom');
   const once = async (json: boolean) => {
     const out: string[] = [];
@@ -141,7 +166,14 @@ export async function runHealth(d: DataDir, env: Record<string, string> = {}, op
   const doc = JSON.parse(json.out[0]!) as RunResult['json'];
   if (plain.code !== json.code) throw new Error(`exit codes differ between runs: ${plain.code} vs ${json.code}`);
   const promText = fs.readFileSync(promFile, 'utf8');
-  return { code: json.code, lines: plain.out, json: doc, prom: parseExposition(promText), promText, elapsedMs: json.elapsedMs };
+  return {
+    code: json.code,
+    lines: plain.out,
+    json: doc,
+    prom: parseExposition(promText),
+    promText,
+    elapsedMs: json.elapsedMs,
+  };
 }
 
 export const check = (r: RunResult, key: string): CheckJson => {

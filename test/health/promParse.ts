@@ -25,7 +25,8 @@ function parseValue(v: string, line: number): number {
   if (v === 'NaN') return Number.NaN;
   if (v === '+Inf') return Number.POSITIVE_INFINITY;
   if (v === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v)) throw new Error(`line ${line}: bad value ${JSON.stringify(v)}`);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(v))
+    throw new Error(`line ${line}: bad value ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -76,7 +77,8 @@ export function parseExposition(text: string): Exposition {
     }
     const labels = m[2] ? parseLabels(m[2], n) : {};
     const key = JSON.stringify([name, Object.entries(labels).sort()]);
-    if (samples.some((s) => JSON.stringify([s.name, Object.entries(s.labels).sort()]) === key)) throw new Error(`line ${n}: duplicate sample ${l}`);
+    if (samples.some((s) => JSON.stringify([s.name, Object.entries(s.labels).sort()]) === key))
+      throw new Error(`line ${n}: duplicate sample ${l}`);
     samples.push({ name, labels, value: parseValue(m[3]!, n) });
   });
   const match = (name: string, labels: Record<string, string> = {}) =>

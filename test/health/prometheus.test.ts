@@ -65,7 +65,9 @@ describe('renderMetrics', () => {
   });
 
   it('escapes label values and HELP text', () => {
-    const text = renderMetrics([{ name: 'm', help: 'a\\b\nc', value: Number.POSITIVE_INFINITY, labels: { check: 'x"y\\z\n' } }]);
+    const text = renderMetrics([
+      { name: 'm', help: 'a\\b\nc', value: Number.POSITIVE_INFINITY, labels: { check: 'x"y\\z\n' } },
+    ]);
     const e = parseExposition(text);
     expect(e.samples[0]).toEqual({ name: 'm', labels: { check: 'x"y\\z\n' }, value: Number.POSITIVE_INFINITY });
     expect(e.help.get('m')).toBe('a\\\\b\\nc');

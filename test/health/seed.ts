@@ -35,10 +35,20 @@ export async function seedPriceDb(dbPath: string, seed: PriceSeed, nowMs: number
       await conn.run(
         `INSERT INTO job_runs (run_id, job, started_at, finished_at, status, exit_code, duration_ms, message)
          VALUES ($1, $2, $3::TIMESTAMP, $3::TIMESTAMP, $4, $5, 1000, $6)`,
-        [randomUUID(), r.job ?? 'analyze', iso(nowMs, r.age), r.status, r.status === 'ok' ? 0 : r.status === 'degraded' ? 3 : 1, r.message ?? r.status],
+        [
+          randomUUID(),
+          r.job ?? 'analyze',
+          iso(nowMs, r.age),
+          r.status,
+          r.status === 'ok' ? 0 : r.status === 'degraded' ? 3 : 1,
+          r.message ?? r.status,
+        ],
       );
     }
-    const backups = [...(seed.backupAges ?? []).map((a) => [a, true] as const), ...(seed.unverifiedBackupAges ?? []).map((a) => [a, false] as const)];
+    const backups = [
+      ...(seed.backupAges ?? []).map((a) => [a, true] as const),
+      ...(seed.unverifiedBackupAges ?? []).map((a) => [a, false] as const),
+    ];
     for (const [age, verified] of backups) {
       await conn.run(
         `INSERT INTO backups (path, db_name, source_path, taken_at, verified, size_bytes, row_counts, checksums, run_id)

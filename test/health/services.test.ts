@@ -22,8 +22,20 @@ const metric = (o: CheckOutcome, name: string) => o.metrics.find((m) => m.name =
 describe('checkBitcoind', () => {
   const rows: [string, () => Promise<ChainInfo>, CheckState, RegExp, number | null][] = [
     ['synced', async () => info(), 'OK', /^height: 867123$/, 867123],
-    ['in initial block download', async () => info({ blocks: 500_000, initialblockdownload: true, verificationprogress: 0.4512 }), 'WARN', /syncing: 45\.12% verified, height: 500000 of 867123 headers/, 500_000],
-    ['out of IBD but still verifying', async () => info({ verificationprogress: 0.95 }), 'WARN', /syncing: 95\.00%/, 867123],
+    [
+      'in initial block download',
+      async () => info({ blocks: 500_000, initialblockdownload: true, verificationprogress: 0.4512 }),
+      'WARN',
+      /syncing: 45\.12% verified, height: 500000 of 867123 headers/,
+      500_000,
+    ],
+    [
+      'out of IBD but still verifying',
+      async () => info({ verificationprogress: 0.95 }),
+      'WARN',
+      /syncing: 95\.00%/,
+      867123,
+    ],
     [
       'warming up (-28)',
       async () => {
@@ -36,7 +48,10 @@ describe('checkBitcoind', () => {
     [
       'refusing the login',
       async () => {
-        throw new SourceError('bitcoind: HTTP 401 (check BITCOIN_RPC_USER/PASSWORD or the cookie)', { service: 'bitcoind', status: 401 });
+        throw new SourceError('bitcoind: HTTP 401 (check BITCOIN_RPC_USER/PASSWORD or the cookie)', {
+          service: 'bitcoind',
+          status: 401,
+        });
       },
       'CRIT',
       /^unreachable: bitcoind: HTTP 401/,
@@ -82,7 +97,11 @@ describe('checkElectrs', () => {
   });
 
   it('is CRIT when electrs does not answer', async () => {
-    const o = await checkElectrs({ getTipHeight: () => Promise.reject(new SourceError('electrs /blocks/tip/height: ECONNREFUSED')) }, async () => 1, t);
+    const o = await checkElectrs(
+      { getTipHeight: () => Promise.reject(new SourceError('electrs /blocks/tip/height: ECONNREFUSED')) },
+      async () => 1,
+      t,
+    );
     expect(o).toMatchObject({ state: 'CRIT', figure: null, message: 'down: electrs /blocks/tip/height: ECONNREFUSED' });
   });
 
@@ -121,7 +140,12 @@ describe('checkMempool', () => {
       if (body instanceof Error) throw body;
       return typeof body === 'string' ? body : JSON.stringify(body);
     };
-    return checkMempool(fetch, t, () => now, () => NOW);
+    return checkMempool(
+      fetch,
+      t,
+      () => now,
+      () => NOW,
+    );
   };
   const good = { time: NOW - 60, USD: 67234.56, EUR: 62000 };
   const rows: [string, number, unknown, CheckState, RegExp][] = [
@@ -134,7 +158,13 @@ describe('checkMempool', () => {
     ['stale time', 100, { time: NOW - 7200, USD: 60000 }, 'WARN', /price \$60,000\.00 is stale \(2\.0 h old\)/],
     ['not JSON', 100, '<html>', 'WARN', /price unusable: .*not JSON/],
     ['slow and stale: the worse wins', 6000, { time: NOW - 7200, USD: 60000 }, 'CRIT', /stale/],
-    ['down', 0, new SourceError('mempool /api/v1/prices: ECONNREFUSED'), 'CRIT', /^down: mempool \/api\/v1\/prices: ECONNREFUSED$/],
+    [
+      'down',
+      0,
+      new SourceError('mempool /api/v1/prices: ECONNREFUSED'),
+      'CRIT',
+      /^down: mempool \/api\/v1\/prices: ECONNREFUSED$/,
+    ],
   ];
   it.each(rows)('%s', async (_n, latency, body, state, message) => {
     const o = await run(latency, body);

@@ -19,7 +19,10 @@ export interface AnalyzeEnv {
   dataDir: string;
   env: Record<string, string>;
   /** Runs analyze in-process; returns the exit code and the --json document. */
-  run(opts: AnalyzeOptions, extra?: { env?: Record<string, string>; dryRun?: boolean }): Promise<{ code: number; doc: Record<string, any>; lines: string[] }>;
+  run(
+    opts: AnalyzeOptions,
+    extra?: { env?: Record<string, string>; dryRun?: boolean },
+  ): Promise<{ code: number; doc: Record<string, any>; lines: string[] }>;
   close(): Promise<void>;
 }
 

@@ -29,7 +29,7 @@ export async function holdDatabase(dbPath: string, ms = 30_000): Promise<DbHolde
     { cwd: REPO_ROOT, reject: false },
   );
   await new Promise<void>((resolve, reject) => {
-    child.stdout!.once('data', () => resolve());
+    child.stdout.once('data', () => resolve());
     void child.then((r) => reject(new Error(`holder exited early: ${r.stderr}`)));
   });
   const exited = child.then(() => undefined);

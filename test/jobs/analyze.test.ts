@@ -40,7 +40,9 @@ describe('analyze --recent against the simulated node', () => {
     expect(doc.is_valid).toBe(true);
     expect(Math.abs(doc.utxoracle_price / 105_000 - 1)).toBeLessThan(0.01); // the chain's economy price
     expect(doc.blocks_from_node).toBe(144);
-    const rows = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, 'SELECT * FROM prices'));
+    const rows = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) =>
+      queryRows(c, 'SELECT * FROM prices'),
+    );
     expect(rows).toHaveLength(1);
     expect(rows[0]!.utxoracle_price).toBe(doc.utxoracle_price);
     expect(rows[0]!.is_valid).toBe(true);
@@ -62,14 +64,26 @@ describe('analyze --recent against the simulated node', () => {
     const empty = fs.mkdtempSync(path.join(path.dirname(e.dataDir), 'analyze-cold-'));
     const cold = await e.run({ mode: 'recent' }, { dryRun: true, env: { UTXORACLE_DATA_DIR: empty } });
     expect(cold.doc.blocks_from_node).toBe(144);
-    for (const k of ['utxoracle_price', 'rough_price', 'tx_count', 'output_count', 'point_count', 'first_height', 'last_height']) {
+    for (const k of [
+      'utxoracle_price',
+      'rough_price',
+      'tx_count',
+      'output_count',
+      'point_count',
+      'first_height',
+      'last_height',
+    ]) {
       expect(warm.doc[k], k).toBe(cold.doc[k]);
     }
     // The day, whose window starts before what the recent runs resolved, agrees with a fresh run as well.
     const day = await e.run({ mode: 'date', date: '2025-06-01' }, { dryRun: true });
-    const dayCold = await e.run({ mode: 'date', date: '2025-06-01' }, { dryRun: true, env: { UTXORACLE_DATA_DIR: empty } });
+    const dayCold = await e.run(
+      { mode: 'date', date: '2025-06-01' },
+      { dryRun: true, env: { UTXORACLE_DATA_DIR: empty } },
+    );
     expect(day.doc.blocks_from_cache).toBeGreaterThan(0);
-    for (const k of ['utxoracle_price', 'rough_price', 'tx_count', 'output_count', 'point_count']) expect(day.doc[k], k).toBe(dayCold.doc[k]);
+    for (const k of ['utxoracle_price', 'rough_price', 'tx_count', 'output_count', 'point_count'])
+      expect(day.doc[k], k).toBe(dayCold.doc[k]);
     fs.rmSync(empty, { recursive: true, force: true });
   });
 
@@ -102,7 +116,8 @@ describe('analyze --recent against the simulated node', () => {
     expect(again.doc.blocks_from_node).toBeGreaterThanOrEqual(1);
     const empty = fs.mkdtempSync(path.join(path.dirname(e.dataDir), 'analyze-cold-'));
     const cold = await e.run({ mode: 'recent' }, { dryRun: true, env: { UTXORACLE_DATA_DIR: empty } });
-    for (const k of ['utxoracle_price', 'tx_count', 'output_count', 'point_count', 'first_height']) expect(again.doc[k], k).toBe(cold.doc[k]);
+    for (const k of ['utxoracle_price', 'tx_count', 'output_count', 'point_count', 'first_height'])
+      expect(again.doc[k], k).toBe(cold.doc[k]);
     fs.rmSync(empty, { recursive: true, force: true });
   });
 
@@ -125,7 +140,9 @@ describe('analyze --recent against the simulated node', () => {
     expect(doc.daily).toHaveLength(1);
     expect(doc.daily[0]).toMatchObject({ date: '2025-05-31', newest: false });
     expect(doc.daily[0].error).toMatch(/out of range|2025-05-31/);
-    const days = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, "SELECT strftime(date, '%Y-%m-%d') AS d FROM daily_prices"));
+    const days = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) =>
+      queryRows(c, "SELECT strftime(date, '%Y-%m-%d') AS d FROM daily_prices"),
+    );
     expect(days).toEqual([{ d: '2025-06-01' }]);
   });
 
@@ -162,7 +179,9 @@ describe('analyze --recent against the simulated node', () => {
         queryRows(c, 'SELECT mempool_price, is_valid FROM prices WHERE run_id = $1', [doc.run_id]),
       );
       expect(rows).toEqual([{ mempool_price: null, is_valid: false }]);
-      const events = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, "SELECT delivered FROM alert_events WHERE event_type = 'mempool_unreachable'"));
+      const events = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) =>
+        queryRows(c, "SELECT delivered FROM alert_events WHERE event_type = 'mempool_unreachable'"),
+      );
       expect(events).toEqual([{ delivered: true }]);
     } finally {
       e.mempool.setDown(false);
@@ -194,7 +213,8 @@ describe('analyze --recent against the simulated node', () => {
     expect(fb.code).toBe(3);
     expect(fb.doc.saved_to).toBe(path.join(e.dataDir, 'fallback', 'utxoracle_fallback.db'));
     expect(e.webhook.received.slice(before).map((a) => a.json.event_type)).toContain('primary_db_write_failed');
-    const count = async () => (await withDatabase(primary, (c) => queryRows(c, 'SELECT run_id FROM prices'))).map((r) => r.run_id);
+    const count = async () =>
+      (await withDatabase(primary, (c) => queryRows(c, 'SELECT run_id FROM prices'))).map((r) => r.run_id);
     const beforeMerge = await count();
     expect(beforeMerge).not.toContain(fb.doc.run_id);
     const ok = await e.run({ mode: 'recent' });
@@ -203,7 +223,9 @@ describe('analyze --recent against the simulated node', () => {
     expect(after).toContain(fb.doc.run_id);
     expect(after).toHaveLength(beforeMerge.length + 2);
     expect(new Set(after).size).toBe(after.length);
-    const left = await withDatabase(path.join(e.dataDir, 'fallback', 'utxoracle_fallback.db'), (c) => queryRows(c, 'SELECT count(*) AS n FROM prices'));
+    const left = await withDatabase(path.join(e.dataDir, 'fallback', 'utxoracle_fallback.db'), (c) =>
+      queryRows(c, 'SELECT count(*) AS n FROM prices'),
+    );
     expect(left).toEqual([{ n: 0n }]);
   });
 
@@ -237,8 +259,12 @@ describe('analyze --date and --from/--to', () => {
     expect(svg).toMatch(/^<svg /);
     expect(svg.match(/<circle /g)!.length).toBeGreaterThan(100);
     expect(svg).toContain('UTC');
-    const rows = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) => queryRows(c, "SELECT price, first_height, last_height FROM daily_prices"));
-    expect(rows).toEqual([{ price: doc.utxoracle_price, first_height: doc.first_height, last_height: doc.last_height }]);
+    const rows = await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), (c) =>
+      queryRows(c, 'SELECT price, first_height, last_height FROM daily_prices'),
+    );
+    expect(rows).toEqual([
+      { price: doc.utxoracle_price, first_height: doc.first_height, last_height: doc.last_height },
+    ]);
   });
 
   it('a range skips done days unless --force, and reports days it cannot price', async () => {

@@ -32,8 +32,12 @@ describe('analyze killed with SIGKILL at a random point', () => {
     // Cache entries are written to a temp name then renamed: any real-named entry decodes.
     const cacheDir = path.join(e.dataDir, 'block-cache');
     const { decodeSummary } = await import('../../src/oracle/summaryCodec.js');
-    if (fs.existsSync(cacheDir)) for (const f of fs.readdirSync(cacheDir).filter((n) => n.endsWith('.uxs'))) decodeSummary(fs.readFileSync(path.join(cacheDir, f)));
-    const before = fs.existsSync(db) ? await withDatabase(db, (c) => queryRows(c, 'SELECT run_id, utxoracle_price FROM prices')) : [];
+    if (fs.existsSync(cacheDir))
+      for (const f of fs.readdirSync(cacheDir).filter((n) => n.endsWith('.uxs')))
+        decodeSummary(fs.readFileSync(path.join(cacheDir, f)));
+    const before = fs.existsSync(db)
+      ? await withDatabase(db, (c) => queryRows(c, 'SELECT run_id, utxoracle_price FROM prices'))
+      : [];
     const final = await runBin('analyze', ['--json'], env);
     expect(final.exitCode).toBe(0);
     const doc = JSON.parse(final.stdout);
@@ -50,7 +54,12 @@ describe('analyze killed with SIGKILL at a random point', () => {
   it('never puts the cookie secret in logs, errors or --json output', async () => {
     const secret = fs.readFileSync(e.node.cookiePath, 'utf8').trim().split(':')[1]!;
     const r = await runBin('analyze', ['--json', '--verbose'], e.env);
-    const wrong = await runBin('analyze', ['--json'], { ...e.env, BITCOIN_RPC_COOKIE_FILE: '', BITCOIN_RPC_USER: '__cookie__', BITCOIN_RPC_PASSWORD: 'not-the-secret-pw' });
+    const wrong = await runBin('analyze', ['--json'], {
+      ...e.env,
+      BITCOIN_RPC_COOKIE_FILE: '',
+      BITCOIN_RPC_USER: '__cookie__',
+      BITCOIN_RPC_PASSWORD: 'not-the-secret-pw',
+    });
     expect(wrong.exitCode).toBe(1);
     for (const text of [r.stdout, r.stderr, wrong.stdout, wrong.stderr]) {
       expect(text).not.toContain(secret);

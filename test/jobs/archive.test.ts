@@ -44,7 +44,10 @@ describe('archive job', () => {
     expect(code).toBe(0);
     expect(doc.rows_moved).toBeGreaterThan(0);
     const files = archiveFiles(t.archiveDir);
-    for (const f of files) expect(path.relative(t.archiveDir, f)).toMatch(/^table=[a-z_]+\/month=\d{4}-\d{2}\/(price|whale)-\d+-[0-9a-f]+\.parquet$/);
+    for (const f of files)
+      expect(path.relative(t.archiveDir, f)).toMatch(
+        /^table=[a-z_]+\/month=\d{4}-\d{2}\/(price|whale)-\d+-[0-9a-f]+\.parquet$/,
+      );
     const cutoff = new Date(NOW.getTime() - 90 * 86_400_000);
     for (const a of ARCHIVED) expect(await oldRowCount(t, a, cutoff)).toBe(0);
     expect(await unionSums(t)).toEqual(original);
@@ -52,9 +55,14 @@ describe('archive job', () => {
     // The documented read-back query (what an operator types into the duckdb CLI) sees every moved row.
     const glob = path.join(t.archiveDir, 'table=prices/*/*.parquet');
     const viaGlob = await withDatabase(':memory:', (c) =>
-      queryRows(c, `SELECT count(*) AS n, count(DISTINCT month) AS months, min("table") AS tbl FROM read_parquet('${glob}', hive_partitioning = true)`),
+      queryRows(
+        c,
+        `SELECT count(*) AS n, count(DISTINCT month) AS months, min("table") AS tbl FROM read_parquet('${glob}', hive_partitioning = true)`,
+      ),
     );
-    const pricesMoved = doc.moved.filter((m: { table: string }) => m.table === 'prices').reduce((n: number, m: { deleted: number }) => n + m.deleted, 0);
+    const pricesMoved = doc.moved
+      .filter((m: { table: string }) => m.table === 'prices')
+      .reduce((n: number, m: { deleted: number }) => n + m.deleted, 0);
     expect(viaGlob[0]).toMatchObject({ n: BigInt(pricesMoved), tbl: 'prices' });
     expect(Number(viaGlob[0]!.months)).toBeGreaterThanOrEqual(9);
     // Tables that are not archived are untouched.
@@ -70,7 +78,7 @@ describe('archive job', () => {
     expect(await unionSums(t)).toEqual(original);
   });
 
-  it('--restore MONTH puts the rows back and removes that month\'s files', async () => {
+  it("--restore MONTH puts the rows back and removes that month's files", async () => {
     const month = new Date(NOW.getTime() - 200 * 86_400_000).toISOString().slice(0, 7);
     const before = (await dbSums(t.priceDb)).prices!.rows;
     const { code, doc } = await archive(t, { restoreMonth: month });

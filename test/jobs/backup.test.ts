@@ -29,13 +29,19 @@ describe('backup job', () => {
     const priceFile = path.join(t.backupDir, `utxoracle_cache_${today()}.db`);
     const whaleFile = path.join(t.backupDir, `mempool_predictions_${today()}.db`);
     expect(doc.backups.map((b: { file: string }) => b.file)).toEqual([priceFile, whaleFile]);
-    for (const [file, sums] of [[priceFile, original.price], [whaleFile, original.whale]] as const) {
+    for (const [file, sums] of [
+      [priceFile, original.price],
+      [whaleFile, original.whale],
+    ] as const) {
       const v = await verifyBackupFile(file);
       expect(v.problems).toEqual([]);
       expect(v.actual).toEqual(sums);
     }
     // No temp file, no WAL left in the backup directory.
-    expect(fs.readdirSync(t.backupDir).sort()).toEqual([`mempool_predictions_${today()}.db`, `utxoracle_cache_${today()}.db`]);
+    expect(fs.readdirSync(t.backupDir).sort()).toEqual([
+      `mempool_predictions_${today()}.db`,
+      `utxoracle_cache_${today()}.db`,
+    ]);
   });
 
   it('a second backup the same day gets its own name and leaves the first one intact', async () => {
@@ -77,7 +83,11 @@ describe('backup job', () => {
     ['intact copy', 0, () => undefined],
     ['bytes flipped in every block', 1, flipBytes],
     ['truncated to half', 1, (f) => fs.truncateSync(f, Math.floor(fs.statSync(f).size / 2))],
-    ['one row changed after the backup', 1, (f) => exec(f, "UPDATE prices SET utxoracle_price = utxoracle_price + 1 WHERE run_id = 'p-5'")],
+    [
+      'one row changed after the backup',
+      1,
+      (f) => exec(f, "UPDATE prices SET utxoracle_price = utxoracle_price + 1 WHERE run_id = 'p-5'"),
+    ],
     ['one row deleted after the backup', 1, (f) => exec(f, "DELETE FROM prices WHERE run_id = 'p-6'")],
     ['manifest removed (not our backup)', 1, (f) => exec(f, 'DROP TABLE _backup_manifest')],
     ['empty file', 1, (f) => fs.writeFileSync(f, '')],
@@ -113,7 +123,10 @@ describe('backup job', () => {
   it('--restore refuses (exit 4) while a job that writes the database holds its lock', async () => {
     const lock = acquireJobLock(path.join(t.dir, 'locks'), 'analyze');
     try {
-      const { code } = await backup(t, { kind: 'restore', file: path.join(t.backupDir, `utxoracle_cache_${today()}.db`) });
+      const { code } = await backup(t, {
+        kind: 'restore',
+        file: path.join(t.backupDir, `utxoracle_cache_${today()}.db`),
+      });
       expect(code).toBe(4);
     } finally {
       lock.release();
@@ -122,19 +135,38 @@ describe('backup job', () => {
 
   it('--restore swaps in the backup, keeps the replaced database and reports the row changes', async () => {
     await exec(t.priceDb, "DELETE FROM prices WHERE run_id LIKE 'p-1%'");
-    await exec(t.priceDb, "INSERT INTO daily_prices SELECT DATE '1999-01-01', price, rough_price, first_height, last_height, first_time, last_time, last_hash, tx_count, output_count, point_count, points_in_window, dev, dev_pct, confidence, computed_at, run_id FROM daily_prices LIMIT 1");
+    await exec(
+      t.priceDb,
+      "INSERT INTO daily_prices SELECT DATE '1999-01-01', price, rough_price, first_height, last_height, first_time, last_time, last_hash, tx_count, output_count, point_count, points_in_window, dev, dev_pct, confidence, computed_at, run_id FROM daily_prices LIMIT 1",
+    );
     const damaged = await dbSums(t.priceDb);
-    const dry = await backup(t, { kind: 'restore', file: path.join(t.backupDir, `utxoracle_cache_${today()}.db`) }, { json: true, dryRun: true });
+    const dry = await backup(
+      t,
+      { kind: 'restore', file: path.join(t.backupDir, `utxoracle_cache_${today()}.db`) },
+      { json: true, dryRun: true },
+    );
     expect(dry.code).toBe(0);
     expect(await dbSums(t.priceDb)).toEqual(damaged);
 
-    const { code, doc } = await backup(t, { kind: 'restore', file: path.join(t.backupDir, `utxoracle_cache_${today()}.db`) });
+    const { code, doc } = await backup(t, {
+      kind: 'restore',
+      file: path.join(t.backupDir, `utxoracle_cache_${today()}.db`),
+    });
     expect(code).toBe(0);
     const r = doc.restore;
-    expect(r.changes.find((c: { table: string }) => c.table === 'prices')).toEqual({ table: 'prices', before: damaged.prices!.rows, after: original.price.prices!.rows });
-    expect(r.changes.find((c: { table: string }) => c.table === 'daily_prices')).toEqual({ table: 'daily_prices', before: 366, after: 365 });
+    expect(r.changes.find((c: { table: string }) => c.table === 'prices')).toEqual({
+      table: 'prices',
+      before: damaged.prices!.rows,
+      after: original.price.prices!.rows,
+    });
+    expect(r.changes.find((c: { table: string }) => c.table === 'daily_prices')).toEqual({
+      table: 'daily_prices',
+      before: 366,
+      after: 365,
+    });
     const restored = await dbSums(t.priceDb);
-    for (const table of ['prices', 'daily_prices', 'alert_events', 'schema_version']) expect(restored[table]).toEqual(original.price[table]);
+    for (const table of ['prices', 'daily_prices', 'alert_events', 'schema_version'])
+      expect(restored[table]).toEqual(original.price[table]);
     expect(r.preRestore).toMatch(/utxoracle_cache\.db\.pre-restore-\d{8}T\d{6}Z$/);
     expect((await dbSums(r.preRestore)).prices).toEqual(damaged.prices);
     expect(restored._backup_manifest).toBeUndefined();
@@ -151,7 +183,12 @@ describe('backup retention', () => {
       const old = (d: number) => path.join(r.backupDir, `utxoracle_cache_${daysAgo(d)}.db`);
       for (const d of [40, 50, 60]) fs.copyFileSync(good, old(d));
       flipBytes(old(40)); // the newest old one is corrupt: it must not be the one kept
-      const foreign = ['notes.txt', 'utxoracle_cache_backup.db', `other_${daysAgo(90)}.db`, `utxoracle_cache_${daysAgo(90)}.db.keep`];
+      const foreign = [
+        'notes.txt',
+        'utxoracle_cache_backup.db',
+        `other_${daysAgo(90)}.db`,
+        `utxoracle_cache_${daysAgo(90)}.db.keep`,
+      ];
       for (const f of foreign) fs.writeFileSync(path.join(r.backupDir, f), 'not ours');
       fs.rmSync(good);
       // Backups have failed for weeks: the databases are gone; retention still runs and must keep one.

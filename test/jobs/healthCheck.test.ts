@@ -1,6 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { HEALTHY_PRICES, type PriceSeed } from '../health/seed.js';
-import { check, makeDataDir, runHealth, startServices, type DataDir, type RunResult, type Services } from '../health/jobFixture.js';
+import {
+  check,
+  makeDataDir,
+  runHealth,
+  startServices,
+  type DataDir,
+  type RunResult,
+  type Services,
+} from '../health/jobFixture.js';
 
 // The job against the fakes in each state the runbook names: the lines, the JSON, the parsed
 // Prometheus file and the exit code of each.
@@ -24,7 +32,18 @@ afterEach(async () => {
   s.mempool.setPrice(67_234.56, Math.floor(Date.now() / 1000));
 });
 
-const KEYS = ['bitcoind', 'electrs', 'mempool', 'db_size', 'price_age', 'price_validity', 'analyze_runs', 'backup_age', 'whale_heartbeat', 'disk'];
+const KEYS = [
+  'bitcoind',
+  'electrs',
+  'mempool',
+  'db_size',
+  'price_age',
+  'price_validity',
+  'analyze_runs',
+  'backup_age',
+  'whale_heartbeat',
+  'disk',
+];
 const STATE_NUM: Record<string, number> = { OK: 0, WARN: 1, CRIT: 2 };
 const ICON: Record<string, string> = { OK: '✅', WARN: '⚠️', CRIT: '❌' };
 
@@ -50,12 +69,28 @@ const rows: Row[] = [
     status: 'HEALTHY',
     code: 0,
     notOk: {},
-    lines: [/^✅ Bitcoin Core RPC: OK \(height: \d+\)$/, /^✅ electrs: OK \(lag: 0 blocks, tip: \d+\)$/, /^✅ mempool API: OK \(latency: \d+ ms, price: \$67,234\.56\)$/, /^✅ analyze runs: OK \(6 in the last hour\)$/, /^✅ whale-watch: OK \(heartbeat \d+ s ago, connected, tracking 17\)$/],
-    gauges: { utxoracle_electrs_lag_blocks: 0, utxoracle_analyze_runs_last_hour: 6, utxoracle_mempool_latency_seconds: (v) => v >= 0 && v < 2 },
+    lines: [
+      /^✅ Bitcoin Core RPC: OK \(height: \d+\)$/,
+      /^✅ electrs: OK \(lag: 0 blocks, tip: \d+\)$/,
+      /^✅ mempool API: OK \(latency: \d+ ms, price: \$67,234\.56\)$/,
+      /^✅ analyze runs: OK \(6 in the last hour\)$/,
+      /^✅ whale-watch: OK \(heartbeat \d+ s ago, connected, tracking 17\)$/,
+    ],
+    gauges: {
+      utxoracle_electrs_lag_blocks: 0,
+      utxoracle_analyze_runs_last_hour: 6,
+      utxoracle_mempool_latency_seconds: (v) => v >= 0 && v < 2,
+    },
     more: (r) => {
       expect(r.prom.value('utxoracle_bitcoind_height')).toBe(s.tip);
       expect(check(r, 'bitcoind').figure).toBe(s.tip);
-      expect(check(r, 'electrs').threshold).toMatchObject({ op: '>=', warn: 3, crit: 11, unit: 'blocks', text: 'WARN >= 3 blocks, CRIT >= 11 blocks' });
+      expect(check(r, 'electrs').threshold).toMatchObject({
+        op: '>=',
+        warn: 3,
+        crit: 11,
+        unit: 'blocks',
+        text: 'WARN >= 3 blocks, CRIT >= 11 blocks',
+      });
     },
   },
   {
@@ -113,7 +148,10 @@ const rows: Row[] = [
     code: 3,
     // electrs answers, but its lag cannot be known without Core's height.
     notOk: { bitcoind: 'WARN', electrs: 'WARN' },
-    lines: [/^⚠️ Bitcoin Core RPC: WARN \(warming up: .*Loading block index…/, /^⚠️ electrs: WARN \(tip: \d+, lag unknown, Bitcoin Core did not answer\)$/],
+    lines: [
+      /^⚠️ Bitcoin Core RPC: WARN \(warming up: .*Loading block index…/,
+      /^⚠️ electrs: WARN \(tip: \d+, lag unknown, Bitcoin Core did not answer\)$/,
+    ],
     gauges: { utxoracle_bitcoind_up: 1 },
     more: (r) => expect(r.prom.has('utxoracle_bitcoind_height')).toBe(false),
   },
@@ -137,11 +175,16 @@ const rows: Row[] = [
   },
   {
     name: 'no analyze runs',
-    seed: { ...HEALTHY_PRICES, runs: [{ age: 5400, status: 'failed', message: 'Bitcoin Core RPC getblockhash failed' }] },
+    seed: {
+      ...HEALTHY_PRICES,
+      runs: [{ age: 5400, status: 'failed', message: 'Bitcoin Core RPC getblockhash failed' }],
+    },
     status: 'UNHEALTHY',
     code: 1,
     notOk: { analyze_runs: 'CRIT' },
-    lines: [/^❌ analyze runs: CRIT \(0 in the last hour, last failure 90 min ago: Bitcoin Core RPC getblockhash failed\)$/],
+    lines: [
+      /^❌ analyze runs: CRIT \(0 in the last hour, last failure 90 min ago: Bitcoin Core RPC getblockhash failed\)$/,
+    ],
     gauges: { utxoracle_analyze_runs_last_hour: 0 },
   },
   {
@@ -185,12 +228,19 @@ describe('health-check against the fakes', () => {
       const c = check(r, key);
       expect(c.state, `${key}: ${c.message}`).toBe(want);
       // The lines come from a separate run, so figures that move (latency, ages) may differ there.
-      expect(r.lines[i]!.startsWith(`${ICON[want]} ${c.label}: ${want} (`) && r.lines[i]!.endsWith(')'), r.lines[i]).toBe(true);
+      expect(
+        r.lines[i]!.startsWith(`${ICON[want]} ${c.label}: ${want} (`) && r.lines[i]!.endsWith(')'),
+        r.lines[i],
+      ).toBe(true);
       expect(r.prom.value('utxoracle_health_check_state', { check: key })).toBe(STATE_NUM[want]);
       expect(c.duration_ms).toBeGreaterThanOrEqual(0);
       expect(r.prom.value('utxoracle_health_check_duration_seconds', { check: key })).toBeGreaterThanOrEqual(0);
     }
-    for (const re of row.lines) expect(r.lines.some((l) => re.test(l)), `no line matches ${re}\n${r.lines.join('\n')}`).toBe(true);
+    for (const re of row.lines)
+      expect(
+        r.lines.some((l) => re.test(l)),
+        `no line matches ${re}\n${r.lines.join('\n')}`,
+      ).toBe(true);
     for (const [name, want] of Object.entries(row.gauges ?? {})) {
       const v = r.prom.value(name);
       if (typeof want === 'number') expect(v, name).toBe(want);

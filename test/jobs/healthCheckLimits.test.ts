@@ -9,7 +9,16 @@ import { runJob } from '../../src/cli/harness.js';
 import { healthCheckMain } from '../../src/jobs/healthCheck.js';
 import { acquireJobLock } from '../../src/lock/jobLock.js';
 import { holdDatabase } from '../helpers/holdDb.js';
-import { check, makeDataDir, RPC_PASSWORD, RPC_USER, runHealth, startServices, type DataDir, type Services } from '../health/jobFixture.js';
+import {
+  check,
+  makeDataDir,
+  RPC_PASSWORD,
+  RPC_USER,
+  runHealth,
+  startServices,
+  type DataDir,
+  type Services,
+} from '../health/jobFixture.js';
 import { parseExposition } from '../health/promParse.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
@@ -78,7 +87,11 @@ describe('hung services', () => {
     const d = await dataDir();
     s.mempool.hang(true);
     s.core.injectFaults({ timeoutCount: 2 }); // one request per run, two runs
-    const env = { ELECTRS_API_URL: await startSilentServer(), HEALTH_CHECK_TIMEOUT_MS: '600', HEALTH_TOTAL_TIMEOUT_MS: '5000' };
+    const env = {
+      ELECTRS_API_URL: await startSilentServer(),
+      HEALTH_CHECK_TIMEOUT_MS: '600',
+      HEALTH_TOTAL_TIMEOUT_MS: '5000',
+    };
     const r = await runHealth(d, env);
     expect(s.core.pendingFaults().timeoutCount).toBe(0);
     for (const key of ['bitcoind', 'electrs', 'mempool']) {
@@ -96,7 +109,11 @@ describe('hung services', () => {
   it('stops at the run cap even when the per-check timeout is longer', async () => {
     const d = await dataDir();
     s.mempool.hang(true);
-    const env = { ELECTRS_API_URL: await startSilentServer(), HEALTH_CHECK_TIMEOUT_MS: '60000', HEALTH_TOTAL_TIMEOUT_MS: '800' };
+    const env = {
+      ELECTRS_API_URL: await startSilentServer(),
+      HEALTH_CHECK_TIMEOUT_MS: '60000',
+      HEALTH_TOTAL_TIMEOUT_MS: '800',
+    };
     const r = await runHealth(d, env);
     expect(check(r, 'mempool').state).toBe('CRIT');
     expect(check(r, 'electrs').state).toBe('CRIT');
@@ -112,7 +129,11 @@ describe('a writer holding the price database', () => {
     try {
       const r = await runHealth(d);
       for (const key of ['price_age', 'price_validity', 'analyze_runs', 'backup_age']) {
-        expect(check(r, key)).toMatchObject({ state: 'WARN', figure: null, message: 'price database busy (another process holds it); not read' });
+        expect(check(r, key)).toMatchObject({
+          state: 'WARN',
+          figure: null,
+          message: 'price database busy (another process holds it); not read',
+        });
       }
       expect(check(r, 'db_size').state).toBe('OK');
       expect(check(r, 'bitcoind').state).toBe('OK');
@@ -154,7 +175,11 @@ describe('--alert', () => {
     expect(hook.got).toHaveLength(1);
     const { headers, body } = hook.got[0]!;
     expect(headers['x-utxoracle-signature']).toBe('sha256=' + createHmac('sha256', SECRET).update(body).digest('hex'));
-    const event = JSON.parse(body) as { event_type: string; severity: string; payload: { status: string; checks: { check: string; state: string; figure: number }[] } };
+    const event = JSON.parse(body) as {
+      event_type: string;
+      severity: string;
+      payload: { status: string; checks: { check: string; state: string; figure: number }[] };
+    };
     expect(event).toMatchObject({ event_type: 'health_check', severity: 'critical', payload: { status: 'UNHEALTHY' } });
     expect(event.payload.checks).toEqual([expect.objectContaining({ check: 'electrs', state: 'CRIT', figure: 20 })]);
     expect(bad.doc.alert).toMatchObject({ delivered: true, attempts: 1 });
@@ -163,8 +188,18 @@ describe('--alert', () => {
 
 describe('usage', () => {
   it.each([
-    ['a --prometheus file in a missing directory', {}, '/nonexistent-dir/x.prom', /--prometheus .* does not exist or is not writable/],
-    ['a threshold that is not a number', { HEALTH_ELECTRS_LAG_WARN: 'three' }, undefined, /HEALTH_ELECTRS_LAG_WARN must be a number, got "three"/],
+    [
+      'a --prometheus file in a missing directory',
+      {},
+      '/nonexistent-dir/x.prom',
+      /--prometheus .* does not exist or is not writable/,
+    ],
+    [
+      'a threshold that is not a number',
+      { HEALTH_ELECTRS_LAG_WARN: 'three' },
+      undefined,
+      /HEALTH_ELECTRS_LAG_WARN must be a number, got "three"/,
+    ],
   ] as [string, Record<string, string>, string | undefined, RegExp][])('exits 2 for %s', async (_n, env, prom, err) => {
     const d = await dataDir();
     const out: string[] = [];
@@ -185,7 +220,15 @@ describe('one instance', () => {
   it('exits 4 while another health-check holds the lock, and runs once it is released', async () => {
     const d = await dataDir();
     const lock = acquireJobLock(path.join(d.dir, 'locks'), 'health-check');
-    const run = () => runJob({ job: 'health-check', flags: {}, recordRun: false, env: d.env, stdout: () => undefined, main: (ctx) => healthCheckMain({ alert: false }, ctx) });
+    const run = () =>
+      runJob({
+        job: 'health-check',
+        flags: {},
+        recordRun: false,
+        env: d.env,
+        stdout: () => undefined,
+        main: (ctx) => healthCheckMain({ alert: false }, ctx),
+      });
     try {
       expect(await run()).toBe(4);
     } finally {
@@ -208,13 +251,22 @@ describe('the executable', () => {
   };
   const exec = (d: DataDir, args: string[], env: Record<string, string> = {}) =>
     retryLoad(() =>
-      execa(process.execPath, [bin, ...args], { env: { PATH: process.env.PATH ?? '', HOME: d.dir, ...d.env, LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ...env }, extendEnv: false, reject: false, cwd: d.dir, timeout: 30_000 }),
+      execa(process.execPath, [bin, ...args], {
+        env: { PATH: process.env.PATH ?? '', HOME: d.dir, ...d.env, LOG_LEVEL: 'debug', LOG_FORMAT: 'json', ...env },
+        extendEnv: false,
+        reject: false,
+        cwd: d.dir,
+        timeout: 30_000,
+      }),
     );
 
   it('never shows the RPC password: not in lines, JSON, logs or the metrics file, even when a service echoes it', async () => {
     const d = await dataDir();
     // A node that answers 500 with the credentials it received, as a misconfigured proxy might.
-    const echo = await startHttp((req) => [500, `bad gateway for ${Buffer.from(String(req.headers.authorization).slice(6), 'base64').toString()}`]);
+    const echo = await startHttp((req) => [
+      500,
+      `bad gateway for ${Buffer.from(String(req.headers.authorization).slice(6), 'base64').toString()}`,
+    ]);
     const prom = path.join(d.dir, 'm.prom');
     const runs: [string[], Record<string, string>][] = [
       [['--json', '--prometheus', prom], { BITCOIN_RPC_URL: echo.url }],
@@ -246,7 +298,14 @@ describe('the executable', () => {
     const logFile = path.join(d.dir, 'logs', 'health-check.log');
     const w = await retryLoad(async () => {
       const x = await execa('bash', [path.join(REPO_ROOT, 'scripts', 'health_check.sh')], {
-        env: { PATH: process.env.PATH ?? '', HOME: d.dir, ...d.env, NODE: process.execPath, LOG_DIR: path.join(d.dir, 'logs'), HEALTH_PROMETHEUS_FILE: prom },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: d.dir,
+          ...d.env,
+          NODE: process.execPath,
+          LOG_DIR: path.join(d.dir, 'logs'),
+          HEALTH_PROMETHEUS_FILE: prom,
+        },
         extendEnv: false,
         reject: false,
         timeout: 30_000,

@@ -24,7 +24,9 @@ describe('init-db (built executable)', () => {
     expect(check.exitCode).toBe(0);
     expect(check.stdout).toMatch(/Schema OK: .*utxoracle_cache.db/);
     // the run was recorded
-    const runs = await withDatabase(`${dir}/utxoracle_cache.db`, (c) => queryRows(c, "SELECT job, status, exit_code FROM job_runs WHERE job = 'init-db'"));
+    const runs = await withDatabase(`${dir}/utxoracle_cache.db`, (c) =>
+      queryRows(c, "SELECT job, status, exit_code FROM job_runs WHERE job = 'init-db'"),
+    );
     expect(runs).toEqual([
       { job: 'init-db', status: 'ok', exit_code: 0 },
       { job: 'init-db', status: 'ok', exit_code: 0 },
@@ -39,7 +41,9 @@ describe('init-db (built executable)', () => {
     expect(missing.stdout).toContain('database file does not exist');
     expect(fs.existsSync(`${dir}/utxoracle_cache.db`)).toBe(false); // --check never creates
     await runBin('init-db', [], env);
-    await withDatabase(`${dir}/mempool_predictions.db`, (c) => c.run('ALTER TABLE whale_heartbeat ADD COLUMN extra INTEGER'));
+    await withDatabase(`${dir}/mempool_predictions.db`, (c) =>
+      c.run('ALTER TABLE whale_heartbeat ADD COLUMN extra INTEGER'),
+    );
     const r = await runBin('init-db', ['--check', '--json'], env);
     expect(r.exitCode).toBe(1);
     const doc = JSON.parse(r.stdout);
@@ -73,7 +77,10 @@ describe('init-db (built executable)', () => {
     // A live process (this test runner) holds the init-db lock.
     const start = fs.readFileSync('/proc/self/stat', 'utf8');
     const st = start.slice(start.lastIndexOf(')') + 2).split(' ')[19];
-    fs.writeFileSync(path.join(dir, 'locks', 'init-db.lock'), JSON.stringify({ pid: process.pid, start: st, job: 'init-db', since: 'now' }));
+    fs.writeFileSync(
+      path.join(dir, 'locks', 'init-db.lock'),
+      JSON.stringify({ pid: process.pid, start: st, job: 'init-db', since: 'now' }),
+    );
     const r = await runBin('init-db', [], { UTXORACLE_DATA_DIR: dir });
     expect(r.exitCode).toBe(4);
     expect(r.stderr).toMatch(/another init-db is running \(pid \d+/);

@@ -19,7 +19,10 @@ afterEach(async () => {
 });
 
 function spawnBin(w: World, args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...w.env, LOG_LEVEL: 'info' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, ...w.env, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
@@ -34,14 +37,20 @@ describe('whale-watch executable', () => {
     const w = await startWorld({ WHALE_FLUSH_INTERVAL_MS: '600000', WHALE_HEARTBEAT_SEC: '600' });
     worlds.push(w);
     const p = spawnBin(w, ['--json']);
-    await w.fake.waitFor(() => w.fake.received.some((r) => (r.message as Record<string, unknown>)['track-mempool'] === true), 15_000, 'subscription');
+    await w.fake.waitFor(
+      () => w.fake.received.some((r) => (r.message as Record<string, unknown>)['track-mempool'] === true),
+      15_000,
+      'subscription',
+    );
     const whale = makeTx({ seed: 'sigterm', outputs: [{ address: ADDR.binanceCold, value: 250 * BTC }] });
     w.fake.addTxs([whale]);
     await until(() => p.err().includes('Whale detected'), 'detection', 15_000);
     p.child.kill('SIGTERM');
     expect(await p.exit).toBe(0);
     expect(JSON.parse(p.out().trim().split('\n').pop()!)).toMatchObject({ exit_code: 0, whales: 1 });
-    expect(await readTable(w, 'SELECT txid, flow, alerted FROM mempool_predictions')).toEqual([{ txid: whale.txid, flow: 'inflow', alerted: true }]);
+    expect(await readTable(w, 'SELECT txid, flow, alerted FROM mempool_predictions')).toEqual([
+      { txid: whale.txid, flow: 'inflow', alerted: true },
+    ]);
     expect(w.hook.posts).toHaveLength(1);
   });
 
@@ -50,24 +59,69 @@ describe('whale-watch executable', () => {
     worlds.push(w);
     const now = Date.now();
     const pred = (txid: string, minAgo: number, predicted: number | null, root = txid): PredictionRow => ({
-      txid, detectedAt: new Date(now - minAgo * 60_000), totalSats: 150n * 100_000_000n, totalBtc: 150, feeSats: 1000, vsize: 100, feeRate: 10, rbf: true,
-      flow: 'unknown', exchanges: [], prevoutsKnown: true, urgency: 0.5, tipHeight: 99, predictedHeight: predicted, predictedWindow: predicted === null ? null : 2,
-      replacesTxid: root === txid ? null : root, rootTxid: root, alerted: true,
+      txid,
+      detectedAt: new Date(now - minAgo * 60_000),
+      totalSats: 150n * 100_000_000n,
+      totalBtc: 150,
+      feeSats: 1000,
+      vsize: 100,
+      feeRate: 10,
+      rbf: true,
+      flow: 'unknown',
+      exchanges: [],
+      prevoutsKnown: true,
+      urgency: 0.5,
+      tipHeight: 99,
+      predictedHeight: predicted,
+      predictedWindow: predicted === null ? null : 2,
+      replacesTxid: root === txid ? null : root,
+      rootTxid: root,
+      alerted: true,
     });
-    const out = (txid: string, outcome: OutcomeRow['outcome'], height: number | null, minutes: number | null): OutcomeRow => ({
-      txid, outcome, resolvedAt: new Date(now), confirmedHeight: height, confirmedTxid: height === null ? null : txid, minutesToConfirm: minutes,
-      blocksVsPredicted: null, withinWindow: null, replacedBy: null, source: 'stream',
+    const out = (
+      txid: string,
+      outcome: OutcomeRow['outcome'],
+      height: number | null,
+      minutes: number | null,
+    ): OutcomeRow => ({
+      txid,
+      outcome,
+      resolvedAt: new Date(now),
+      confirmedHeight: height,
+      confirmedTxid: height === null ? null : txid,
+      minutesToConfirm: minutes,
+      blocksVsPredicted: null,
+      withinWindow: null,
+      replacedBy: null,
+      source: 'stream',
     });
     const id = (c: string) => c.repeat(64);
     await withWhaleDb(buildSettings(w.env), async (conn) => {
-      await insertPredictions(conn, [pred(id('a'), 30, 100), pred(id('b'), 50, 100), pred(id('c'), 120, 100), pred(id('d'), 200, 100), pred(id('e'), 150, 103, id('d')), pred(id('f'), 300, 100), pred(id('9'), 3 * 1440, 100)]);
-      await upsertOutcomes(conn, [out(id('a'), 'confirmed', 101, 12), out(id('b'), 'confirmed', 104, 40), out(id('c'), 'dropped', null, null), out(id('d'), 'replaced', null, 30), out(id('e'), 'confirmed', 102, 5), out(id('9'), 'expired', null, null)]);
+      await insertPredictions(conn, [
+        pred(id('a'), 30, 100),
+        pred(id('b'), 50, 100),
+        pred(id('c'), 120, 100),
+        pred(id('d'), 200, 100),
+        pred(id('e'), 150, 103, id('d')),
+        pred(id('f'), 300, 100),
+        pred(id('9'), 3 * 1440, 100),
+      ]);
+      await upsertOutcomes(conn, [
+        out(id('a'), 'confirmed', 101, 12),
+        out(id('b'), 'confirmed', 104, 40),
+        out(id('c'), 'dropped', null, null),
+        out(id('d'), 'replaced', null, 30),
+        out(id('e'), 'confirmed', 102, 5),
+        out(id('9'), 'expired', null, null),
+      ]);
     });
     const json = spawnBin(w, ['--report', '--json']);
     expect(await json.exit).toBe(0);
     const doc = JSON.parse(json.out().trim()) as { periods: Record<string, unknown>[]; level_7d: string };
     // By hand (as test/whale/predict.test.ts): 1h a,b -> 1/2; 24h a..f -> 3/5, FP 1/4, median(12,40,30)=30; 7d + expired -> 3/6, FP 2/5.
-    expect(doc.periods.map((p) => [p.period, p.scored, p.right, p.accuracy, p.falsePositiveRate, p.medianMinutesToConfirm])).toEqual([
+    expect(
+      doc.periods.map((p) => [p.period, p.scored, p.right, p.accuracy, p.falsePositiveRate, p.medianMinutesToConfirm]),
+    ).toEqual([
       ['1h', 2, 1, 0.5, 0, 26],
       ['24h', 5, 3, 0.6, 0.25, 30],
       ['7d', 6, 3, 0.5, 0.4, 30],
@@ -78,7 +132,21 @@ describe('whale-watch executable', () => {
     expect(await text.exit).toBe(0);
     const lines = text.out().trim().split('\n');
     expect(lines[1]).toMatch(/^Period\s+Predictions\s+Whales\s+Scored\s+Right\s+Accuracy/);
-    expect(lines[3]!.split(/\s+/)).toEqual(['24h', '6', '5', '5', '3', '60.0%', '3', '1', '1', '0', '1', '25.0%', '30.0']);
+    expect(lines[3]!.split(/\s+/)).toEqual([
+      '24h',
+      '6',
+      '5',
+      '5',
+      '3',
+      '60.0%',
+      '3',
+      '1',
+      '1',
+      '0',
+      '1',
+      '25.0%',
+      '30.0',
+    ]);
     expect(lines[5]).toMatch(/not judged \(fewer than 10 scored predictions\)/);
   });
 });

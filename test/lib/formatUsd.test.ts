@@ -10,7 +10,10 @@ describe('formatUsd', () => {
     // Intl rounds the shortest decimal ("0.015" -> 0.02); toFixed rounds the double itself
     // (0.01499999... -> 0.01). They only part on such ties, covered below.
     const tie = (v: number) => /\.\d\d5$/.test(String(Math.abs(v)));
-    for (const v of values.filter((x) => !tie(x))) expect(formatUsd(v), String(v)).toBe(`${v < 0 && Math.abs(v).toFixed(2) !== '0.00' ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+    for (const v of values.filter((x) => !tie(x)))
+      expect(formatUsd(v), String(v)).toBe(
+        `${v < 0 && Math.abs(v).toFixed(2) !== '0.00' ? '-' : ''}$${Math.abs(v).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`,
+      );
   });
 
   it('rounds the double, not its shortest decimal, on ties', () => {

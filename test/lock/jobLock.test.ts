@@ -34,7 +34,7 @@ describe('job lock', () => {
        fs.writeFileSync(${JSON.stringify(path.join(dir, 'analyze.lock'))}, JSON.stringify({pid:process.pid,start,job:'analyze',since:new Date().toISOString()}),{flag:'wx'});
        console.log('locked');setInterval(()=>{},1000);`,
     ]);
-    await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     expect(() => acquireJobLock(dir, 'analyze')).toThrow(LockError);
     child.kill('SIGKILL');
     await child.catch(() => undefined);
@@ -46,7 +46,10 @@ describe('job lock', () => {
 
   it('a recycled pid (same pid, other start time) is treated as stale', () => {
     const dir = tmp();
-    fs.writeFileSync(path.join(dir, 'backup.lock'), JSON.stringify({ pid: process.pid, start: '1', job: 'backup', since: 'then' }));
+    fs.writeFileSync(
+      path.join(dir, 'backup.lock'),
+      JSON.stringify({ pid: process.pid, start: '1', job: 'backup', since: 'then' }),
+    );
     expect(processStartTime(process.pid)).not.toBe('1');
     const lock = acquireJobLock(dir, 'backup');
     lock.release();

@@ -22,9 +22,13 @@ beforeAll(() => {
   fs.mkdirSync(path.join(home, 'bin'), { recursive: true });
   for (const j of jobs) {
     // A stub that shows its arguments and its working directory on stdout and writes to stderr.
-    fs.writeFileSync(path.join(home, 'bin', `${j.job}.js`), '#!/bin/sh\necho "ran $(basename "$0") $* in $PWD"\necho "stderr line" >&2\n', {
-      mode: 0o755,
-    });
+    fs.writeFileSync(
+      path.join(home, 'bin', `${j.job}.js`),
+      '#!/bin/sh\necho "ran $(basename "$0") $* in $PWD"\necho "stderr line" >&2\n',
+      {
+        mode: 0o755,
+      },
+    );
   }
   fs.mkdirSync(path.join(tmp, 'data', 'locks'), { recursive: true });
   fs.mkdirSync(path.join(tmp, 'logs'));
@@ -57,7 +61,8 @@ describe.skipIf(!hasFlock)('crontab.example lines run as cron would run them', (
     const holder = spawn('flock', [lockFile, 'sleep', '5'], { stdio: 'ignore' });
     try {
       // Wait until the holder really has the lock (flock -n fails while it does).
-      for (let i = 0; i < 50 && spawnSync('flock', ['-n', lockFile, 'true']).status === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 50 && spawnSync('flock', ['-n', lockFile, 'true']).status === 0; i++)
+        await new Promise((r) => setTimeout(r, 50));
       const r = run(ww.command);
       expect(r.status).toBe(1);
       expect(fs.readFileSync(logFile, 'utf8')).toBe(''); // the stub never ran
@@ -66,13 +71,17 @@ describe.skipIf(!hasFlock)('crontab.example lines run as cron would run them', (
     }
     await new Promise((r) => holder.once('exit', r));
     // flock handed its lock to `sleep`, which outlives the killed flock: wait for it to let go.
-    for (let i = 0; i < 200 && spawnSync('flock', ['-n', lockFile, 'true']).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && spawnSync('flock', ['-n', lockFile, 'true']).status !== 0; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(run(ww.command).status).toBe(0);
     expect(fs.readFileSync(logFile, 'utf8')).toContain('ran whale-watch.js --duration 55s');
   });
 
   it('a missing LOG_DIR is reported by the shell, not silently ignored', () => {
-    const r = spawnSync(vars.get('SHELL')!, ['-c', jobs[0]!.command], { env: { ...env, LOG_DIR: path.join(tmp, 'nope') }, encoding: 'utf8' });
+    const r = spawnSync(vars.get('SHELL')!, ['-c', jobs[0]!.command], {
+      env: { ...env, LOG_DIR: path.join(tmp, 'nope') },
+      encoding: 'utf8',
+    });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/No such file or directory/);
   });

@@ -38,7 +38,10 @@ export function fieldError(value: string, index: number): string {
     const from = m[2] === undefined ? lo : Number(m[2]);
     const to = m[3] === undefined ? (m[2] === undefined ? hi : from) : Number(m[3]);
     if (from < lo || to > hi || from > to) return `${name} ${JSON.stringify(value)}: out of range ${lo}-${hi}`;
-    if (m[4] !== undefined && (Number(m[4]) < 1 || Number(m[4]) > hi - lo + 1 || (m[2] !== undefined && m[3] === undefined)))
+    if (
+      m[4] !== undefined &&
+      (Number(m[4]) < 1 || Number(m[4]) > hi - lo + 1 || (m[2] !== undefined && m[3] === undefined))
+    )
       return `${name} ${JSON.stringify(value)}: bad step`;
   }
   return '';
@@ -65,7 +68,8 @@ export function parseCrontab(text: string): CronParse {
       let value = assign[2]!.trim();
       if (/^(["']).*\1$/.test(value)) value = value.slice(1, -1);
       // cron stores the value as written: "$HOME/x" would reach the jobs literally.
-      if (/[$`~]/.test(value)) errors.push(`${at}: ${assign[1]} value ${JSON.stringify(value)} relies on expansion, which cron does not do`);
+      if (/[$`~]/.test(value))
+        errors.push(`${at}: ${assign[1]} value ${JSON.stringify(value)} relies on expansion, which cron does not do`);
       vars.set(assign[1]!, value);
       return;
     }
@@ -94,7 +98,8 @@ export function parseCrontab(text: string): CronParse {
   }
   for (const name of ['SHELL', 'UTXORACLE_HOME', 'UTXORACLE_DATA_DIR', 'LOG_DIR']) {
     const v = vars.get(name);
-    if (v !== undefined && !v.startsWith('/')) errors.push(`${name} must be an absolute path, got ${JSON.stringify(v)}`);
+    if (v !== undefined && !v.startsWith('/'))
+      errors.push(`${name} must be an absolute path, got ${JSON.stringify(v)}`);
   }
   for (const dir of (vars.get('PATH') ?? '').split(':')) {
     if (vars.has('PATH') && !dir.startsWith('/')) errors.push(`PATH entry ${JSON.stringify(dir)} is not absolute`);
@@ -102,7 +107,11 @@ export function parseCrontab(text: string): CronParse {
   return { vars, jobs, errors };
 }
 
-function parseCommand(command: string, at: string, errors: string[]): Omit<CronJob, 'line' | 'fields' | 'command'> | undefined {
+function parseCommand(
+  command: string,
+  at: string,
+  errors: string[],
+): Omit<CronJob, 'line' | 'fields' | 'command'> | undefined {
   const redirect = REDIRECT.exec(command);
   if (!redirect) {
     errors.push(`${at}: output is not appended to "$LOG_DIR/<job>.log" 2>&1`);
@@ -120,11 +129,14 @@ function parseCommand(command: string, at: string, errors: string[]): Omit<CronJ
   const prog = PROGRAM.exec(rest);
   const job = prog?.[1] ?? (prog?.[2] ? 'health-check' : undefined);
   if (!prog || !job || !(JOBS as readonly string[]).includes(job)) {
-    errors.push(`${at}: unknown command ${JSON.stringify(rest.split(/\s+/)[0])} (expected ./bin/<job>.js or ./scripts/health_check.sh)`);
+    errors.push(
+      `${at}: unknown command ${JSON.stringify(rest.split(/\s+/)[0])} (expected ./bin/<job>.js or ./scripts/health_check.sh)`,
+    );
     return undefined;
   }
   const args = rest.slice(prog[0].length).trim().split(/\s+/).filter(Boolean);
-  if (args.some((a) => /[;|&<>]/.test(a))) errors.push(`${at}: one job per line: no pipes, lists or extra redirections`);
+  if (args.some((a) => /[;|&<>]/.test(a)))
+    errors.push(`${at}: one job per line: no pipes, lists or extra redirections`);
   if (redirect[2] !== job) errors.push(`${at}: ${job} logs to ${redirect[2]}.log; expected ${job}.log`);
   return { job, args, flock: flock?.[1]?.replace(/^"(.*)"$/, '$1') };
 }
@@ -154,13 +166,18 @@ export function scheduleErrors(jobs: CronJob[]): string[] {
       (j) =>
         !(single(j.fields[0], 0) && j.fields.slice(1).join(' ') === '* * * *')
           ? `health-check must run hourly (M * * * *), got ${when(j)}`
-          : j.args.includes('--alert') ? '' : 'health-check must run with --alert',
+          : j.args.includes('--alert')
+            ? ''
+            : 'health-check must run with --alert',
     ],
     ['backup', (j) => (when(j) === '0 3 * * *' ? '' : `backup must run 0 3 * * *, got ${when(j)}`)],
     [
       'archive',
       (j) =>
-        single(j.fields[0], 0) && single(j.fields[1], 1) && single(j.fields[2], 2) && j.fields.slice(3).join(' ') === '* *'
+        single(j.fields[0], 0) &&
+        single(j.fields[1], 1) &&
+        single(j.fields[2], 2) &&
+        j.fields.slice(3).join(' ') === '* *'
           ? ''
           : `archive must run monthly (M H D * *), got ${when(j)}`,
     ],
@@ -169,8 +186,10 @@ export function scheduleErrors(jobs: CronJob[]): string[] {
       (j) => {
         if (when(j) !== '* * * * *') return `whale-watch must run every minute, got ${when(j)}`;
         // Its own O_EXCL lock is locks/whale-watch.lock; flock on that file would fight it.
-        if (!j.flock || /whale-watch\.lock$/.test(j.flock)) return 'whale-watch must run under flock -n with its own lock file';
-        if (!/^(\/|\$\{?UTXORACLE_DATA_DIR\}?\/)/.test(j.flock)) return `whale-watch's flock file must be an absolute path or under $UTXORACLE_DATA_DIR, got ${j.flock}`;
+        if (!j.flock || /whale-watch\.lock$/.test(j.flock))
+          return 'whale-watch must run under flock -n with its own lock file';
+        if (!/^(\/|\$\{?UTXORACLE_DATA_DIR\}?\/)/.test(j.flock))
+          return `whale-watch's flock file must be an absolute path or under $UTXORACLE_DATA_DIR, got ${j.flock}`;
         const d = j.args.indexOf('--duration');
         const ms = d < 0 ? NaN : durationMs(j.args[d + 1] ?? '');
         return ms > 0 && ms < 60_000 ? '' : 'whale-watch needs --duration shorter than a minute';
@@ -182,7 +201,8 @@ export function scheduleErrors(jobs: CronJob[]): string[] {
     const e = j ? rule(j) : `${job} is not scheduled`;
     if (e) errors.push(e);
   }
-  for (const j of jobs) if (j.flock && j.job !== 'whale-watch') errors.push(`line ${j.line}: only whale-watch runs under flock`);
+  for (const j of jobs)
+    if (j.flock && j.job !== 'whale-watch') errors.push(`line ${j.line}: only whale-watch runs under flock`);
   if (byJob.has('init-db')) errors.push('init-db is a one-off (install.sh runs it), not a cron job');
   return errors;
 }

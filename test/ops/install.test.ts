@@ -24,73 +24,99 @@ beforeAll(() => {
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 /** A checkout to install into; `links` are the repo entries it shares. */
-function checkout(name: string, links = ['bin', 'dist', 'node_modules', 'package.json', 'crontab.example', 'logrotate']): string {
+function checkout(
+  name: string,
+  links = ['bin', 'dist', 'node_modules', 'package.json', 'crontab.example', 'logrotate'],
+): string {
   const home = path.join(tmp, name);
   fs.mkdirSync(home);
   for (const l of links) fs.symlinkSync(path.join(REPO_ROOT, l), path.join(home, l));
   const example = path.join(REPO_ROOT, '.env.example');
   // The lead owns the real template; without it, a stand-in of the same shape.
-  fs.writeFileSync(path.join(home, '.env.example'), fs.existsSync(example) ? fs.readFileSync(example) : '# Settings\nLOG_LEVEL=info\n');
+  fs.writeFileSync(
+    path.join(home, '.env.example'),
+    fs.existsSync(example) ? fs.readFileSync(example) : '# Settings\nLOG_LEVEL=info\n',
+  );
   return home;
 }
 
 function install(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(UTXORACLE_|LOG_DIR|BACKUP_DIR|ARCHIVE_DIR|DUCKDB_)/.test(k)));
-  return spawnSync('bash', [INSTALL, ...args], { env: { ...base, UTXORACLE_SKIP_NPM_CI: '1', ...env }, encoding: 'utf8' });
+  const base = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^(UTXORACLE_|LOG_DIR|BACKUP_DIR|ARCHIVE_DIR|DUCKDB_)/.test(k)),
+  );
+  return spawnSync('bash', [INSTALL, ...args], {
+    env: { ...base, UTXORACLE_SKIP_NPM_CI: '1', ...env },
+    encoding: 'utf8',
+  });
 }
 
 const mode = (p: string) => (fs.statSync(p).mode & 0o777).toString(8);
 
 describe('scripts/install.sh', () => {
-  it('installs: directories 0750, .env from the template, databases, crontab lines', () => {
-    const home = checkout('fresh');
-    const data = path.join(tmp, 'fresh-data');
-    const r = install(['--home', home, '--data-dir', data]);
-    expect(r.status, r.stderr).toBe(0);
-    for (const d of ['', 'logs', 'backups', 'archives', 'locks', 'fallback']) expect(mode(path.join(data, d)), d).toBe('750');
-    expect(fs.readFileSync(path.join(home, '.env'), 'utf8')).toBe(fs.readFileSync(path.join(home, '.env.example'), 'utf8'));
-    expect(mode(path.join(home, '.env'))).toBe('600');
-    for (const db of ['utxoracle_cache.db', 'fallback/utxoracle_fallback.db', 'mempool_predictions.db']) {
-      expect(fs.existsSync(path.join(data, db)), db).toBe(true);
-    }
-    // stdout is the crontab to paste: the runbook's, with this install's paths.
-    expect(validateCrontab(r.stdout)).toEqual([]);
-    const { vars } = parseCrontab(r.stdout);
-    expect(vars.get('UTXORACLE_HOME')).toBe(home);
-    expect(vars.get('UTXORACLE_DATA_DIR')).toBe(data);
-    expect(vars.get('LOG_DIR')).toBe(path.join(data, 'logs'));
-    expect(vars.get('PATH')!.split(':')).toContain(path.dirname(process.execPath));
-    expect(r.stderr).toContain(`add UTXORACLE_DATA_DIR=${data} to ${home}/.env`);
-  }, SLOW);
-
-  it('re-runs without touching an existing .env, and honours LOG_DIR from the environment', () => {
-    const home = checkout('rerun');
-    const data = path.join(tmp, 'rerun-data');
-    const logs = path.join(tmp, 'elsewhere', 'logs');
-    fs.writeFileSync(path.join(home, '.env'), `UTXORACLE_DATA_DIR=${data}\n`, { mode: 0o640 });
-    for (let i = 0; i < 2; i++) {
-      const r = install(['--home', home], { LOG_DIR: logs });
+  it(
+    'installs: directories 0750, .env from the template, databases, crontab lines',
+    () => {
+      const home = checkout('fresh');
+      const data = path.join(tmp, 'fresh-data');
+      const r = install(['--home', home, '--data-dir', data]);
       expect(r.status, r.stderr).toBe(0);
-      expect(r.stderr).toContain('.env exists; left as it is');
-      expect(parseCrontab(r.stdout).vars.get('LOG_DIR')).toBe(logs);
-      if (i === 1) expect(r.stderr).toMatch(/schema version \d+ already current/);
-    }
-    expect(fs.readFileSync(path.join(home, '.env'), 'utf8')).toBe(`UTXORACLE_DATA_DIR=${data}\n`);
-    expect(mode(path.join(home, '.env'))).toBe('640');
-    expect(mode(logs)).toBe('750');
-    expect(fs.existsSync(path.join(data, 'utxoracle_cache.db'))).toBe(true);
-  }, SLOW);
+      for (const d of ['', 'logs', 'backups', 'archives', 'locks', 'fallback'])
+        expect(mode(path.join(data, d)), d).toBe('750');
+      expect(fs.readFileSync(path.join(home, '.env'), 'utf8')).toBe(
+        fs.readFileSync(path.join(home, '.env.example'), 'utf8'),
+      );
+      expect(mode(path.join(home, '.env'))).toBe('600');
+      for (const db of ['utxoracle_cache.db', 'fallback/utxoracle_fallback.db', 'mempool_predictions.db']) {
+        expect(fs.existsSync(path.join(data, db)), db).toBe(true);
+      }
+      // stdout is the crontab to paste: the runbook's, with this install's paths.
+      expect(validateCrontab(r.stdout)).toEqual([]);
+      const { vars } = parseCrontab(r.stdout);
+      expect(vars.get('UTXORACLE_HOME')).toBe(home);
+      expect(vars.get('UTXORACLE_DATA_DIR')).toBe(data);
+      expect(vars.get('LOG_DIR')).toBe(path.join(data, 'logs'));
+      expect(vars.get('PATH')!.split(':')).toContain(path.dirname(process.execPath));
+      expect(r.stderr).toContain(`add UTXORACLE_DATA_DIR=${data} to ${home}/.env`);
+    },
+    SLOW,
+  );
 
-  it('warns about a group-writable existing directory instead of changing it', () => {
-    const home = checkout('loose');
-    const data = path.join(tmp, 'loose-data');
-    fs.mkdirSync(path.join(data, 'logs'), { recursive: true });
-    fs.chmodSync(path.join(data, 'logs'), 0o775);
-    const r = install(['--home', home, '--data-dir', data]);
-    expect(r.status, r.stderr).toBe(0);
-    expect(r.stderr).toContain(`${path.join(data, 'logs')} is group- or world-writable (mode 775)`);
-    expect(mode(path.join(data, 'logs'))).toBe('775');
-  }, SLOW);
+  it(
+    're-runs without touching an existing .env, and honours LOG_DIR from the environment',
+    () => {
+      const home = checkout('rerun');
+      const data = path.join(tmp, 'rerun-data');
+      const logs = path.join(tmp, 'elsewhere', 'logs');
+      fs.writeFileSync(path.join(home, '.env'), `UTXORACLE_DATA_DIR=${data}\n`, { mode: 0o640 });
+      for (let i = 0; i < 2; i++) {
+        const r = install(['--home', home], { LOG_DIR: logs });
+        expect(r.status, r.stderr).toBe(0);
+        expect(r.stderr).toContain('.env exists; left as it is');
+        expect(parseCrontab(r.stdout).vars.get('LOG_DIR')).toBe(logs);
+        if (i === 1) expect(r.stderr).toMatch(/schema version \d+ already current/);
+      }
+      expect(fs.readFileSync(path.join(home, '.env'), 'utf8')).toBe(`UTXORACLE_DATA_DIR=${data}\n`);
+      expect(mode(path.join(home, '.env'))).toBe('640');
+      expect(mode(logs)).toBe('750');
+      expect(fs.existsSync(path.join(data, 'utxoracle_cache.db'))).toBe(true);
+    },
+    SLOW,
+  );
+
+  it(
+    'warns about a group-writable existing directory instead of changing it',
+    () => {
+      const home = checkout('loose');
+      const data = path.join(tmp, 'loose-data');
+      fs.mkdirSync(path.join(data, 'logs'), { recursive: true });
+      fs.chmodSync(path.join(data, 'logs'), 0o775);
+      const r = install(['--home', home, '--data-dir', data]);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`${path.join(data, 'logs')} is group- or world-writable (mode 775)`);
+      expect(mode(path.join(data, 'logs'))).toBe('775');
+    },
+    SLOW,
+  );
 
   it.each([
     [['--bogus'], /unknown argument: --bogus/],
@@ -102,14 +128,21 @@ describe('scripts/install.sh', () => {
     expect(r.stderr).toMatch(message);
   });
 
-  it('a bad setting in .env exits 2 and names it', () => {
-    const home = checkout('badenv');
-    fs.writeFileSync(path.join(home, '.env'), `UTXORACLE_DATA_DIR=${path.join(tmp, 'badenv-data')}\nMIN_PRICE_USD=abc\n`);
-    const r = install(['--home', home]);
-    expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/MIN_PRICE_USD must be a number, got "abc"/);
-    expect(fs.existsSync(path.join(tmp, 'badenv-data', 'utxoracle_cache.db'))).toBe(false);
-  }, SLOW);
+  it(
+    'a bad setting in .env exits 2 and names it',
+    () => {
+      const home = checkout('badenv');
+      fs.writeFileSync(
+        path.join(home, '.env'),
+        `UTXORACLE_DATA_DIR=${path.join(tmp, 'badenv-data')}\nMIN_PRICE_USD=abc\n`,
+      );
+      const r = install(['--home', home]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/MIN_PRICE_USD must be a number, got "abc"/);
+      expect(fs.existsSync(path.join(tmp, 'badenv-data', 'utxoracle_cache.db'))).toBe(false);
+    },
+    SLOW,
+  );
 
   it('stops when the build is missing', () => {
     const home = checkout('nobuild', ['bin', 'package.json', 'crontab.example']);

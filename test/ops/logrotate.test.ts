@@ -7,21 +7,36 @@ import { REPO_ROOT } from '../helpers/paths.js';
 
 const CONFIG = fs.readFileSync(path.join(REPO_ROOT, 'logrotate', 'utxoracle'), 'utf8');
 const LOGROTATE = ['/usr/sbin/logrotate', '/sbin/logrotate', '/usr/bin/logrotate'].find((p) => fs.existsSync(p));
-if (!LOGROTATE) console.warn('[test/ops] logrotate not installed (apt-get install -y logrotate): skipping the logrotate runs');
+if (!LOGROTATE)
+  console.warn('[test/ops] logrotate not installed (apt-get install -y logrotate): skipping the logrotate runs');
 
 /** The directives of the one block, comments dropped. */
 function block(text: string): { pattern: string; directives: string[] } {
   const live = text.replace(/#.*$/gm, '');
   const m = /^\s*(\S+)\s*\{([^}]*)\}/m.exec(live);
   if (!m) throw new Error('no "<pattern> { ... }" block in logrotate/utxoracle');
-  return { pattern: m[1]!, directives: m[2]!.split('\n').map((l) => l.trim()).filter(Boolean) };
+  return {
+    pattern: m[1]!,
+    directives: m[2]!
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean),
+  };
 }
 
 describe('logrotate/utxoracle', () => {
   it('has the runbook directives for the job logs, and nothing that needs a signal', () => {
     const { pattern, directives } = block(CONFIG);
     expect(pattern).toBe('/var/lib/utxoracle/logs/*.log'); // crontab.example's LOG_DIR
-    expect(directives.sort()).toEqual(['compress', 'copytruncate', 'daily', 'delaycompress', 'missingok', 'notifempty', 'rotate 30']);
+    expect(directives.sort()).toEqual([
+      'compress',
+      'copytruncate',
+      'daily',
+      'delaycompress',
+      'missingok',
+      'notifempty',
+      'rotate 30',
+    ]);
     expect(CONFIG).not.toMatch(/postrotate|create\s/);
   });
 

@@ -12,7 +12,8 @@ const scripts = fs
   .filter((f) => f.endsWith('.sh'))
   .map((f) => path.join(SCRIPTS_DIR, f));
 const hasShellcheck = spawnSync('sh', ['-c', 'command -v shellcheck'], { encoding: 'utf8' }).status === 0;
-if (!hasShellcheck) console.warn('[test/ops] shellcheck not installed (apt-get install -y shellcheck): skipping the lint');
+if (!hasShellcheck)
+  console.warn('[test/ops] shellcheck not installed (apt-get install -y shellcheck): skipping the lint');
 
 describe('scripts/**/*.sh', () => {
   it('include install.sh', () => {

@@ -53,7 +53,15 @@ export function fakeTx(s: FakeTxSpec): Transaction {
 
 export function fakeBlock(time: number, txs: Transaction[], hashByte = 0xab): Block {
   return {
-    header: { version: 1, prevHash: '00'.repeat(32), merkleRoot: '00'.repeat(32), time, bits: 0, nonce: 0, hash: hashByte.toString(16).padStart(2, '0').repeat(32) },
+    header: {
+      version: 1,
+      prevHash: '00'.repeat(32),
+      merkleRoot: '00'.repeat(32),
+      time,
+      bits: 0,
+      nonce: 0,
+      hash: hashByte.toString(16).padStart(2, '0').repeat(32),
+    },
     txs,
     size: 1000,
   };

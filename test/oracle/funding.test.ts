@@ -17,7 +17,11 @@ function chain(seed: number, blocks: number, base = 500): BlockSummary[] {
   const all: Uint8Array[][] = [];
   for (let b = 0; b < blocks; b++) {
     const n = 3 + Math.floor(r() * 12);
-    all.push(Array.from({ length: n }, (_, j) => (b > 2 && r() < 0.03 ? all[Math.floor(r() * b)]![0]! : txidOf(`${seed}/${b}/${j}`))));
+    all.push(
+      Array.from({ length: n }, (_, j) =>
+        b > 2 && r() < 0.03 ? all[Math.floor(r() * b)]![0]! : txidOf(`${seed}/${b}/${j}`),
+      ),
+    );
   }
   let amount = 1;
   return all.map((ids, b) => {
@@ -33,14 +37,16 @@ function chain(seed: number, blocks: number, base = 500): BlockSummary[] {
         else if (pick < 0.7) {
           const list = all[Math.floor(r() * (b + 1))]!; // an earlier block of the chain (or this one)
           t = list[Math.floor(r() * list.length)]!;
-        }
-        else if (pick < 0.77) t = ids[Math.floor(r() * ids.length)]!; // own block, earlier or later
-        else if (pick < 0.8) t = ids[j]!; // itself: its txid joins the set before its check
-        else if (pick < 0.9) t = all[Math.min(blocks - 1, b + 1 + Math.floor(r() * 3))]![0]!; // a later block
+        } else if (pick < 0.77)
+          t = ids[Math.floor(r() * ids.length)]!; // own block, earlier or later
+        else if (pick < 0.8)
+          t = ids[j]!; // itself: its txid joins the set before its check
+        else if (pick < 0.9)
+          t = all[Math.min(blocks - 1, b + 1 + Math.floor(r() * 3))]![0]!; // a later block
         else {
           // Same first 30 bits as a window txid, different after: must not count.
           t = Uint8Array.from(all[Math.floor(r() * (b + 1))]![0]!);
-          t[31] ^= 0x5a;
+          t[31] = t[31]! ^ 0x5a;
         }
         inputTxids.set(t, 32 * k);
       }
@@ -49,7 +55,13 @@ function chain(seed: number, blocks: number, base = 500): BlockSummary[] {
     }
     const txids = new Uint8Array(32 * ids.length);
     ids.forEach((t, j) => txids.set(t, 32 * j));
-    return { height: base + b, hash: createHash('sha256').update(`block ${seed} ${b}`).digest('hex'), time: 1_700_000_000 + 600 * b, txids, candidates };
+    return {
+      height: base + b,
+      hash: createHash('sha256').update(`block ${seed} ${b}`).digest('hex'),
+      time: 1_700_000_000 + 600 * b,
+      txids,
+      candidates,
+    };
   });
 }
 
@@ -64,7 +76,8 @@ function naive(window: readonly BlockSummary[]): number[] {
       const c = byIndex.get(j);
       if (!c) continue;
       let same = false;
-      for (let o = 0; o < c.inputTxids.length; o += 32) same ||= seen.has(Buffer.from(c.inputTxids.subarray(o, o + 32)).toString('hex'));
+      for (let o = 0; o < c.inputTxids.length; o += 32)
+        same ||= seen.has(Buffer.from(c.inputTxids.subarray(o, o + 32)).toString('hex'));
       if (!same) kept.push(...c.amounts);
     }
   }
@@ -88,7 +101,8 @@ function run(all: readonly BlockSummary[], from: number, to: number, cache: Cach
   for (let i = from; i <= to; i++) {
     const hit = cache.get(i);
     const entry = hit && decodeEntry(hit.slice());
-    if (entry && acc.covers(entry.header.resolvedFrom, entry.header.height)) acc.addAmounts(decodeAmounts(hit!.slice()), readerOf(all[i]!));
+    if (entry && acc.covers(entry.header.resolvedFrom, entry.header.height))
+      acc.addAmounts(decodeAmounts(hit.slice()), readerOf(all[i]!));
     else if (entry) acc.addEntry(entry);
     else acc.add(all[i]!);
   }
@@ -98,21 +112,26 @@ function run(all: readonly BlockSummary[], from: number, to: number, cache: Cach
 }
 
 describe('funding heights: the same-day rule resolved once per block', () => {
-  it.each([1, 2, 3, 4, 5, 6, 7, 8])('equals the literal rule for sliding, shrinking and widening windows (seed %i)', (seed) => {
-    const all = chain(seed, 40);
-    const cache: Cache = new Map();
-    const width = 12;
-    // Sliding like cron: a cold window, then one block more at each run.
-    for (let start = 0; start + width <= 30; start++) {
-      expect(run(all, start, start + width - 1, cache), `window ${start}+${width}`).toEqual(naive(all.slice(start, start + width)));
-    }
-    // A wider window starting earlier than what the cache resolved (a long day in date mode).
-    expect(run(all, 2, 35, cache)).toEqual(naive(all.slice(2, 36)));
-    // Narrower windows inside what is resolved, and a window of one block.
-    expect(run(all, 20, 25, cache)).toEqual(naive(all.slice(20, 26)));
-    expect(run(all, 33, 33, cache)).toEqual(naive(all.slice(33, 34)));
-    expect(run(all, 0, 39, new Map())).toEqual(naive(all));
-  });
+  it.each([1, 2, 3, 4, 5, 6, 7, 8])(
+    'equals the literal rule for sliding, shrinking and widening windows (seed %i)',
+    (seed) => {
+      const all = chain(seed, 40);
+      const cache: Cache = new Map();
+      const width = 12;
+      // Sliding like cron: a cold window, then one block more at each run.
+      for (let start = 0; start + width <= 30; start++) {
+        expect(run(all, start, start + width - 1, cache), `window ${start}+${width}`).toEqual(
+          naive(all.slice(start, start + width)),
+        );
+      }
+      // A wider window starting earlier than what the cache resolved (a long day in date mode).
+      expect(run(all, 2, 35, cache)).toEqual(naive(all.slice(2, 36)));
+      // Narrower windows inside what is resolved, and a window of one block.
+      expect(run(all, 20, 25, cache)).toEqual(naive(all.slice(20, 26)));
+      expect(run(all, 33, 33, cache)).toEqual(naive(all.slice(33, 34)));
+      expect(run(all, 0, 39, new Map())).toEqual(naive(all));
+    },
+  );
 
   it('a cached block resolved from later than the window start is resolved again, not trusted', () => {
     const all = chain(11, 10);
@@ -121,7 +140,9 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     const acc = new WindowAccumulator();
     acc.add(all[4]!);
     expect(acc.covers(decodeHeader(cache.get(5)!).resolvedFrom, 505)).toBe(false);
-    expect(() => acc.addAmounts(decodeAmounts(cache.get(5)!.slice()), readerOf(all[5]!))).toThrow(/resolved from 505, after the window's start 504/);
+    expect(() => acc.addAmounts(decodeAmounts(cache.get(5)!.slice()), readerOf(all[5]!))).toThrow(
+      /resolved from 505, after the window's start 504/,
+    );
   });
 
   it('reads the txids of a covered block only when a later block needs resolving', () => {
@@ -130,11 +151,19 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     run(all, 0, 4, cache);
     let reads = 0;
     const acc = new WindowAccumulator();
-    for (let i = 1; i <= 4; i++) acc.addAmounts(decodeAmounts(cache.get(i)!.slice()), readerOf(all[i]!, () => reads++));
+    for (let i = 1; i <= 4; i++)
+      acc.addAmounts(
+        decodeAmounts(cache.get(i)!.slice()),
+        readerOf(all[i]!, () => reads++),
+      );
     acc.outputs();
     expect(reads).toBe(0);
     const acc2 = new WindowAccumulator();
-    for (let i = 1; i <= 4; i++) acc2.addAmounts(decodeAmounts(cache.get(i)!.slice()), readerOf(all[i]!, () => reads++));
+    for (let i = 1; i <= 4; i++)
+      acc2.addAmounts(
+        decodeAmounts(cache.get(i)!.slice()),
+        readerOf(all[i]!, () => reads++),
+      );
     acc2.add(all[5]!);
     expect(Array.from(acc2.outputs().amounts)).toEqual(naive(all.slice(1, 6)));
     expect(reads).toBe(4);

@@ -15,7 +15,7 @@ const ubits = new BigUint64Array(bits.buffer);
 function ulpStep(x: number, dir: 1 | -1): number {
   bits[0] = x;
   ubits[0]! += BigInt(dir);
-  return bits[0]!;
+  return bits[0];
 }
 
 describe('bin assignment', () => {
@@ -30,7 +30,10 @@ describe('bin assignment', () => {
     const bad = inRange.filter((a) => binOf(a) !== referenceWalk(a, edges));
     expect(bad).toEqual([]);
     // the walk's guess never overshoots by more than one bin (so the walk is never wrong)
-    const overshoot = inRange.reduce((m, a) => Math.max(m, Math.trunc(((Math.log10(a) + 6) / 12) * 2401) - binOf(a)), -Infinity);
+    const overshoot = inRange.reduce(
+      (m, a) => Math.max(m, Math.trunc(((Math.log10(a) + 6) / 12) * 2401) - binOf(a)),
+      -Infinity,
+    );
     expect(overshoot).toBeLessThanOrEqual(1);
   });
 

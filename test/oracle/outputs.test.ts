@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
-import { HEADER_BYTES, decodeAmounts, decodeHeader, decodeSummary, encodeSummary, keysOf, sealEntry, sectionsOf } from '../../src/oracle/summaryCodec.js';
+import {
+  HEADER_BYTES,
+  decodeAmounts,
+  decodeHeader,
+  decodeSummary,
+  encodeSummary,
+  keysOf,
+  sealEntry,
+  sectionsOf,
+} from '../../src/oracle/summaryCodec.js';
 import { inRangeAmounts, passesTxFilters, summarizeBlock, windowOutputs } from '../../src/oracle/outputs.js';
 import { type FakeTxSpec, fakeBlock, fakeTx } from './fakeTx.js';
 
@@ -30,7 +39,10 @@ describe('per-transaction filters (oracle.md §2)', () => {
     [[1000, 1001], [0.00001001]], // exactly 1,000 sats (1e-5 BTC) is out
     [[10_000_000_000_000, 9_999_999_999_999], [99999.99999999]], // exactly 1e5 BTC is out
     [[546, 12345], [0.00012345]],
-    [[150_000, 2_000_000], [0.0015, 0.02]],
+    [
+      [150_000, 2_000_000],
+      [0.0015, 0.02],
+    ],
   ])('amounts of %j are %j', (values, want) => {
     expect(inRangeAmounts(fakeTx({ txid: 9, values }))).toEqual(want);
   });
@@ -75,7 +87,10 @@ describe('windowOutputs: the same-day rule over the window', () => {
 
 describe('summary codec', () => {
   const s = summarizeBlock(
-    fakeBlock(1_700_000_000, [fakeTx({ txid: 1, spends: [0], prevIndex: 0xffffffff }), fakeTx({ txid: 2, spends: [3, 4], values: [123_456, 0.1e8 + 1] })]),
+    fakeBlock(1_700_000_000, [
+      fakeTx({ txid: 1, spends: [0], prevIndex: 0xffffffff }),
+      fakeTx({ txid: 2, spends: [3, 4], values: [123_456, 0.1e8 + 1] }),
+    ]),
     840_000,
   );
   const funding = { resolvedFrom: 839_900, perCandidate: Int32Array.of(839_950) };
@@ -151,8 +166,16 @@ describe('summary codec', () => {
     ['resolved past the block', corrupt((b) => u32(b, 60, 840_002)), /past block/],
     ['funding height below resolvedFrom', corrupt((b) => u32(b, fundedAt, 839_899)), /funded from height 839899/],
     ['funding height above the block', corrupt((b) => u32(b, fundedAt, 840_001)), /funded from height 840001/],
-    ['amounts of one candidate funded differently', corrupt((b) => u32(b, fundedAt + 4, -1)), /different funding heights/],
-    ['amount out of range', corrupt((b) => Buffer.from(b.buffer).writeDoubleLE(1e6, HEADER_BYTES)), /outside \(1e-5, 1e5\)/],
+    [
+      'amounts of one candidate funded differently',
+      corrupt((b) => u32(b, fundedAt + 4, -1)),
+      /different funding heights/,
+    ],
+    [
+      'amount out of range',
+      corrupt((b) => Buffer.from(b.buffer).writeDoubleLE(1e6, HEADER_BYTES)),
+      /outside \(1e-5, 1e5\)/,
+    ],
     ['candidate index past txs', corrupt((b) => u32(b, txIndexAt, 9)), /out of order or range/],
     ['six inputs', corrupt((b) => b.set([6], txIndexAt + 4)), /6 inputs/],
   ])('rejects %s', (_name, input, msg) => {

@@ -11,7 +11,8 @@ import { prng } from '../chain/craft.js';
 /** A normalised histogram: the spike stencil laid at `slide` (times scale), plus single bins. */
 function hist(opts: { spikeAt?: number; scale?: number; bins?: Array<[number, number]> }): Float64Array {
   const h = new Float64Array(BIN_COUNT);
-  if (opts.spikeAt !== undefined) spikeStencil().forEach((w, n) => (h[199 + opts.spikeAt! + n]! += w * (opts.scale ?? 1)));
+  if (opts.spikeAt !== undefined)
+    spikeStencil().forEach((w, n) => (h[199 + opts.spikeAt! + n]! += w * (opts.scale ?? 1)));
   for (const [b, v] of opts.bins ?? []) h[b]! += v;
   return h;
 }
@@ -25,8 +26,27 @@ describe('rough price (§6)', () => {
     ['spike at the first slide', { spikeAt: -141 }, 505636, -141, 1, 0.00034701966170069826],
     ['spike at the last slide', { spikeAt: 200 }, 9967, 200, 1, 0.00027201919495614733],
     ['one bin at 0.001 BTC', { bins: [[601, 0.008]] as Array<[number, number]> }, 99256, 1, -1, 5.8228956466802785e-5],
-    ['two bins, down neighbour', { bins: [[700, 0.004], [900, 0.004]] as Array<[number, number]> }, 31747, 100, -1, 4.71435336829409e-5],
-    ['half spike at 0 plus noise', { spikeAt: 0, scale: 0.5, bins: [[650, 0.003]] as Array<[number, number]> }, 99775, 0, 1, 0.00017681720617036042],
+    [
+      'two bins, down neighbour',
+      {
+        bins: [
+          [700, 0.004],
+          [900, 0.004],
+        ] as Array<[number, number]>,
+      },
+      31747,
+      100,
+      -1,
+      4.71435336829409e-5,
+    ],
+    [
+      'half spike at 0 plus noise',
+      { spikeAt: 0, scale: 0.5, bins: [[650, 0.003]] as Array<[number, number]> },
+      99775,
+      0,
+      1,
+      0.00017681720617036042,
+    ],
   ])('%s', (_name, h, price, bestSlide, neighbour, bestScore) => {
     const r = roughPrice(hist(h));
     expect(r).toMatchObject({ price, bestSlide, neighbour, bestScore });
@@ -34,7 +54,15 @@ describe('rough price (§6)', () => {
 
   it.each([
     // the reference divides by zero here (ZeroDivisionError): no slide ever sees this mass
-    ['mass only above every slide window (bins 1300, 1500)', hist({ bins: [[1300, 0.5], [1500, 0.5]] })],
+    [
+      'mass only above every slide window (bins 1300, 1500)',
+      hist({
+        bins: [
+          [1300, 0.5],
+          [1500, 0.5],
+        ],
+      }),
+    ],
     ['all zero', new Float64Array(BIN_COUNT)],
     ['wrong size', new Float64Array(5)],
   ])('%s is a DataError', (_name, h) => {
@@ -43,7 +71,11 @@ describe('rough price (§6)', () => {
 });
 
 describe('intraday points (§7)', () => {
-  const at = (amounts: number[]) => ({ amounts: Float64Array.from(amounts), heights: Uint32Array.from(amounts, (_, i) => 10 + i), times: Float64Array.from(amounts, (_, i) => 1000 + i) });
+  const at = (amounts: number[]) => ({
+    amounts: Float64Array.from(amounts),
+    heights: Uint32Array.from(amounts, (_, i) => 10 + i),
+    times: Float64Array.from(amounts, (_, i) => 1000 + i),
+  });
 
   it('one point per round USD whose ±25% band holds the amount', () => {
     // rough 50,000: $100 is 0.002 BTC (band 0.0015..0.0025), $150 is 0.003 (band 0.00225..0.00375);
@@ -88,7 +120,9 @@ describe('central price (§8)', () => {
     for (let round = 0; round < 300; round++) {
       const n = 1 + Math.floor(rnd() * 60);
       // Few distinct values (ties everywhere) in some rounds, fine-grained doubles in others.
-      const pts = Array.from({ length: n }, () => (round % 2 ? 90 + Math.floor(rnd() * 8) : 90 + rnd() * 20 + rnd() * 1e-9));
+      const pts = Array.from({ length: n }, () =>
+        round % 2 ? 90 + Math.floor(rnd() * 8) : 90 + rnd() * 20 + rnd() * 1e-9,
+      );
       const c = central(pts, 89.5, 110);
       const kept = pts.filter((p) => 89.5 < p && p < 110);
       const dev = kept.map((x) => Math.abs(x - c.price)).sort((a, b) => a - b);
@@ -109,7 +143,11 @@ describe('central price (§8)', () => {
       const up = c.price + 0.1 * c.price;
       const dn = c.price - 0.1 * c.price;
       const f = finalPrice(pts, rough);
-      expect([f.price, f.pointsInWindow, f.dev], `round ${round}`).toEqual([c.price, c.count, central(pts, dn, up).mad]);
+      expect([f.price, f.pointsInWindow, f.dev], `round ${round}`).toEqual([
+        c.price,
+        c.count,
+        central(pts, dn, up).mad,
+      ]);
     }
   });
 

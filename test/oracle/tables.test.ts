@@ -4,7 +4,13 @@ import { BIN_COUNT, GLIBC_POW_EXCEPTIONS, binEdges, computeBinEdges, edgeExponen
 import { renderTables } from '../../scripts/gen-oracle-tables.js';
 import { exactPow } from '../../src/oracle/exactPow.js';
 import { MicroRoundFilter, microRoundAmounts } from '../../src/oracle/microRound.js';
-import { SPIKE_WEIGHTS, STENCIL_WIDTH, computeSmoothStencil, smoothStencil, spikeStencil } from '../../src/oracle/stencils.js';
+import {
+  SPIKE_WEIGHTS,
+  STENCIL_WIDTH,
+  computeSmoothStencil,
+  smoothStencil,
+  spikeStencil,
+} from '../../src/oracle/stencils.js';
 import { loadVector } from './loadVector.js';
 
 /** Indices where two double arrays differ (Object.is, so -0 and NaN are told apart). */
@@ -127,7 +133,8 @@ describe('micro-round amounts', () => {
     }
     for (let i = 0; i < 20000; i++) probes.push(10 ** (-5 + 5 * (i / 20000)));
     // Far outside the windows, powers of two (bucket boundaries), zero and the extremes.
-    for (let e = -30; e <= 20; e++) probes.push(2 ** e, 2 ** e * (1 + Number.EPSILON), 2 ** e * (1 - Number.EPSILON / 2));
+    for (let e = -30; e <= 20; e++)
+      probes.push(2 ** e, 2 ** e * (1 + Number.EPSILON), 2 ** e * (1 - Number.EPSILON / 2));
     probes.push(0, 5e-324, 1e5, 1e300, Infinity);
     const mismatches = probes.filter((n) => filter.excludes(n) !== naive(n));
     expect(mismatches).toEqual([]);

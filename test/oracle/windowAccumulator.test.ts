@@ -46,7 +46,7 @@ describe('WindowAccumulator: the same-day rule block by block', () => {
     for (let i = 0; i < n; i++) txids.set(id(i), 32 * i);
     // A foreign input equal to txid 3 in its first 30 bits but not in the rest: not a same-day spend.
     const lookalike = Uint8Array.from(id(3));
-    lookalike[31] ^= 0xff;
+    lookalike[31] = lookalike[31]! ^ 0xff;
     const candidates: Candidate[] = [
       { txIndex: 1, inputTxids: Uint8Array.from(lookalike), amounts: [0.001] },
       { txIndex: n - 1, inputTxids: Uint8Array.from(id(2)), amounts: [0.002] },

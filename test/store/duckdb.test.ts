@@ -4,7 +4,13 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../src/errors.js';
 import { createLogger } from '../../src/log/logger.js';
-import { inTransaction, queryValue, releaseSharedDatabases, withDatabase, withSharedDatabases } from '../../src/store/duckdb.js';
+import {
+  inTransaction,
+  queryValue,
+  releaseSharedDatabases,
+  withDatabase,
+  withSharedDatabases,
+} from '../../src/store/duckdb.js';
 import { holdDatabase } from '../helpers/holdDb.js';
 
 const tmpDb = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'duck-')), 'x.db');
@@ -17,10 +23,10 @@ describe('withDatabase', () => {
     const lines: string[] = [];
     const log = createLogger({ job: 'test', run: 'r', fd: 2 });
     const origWarn = log.warn.bind(log);
-    log.warn = ((obj: unknown, msg?: string) => {
+    log.warn = (obj: unknown, msg?: string) => {
       lines.push(String(msg));
       return origWarn(obj as object, msg);
-    }) as typeof log.warn;
+    };
     const t0 = Date.now();
     await withDatabase(db, (c) => c.run('INSERT INTO t VALUES (1)'), { logger: log, retries: 30, maxRetryMs: 300 });
     expect(Date.now() - t0).toBeGreaterThan(500); // it did wait for the holder
@@ -33,7 +39,9 @@ describe('withDatabase', () => {
     const db = tmpDb();
     await withDatabase(db, (c) => c.run('CREATE TABLE t (x INTEGER)'));
     const holder = await holdDatabase(db, 3_000);
-    const err = await withDatabase(db, async () => 1, { retries: 2, minRetryMs: 50, maxRetryMs: 50 }).catch((e: unknown) => e);
+    const err = await withDatabase(db, async () => 1, { retries: 2, minRetryMs: 50, maxRetryMs: 50 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(StoreError);
     expect((err as Error).message).toContain(db);
     expect((err as Error).message).toContain('another process holds it');
@@ -69,7 +77,11 @@ describe('withSharedDatabases', () => {
       await withDatabase(db, async (c) => (conns.add(c), c.run('CREATE TABLE t (x INTEGER)')));
       await withDatabase(db, async (c) => (conns.add(c), c.run('INSERT INTO t VALUES (1)')));
       // A read-only use is served by the writable handle the scope holds.
-      expect(await withDatabase(db, async (c) => (conns.add(c), queryValue(c, 'SELECT count(*) FROM t')), { readOnly: true })).toBe(1n);
+      expect(
+        await withDatabase(db, async (c) => (conns.add(c), queryValue(c, 'SELECT count(*) FROM t')), {
+          readOnly: true,
+        }),
+      ).toBe(1n);
     });
     expect(conns.size).toBe(1);
     // Closed: another process can take the file at once.
@@ -94,7 +106,9 @@ describe('withSharedDatabases', () => {
     const conns: unknown[] = [];
     await withSharedDatabases(async () => {
       await withDatabase(db, async (c) => (conns.push(c), c.run('CREATE TABLE t (x INTEGER)')));
-      await expect(withDatabase(db, async (c) => (conns.push(c), c.run('SELECT * FROM missing_table')))).rejects.toThrow(/missing_table/);
+      await expect(
+        withDatabase(db, async (c) => (conns.push(c), c.run('SELECT * FROM missing_table'))),
+      ).rejects.toThrow(/missing_table/);
       await withDatabase(db, async (c) => (conns.push(c), c.run('INSERT INTO t VALUES (3)')));
     });
     expect(conns[0]).toBe(conns[1]);

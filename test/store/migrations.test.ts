@@ -37,7 +37,10 @@ describe('migrations', () => {
 
   it('a later version migrates in place without losing rows', async () => {
     const db = tmpDb();
-    const v1: SchemaDef = { name: 't', migrations: [{ version: 1, name: 'a', statements: ['CREATE TABLE a (x INTEGER)'] }] };
+    const v1: SchemaDef = {
+      name: 't',
+      migrations: [{ version: 1, name: 'a', statements: ['CREATE TABLE a (x INTEGER)'] }],
+    };
     const v2: SchemaDef = {
       name: 't',
       migrations: [...v1.migrations, { version: 2, name: 'b', statements: ['ALTER TABLE a ADD COLUMN y VARCHAR'] }],
@@ -86,14 +89,32 @@ describe('migrations', () => {
       for (const [i, [id, p, m, conf, valid]] of rows.entries()) {
         await c.run(
           `INSERT INTO prices VALUES ($1, $2::TIMESTAMP, $3, $4, $5, 1000, $6, $7, $8, 1, 144, 'h', 10, 10, $3)`,
-          [id, new Date(now.getTime() - i * 600_000).toISOString(), p, m, conf, m === null ? null : m - p, m === null ? null : (100 * (m - p)) / p, valid],
+          [
+            id,
+            new Date(now.getTime() - i * 600_000).toISOString(),
+            p,
+            m,
+            conf,
+            m === null ? null : m - p,
+            m === null ? null : (100 * (m - p)) / p,
+            valid,
+          ],
         );
       }
-      const q1 = await queryRows(c, 'SELECT MIN(timestamp) AS oldest_data, MAX(timestamp) AS newest_data, COUNT(*) AS total_records FROM prices;');
+      const q1 = await queryRows(
+        c,
+        'SELECT MIN(timestamp) AS oldest_data, MAX(timestamp) AS newest_data, COUNT(*) AS total_records FROM prices;',
+      );
       expect(q1[0]!.total_records).toBe(3n);
-      const q2 = await queryRows(c, 'SELECT COUNT(*), MIN(confidence) FROM prices WHERE timestamp > NOW() - INTERVAL 7 DAY AND is_valid = false;');
+      const q2 = await queryRows(
+        c,
+        'SELECT COUNT(*), MIN(confidence) FROM prices WHERE timestamp > NOW() - INTERVAL 7 DAY AND is_valid = false;',
+      );
       expect(Object.values(q2[0]!)).toEqual([1n, 0.1]);
-      const q3 = await queryRows(c, 'SELECT AVG(diff_percent), MAX(ABS(diff_percent)), STDDEV(diff_percent) FROM prices WHERE is_valid = true;');
+      const q3 = await queryRows(
+        c,
+        'SELECT AVG(diff_percent), MAX(ABS(diff_percent)), STDDEV(diff_percent) FROM prices WHERE is_valid = true;',
+      );
       const [avg, max] = Object.values(q3[0]!) as number[];
       expect(avg).toBeCloseTo((1 + -1) / 2, 10);
       expect(max).toBeCloseTo(1, 10);
@@ -105,7 +126,10 @@ describe('migrations', () => {
     await withDatabase(db, async (c) => {
       await migrate(c, priceDbSchema);
       const insert = (price: number) =>
-        c.run(`INSERT INTO prices VALUES ('x', now()::TIMESTAMP, $1, NULL, 0.5, 1, NULL, NULL, false, 1, 2, 'h', 1, 1, 1)`, [price]);
+        c.run(
+          `INSERT INTO prices VALUES ('x', now()::TIMESTAMP, $1, NULL, 0.5, 1, NULL, NULL, false, 1, 2, 'h', 1, 1, 1)`,
+          [price],
+        );
       await expect(insert(Number.NaN)).rejects.toThrow(/CHECK/i);
       await expect(insert(0)).rejects.toThrow(/CHECK/i);
     });

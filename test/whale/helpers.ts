@@ -32,5 +32,12 @@ export function tx(o: MakeTxOptions): MempoolTx {
 }
 
 export function projected(minFee: number, median: number, max = median * 2): ProjectedBlock {
-  return { blockSize: 1_500_000, blockVSize: 997_000, nTx: 2000, totalFees: 1, medianFee: median, feeRange: [minFee, median, max] };
+  return {
+    blockSize: 1_500_000,
+    blockVSize: 997_000,
+    nTx: 2000,
+    totalFees: 1,
+    medianFee: median,
+    feeRange: [minFee, median, max],
+  };
 }

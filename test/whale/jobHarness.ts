@@ -31,7 +31,10 @@ export async function startHook(): Promise<Hook> {
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       const want = 'sha256=' + createHmac('sha256', SECRET).update(body).digest('hex');
-      posts.push({ body: JSON.parse(body) as Record<string, unknown>, signatureOk: req.headers['x-utxoracle-signature'] === want });
+      posts.push({
+        body: JSON.parse(body) as Record<string, unknown>,
+        signatureOk: req.headers['x-utxoracle-signature'] === want,
+      });
       res.writeHead(204).end();
     });
   });
@@ -107,23 +110,31 @@ export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps:
   let seq = 0;
   const stopper = new AbortController();
   const out: string[] = [];
-  const subscribedBefore = w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length;
+  const subscribedBefore = w.fake.received.filter(
+    (r) => (r.message as Record<string, unknown>)['track-mempool'] === true,
+  ).length;
   const done = runJob({
     job: 'whale-watch',
     flags: { json: true, ...flags },
     env: w.env,
     stdout: (l) => out.push(l),
     main: (ctx) =>
-      runWhaleWatch({}, { ...ctx, signal: AbortSignal.any([ctx.signal, stopper.signal]) }, {
-        ...deps,
-        onEvent: (ev) => {
-          events.push(ev);
-          if (ev.type === 'transactions') seq = ev.sequence;
+      runWhaleWatch(
+        {},
+        { ...ctx, signal: AbortSignal.any([ctx.signal, stopper.signal]) },
+        {
+          ...deps,
+          onEvent: (ev) => {
+            events.push(ev);
+            if (ev.type === 'transactions') seq = ev.sequence;
+          },
         },
-      }),
+      ),
   });
   await until(
-    () => w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length > subscribedBefore,
+    () =>
+      w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length >
+      subscribedBefore,
     'the subscription',
   );
   return {

@@ -44,13 +44,17 @@ describe('predicted height and window', () => {
     [19.99, 850_000, 850_002],
     [5, 850_000, 850_003],
     [1, 850_000, 850_005], // beyond the projection
-  ])('rate %s at tip %s -> %s', (rate, tip, want) => expect(predictHeight(rate, tip, blocks)).toEqual({ predictedHeight: want, window: 2 }));
+  ])('rate %s at tip %s -> %s', (rate, tip, want) =>
+    expect(predictHeight(rate, tip, blocks)).toEqual({ predictedHeight: want, window: 2 }),
+  );
 
   it.each([
     [null, 850_000, blocks],
     [5, undefined, blocks],
     [5, 850_000, undefined],
-  ] as const)('no prediction without rate/tip/projection (%s, %s)', (rate, tip, b) => expect(predictHeight(rate, tip, b)).toBeUndefined());
+  ] as const)('no prediction without rate/tip/projection (%s, %s)', (rate, tip, b) =>
+    expect(predictHeight(rate, tip, b)).toBeUndefined(),
+  );
 
   it.each([
     [850_003, 850_001, 2, true],
@@ -63,7 +67,14 @@ describe('predicted height and window', () => {
 describe('tracker', () => {
   it('evicts the oldest beyond the cap', () => {
     const t = new WhaleTracker(2);
-    const mk = (txid: string) => ({ txid, rootTxid: txid, detectedAtMs: 0, predictedHeight: null, window: null, ancestors: [] });
+    const mk = (txid: string) => ({
+      txid,
+      rootTxid: txid,
+      detectedAtMs: 0,
+      predictedHeight: null,
+      window: null,
+      ancestors: [],
+    });
     expect(t.add(mk('a'))).toEqual([]);
     t.add(mk('b'));
     expect(t.add(mk('c')).map((x) => x.txid)).toEqual(['a']);
@@ -76,7 +87,15 @@ describe('tracker', () => {
 describe('accuracy figures on rows computed by hand', () => {
   const now = Date.parse('2025-04-10T12:00:00Z');
   const ago = (min: number) => new Date(now - min * 60_000);
-  const row = (txid: string, min: number, pred: number | null, outcome: ReportRow['outcome'], height: number | null = null, minutes: number | null = null, root = txid): ReportRow => ({
+  const row = (
+    txid: string,
+    min: number,
+    pred: number | null,
+    outcome: ReportRow['outcome'],
+    height: number | null = null,
+    minutes: number | null = null,
+    root = txid,
+  ): ReportRow => ({
     txid,
     rootTxid: root,
     detectedAt: ago(min),
@@ -98,18 +117,48 @@ describe('accuracy figures on rows computed by hand', () => {
   ];
   it('1h', () => {
     const s = periodStats(rows, '1h', now - 3_600_000);
-    expect(s).toMatchObject({ predictions: 2, whales: 2, scored: 2, right: 1, accuracy: 0.5, settledWhales: 2, falsePositives: 0, falsePositiveRate: 0, medianMinutesToConfirm: 26 });
+    expect(s).toMatchObject({
+      predictions: 2,
+      whales: 2,
+      scored: 2,
+      right: 1,
+      accuracy: 0.5,
+      settledWhales: 2,
+      falsePositives: 0,
+      falsePositiveRate: 0,
+      medianMinutesToConfirm: 26,
+    });
   });
   it('24h', () => {
     const s = periodStats(rows, '24h', now - 86_400_000);
     expect(s.counts).toEqual({ confirmed: 3, replaced: 1, dropped: 1, expired: 0, pending: 1 });
     // scored a b c d e = 5, right a d e = 3; whales a b c d f, settled a b c d, FP c; minutes 12 40 30
-    expect(s).toMatchObject({ predictions: 6, whales: 5, scored: 5, right: 3, accuracy: 0.6, settledWhales: 4, falsePositives: 1, falsePositiveRate: 0.25, medianMinutesToConfirm: 30 });
+    expect(s).toMatchObject({
+      predictions: 6,
+      whales: 5,
+      scored: 5,
+      right: 3,
+      accuracy: 0.6,
+      settledWhales: 4,
+      falsePositives: 1,
+      falsePositiveRate: 0.25,
+      medianMinutesToConfirm: 30,
+    });
   });
   it('7d', () => {
     const s = periodStats(rows, '7d', now - 7 * 86_400_000);
     // + g (wrong, FP) + h (unscored, confirmed 20 min); minutes 12 40 30 20 -> median 25
-    expect(s).toMatchObject({ predictions: 8, whales: 7, scored: 6, right: 3, accuracy: 0.5, settledWhales: 6, falsePositives: 2, falsePositiveRate: 2 / 6, medianMinutesToConfirm: 25 });
+    expect(s).toMatchObject({
+      predictions: 8,
+      whales: 7,
+      scored: 6,
+      right: 3,
+      accuracy: 0.5,
+      settledWhales: 6,
+      falsePositives: 2,
+      falsePositiveRate: 2 / 6,
+      medianMinutesToConfirm: 25,
+    });
     expect(accuracyLevel(s)).toBe('insufficient'); // 6 < 10 samples
   });
   it.each([

@@ -27,7 +27,11 @@ describe('exchange address CSV', () => {
     ['two fields', `${H}Binance,${ADDR.binanceCold}\r\n`, /line 2: expected 3 fields/],
     ['four fields', `${H}Kraken,${ADDR.krakenCold},wallet,x\n`, /line 2: expected 3 fields .*got 4/],
     ['empty name', `${H},${ADDR.krakenCold},wallet\n`, /line 2: empty exchange_name/],
-    ['not an address', `${H}Kraken,${ADDR.krakenCold},wallet\nKraken,hello world,wallet\n`, /line 3: not a Bitcoin address/],
+    [
+      'not an address',
+      `${H}Kraken,${ADDR.krakenCold},wallet\nKraken,hello world,wallet\n`,
+      /line 3: not a Bitcoin address/,
+    ],
     ['bad type', `${H}Kraken,${ADDR.krakenCold},"hot wallet"\n`, /line 2: bad type/],
     ['open quote', `${H}"Kraken,${ADDR.krakenCold},wallet\n`, /line 2: unbalanced/],
     ['empty file', '', /line 1: header/],
@@ -37,7 +41,10 @@ describe('exchange address CSV', () => {
   });
 
   it('keeps the first exchange of a conflicting address and says so', () => {
-    const book = parseExchangeCsv(`exchange_name,address,type\nKraken,${ADDR.krakenCold},wallet\n\nBinance,${ADDR.krakenCold},wallet\n`, 'x.csv');
+    const book = parseExchangeCsv(
+      `exchange_name,address,type\nKraken,${ADDR.krakenCold},wallet\n\nBinance,${ADDR.krakenCold},wallet\n`,
+      'x.csv',
+    );
     expect(book.byAddress.get(ADDR.krakenCold)?.exchange).toBe('Kraken');
     expect(book.warnings).toEqual([`line 4: ${ADDR.krakenCold} already listed for Kraken (line 2); ignoring Binance`]);
   });
@@ -49,7 +56,9 @@ describe('exchange address CSV', () => {
   ])('splits %s', (line, want) => expect(splitCsvLine(line)).toEqual(want));
 
   it('names the setting when the file is missing', () => {
-    expect(() => loadExchangeBook('/nonexistent/ex.csv')).toThrow(/EXCHANGE_ADDRESSES_FILE "\/nonexistent\/ex.csv" cannot be read/);
+    expect(() => loadExchangeBook('/nonexistent/ex.csv')).toThrow(
+      /EXCHANGE_ADDRESSES_FILE "\/nonexistent\/ex.csv" cannot be read/,
+    );
     expect(loadExchangeBook(undefined).byAddress.size).toBe(0);
   });
 });
@@ -74,16 +83,23 @@ describe('detection in exact sats', () => {
     [20_999_999.99999999, 2_099_999_999_999_999n],
   ])('threshold %s BTC = %s sats', (btc, sats) => expect(btcToSats(btc)).toBe(sats));
 
-  it.each([0, -1, Number.NaN, 21_000_001])('rejects threshold %s', (btc) => expect(() => btcToSats(btc)).toThrow(ConfigError));
+  it.each([0, -1, Number.NaN, 21_000_001])('rejects threshold %s', (btc) =>
+    expect(() => btcToSats(btc)).toThrow(ConfigError),
+  );
 
   it('skips confirmed transactions', () => {
-    const t = { ...tx({ seed: 'c', outputs: [{ address: ADDR.user1, value: 200 * BTC }] }), status: { confirmed: true } };
+    const t = {
+      ...tx({ seed: 'c', outputs: [{ address: ADDR.user1, value: 200 * BTC }] }),
+      status: { confirmed: true },
+    };
     expect(classifyTx(t, threshold).kind).toBe('confirmed');
   });
 });
 
 describe('BIP125 signalling and fee rate on captured backend transactions', () => {
-  const real = JSON.parse(fs.readFileSync(fixturePath('mempool/backend_transactions-random.json'), 'utf8')) as unknown[];
+  const real = JSON.parse(
+    fs.readFileSync(fixturePath('mempool/backend_transactions-random.json'), 'utf8'),
+  ) as unknown[];
   it.each([
     // txid prefix, rbf, fee/vsize (vsize from weight when the backend omitted it)
     ['13f00724', true, 584 / 143], // sequence 0x80000000
@@ -119,7 +135,11 @@ describe('flow labels from the real exchange list', () => {
     ['Binance cold to hot', [ADDR.binanceCold], [ADDR.binanceHot], 'internal', ['Binance']],
     ['nobody we know', [ADDR.user1], [ADDR.user2], 'unknown', []],
   ])('%s', (_n, ins, outs, flow, exchanges) => {
-    const t = tx({ seed: `f${ins}${outs}`, inputs: ins.map((a) => ({ address: a, value: v + 10_000 })), outputs: outs.map((a) => ({ address: a, value: v / outs.length })) });
+    const t = tx({
+      seed: `f${ins}${outs}`,
+      inputs: ins.map((a) => ({ address: a, value: v + 10_000 })),
+      outputs: outs.map((a) => ({ address: a, value: v / outs.length })),
+    });
     expect(classifyFlow(t, realBook())).toEqual({ flow, exchanges, prevoutsKnown: true });
   });
 
@@ -129,7 +149,11 @@ describe('flow labels from the real exchange list', () => {
     ['missing prevout, nothing known', [null], [ADDR.user1], 'unknown', []],
     ['one known Kraken input, one missing', [ADDR.krakenCold, null], [ADDR.user1], 'outflow', ['Kraken']],
   ])('%s', (_n, ins, outs, flow, exchanges) => {
-    const t = tx({ seed: `m${ins}${outs}`, inputs: ins.map((a) => ({ address: a ?? ADDR.user2, value: v })), outputs: outs.map((a) => ({ address: a, value: v })) });
+    const t = tx({
+      seed: `m${ins}${outs}`,
+      inputs: ins.map((a) => ({ address: a ?? ADDR.user2, value: v })),
+      outputs: outs.map((a) => ({ address: a, value: v })),
+    });
     ins.forEach((a, i) => {
       if (a === null) t.vin[i]!.prevout = null;
     });

@@ -17,7 +17,8 @@ export interface AgeSpec {
 /** The shape every "how old is the newest X" check shares: graded age, one gauge, a message. */
 export function ageOutcome(spec: AgeSpec): CheckOutcome {
   const { threshold } = spec;
-  if (spec.at === null) return { state: spec.none.state, figure: null, unit: 's', threshold, message: spec.none.message, metrics: [] };
+  if (spec.at === null)
+    return { state: spec.none.state, figure: null, unit: 's', threshold, message: spec.none.message, metrics: [] };
   const age = spec.nowSec - spec.at;
   return {
     state: grade(age, threshold),

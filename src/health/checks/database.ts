@@ -23,9 +23,19 @@ export async function checkDbSize(dbPath: string, t: DbSizeThresholds): Promise<
     bytes = (await fs.promises.stat(dbPath)).size;
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    return { state: 'CRIT', figure: null, unit: 'bytes', threshold, message: missing ? `${dbPath} does not exist (run init-db)` : (err as Error).message, metrics: [] };
+    return {
+      state: 'CRIT',
+      figure: null,
+      unit: 'bytes',
+      threshold,
+      message: missing ? `${dbPath} does not exist (run init-db)` : (err as Error).message,
+      metrics: [],
+    };
   }
-  const wal = await fs.promises.stat(`${dbPath}.wal`).then((s) => s.size, () => 0);
+  const wal = await fs.promises.stat(`${dbPath}.wal`).then(
+    (s) => s.size,
+    () => 0,
+  );
   const total = bytes + wal;
   return {
     state: grade(total, threshold),
@@ -65,11 +75,17 @@ export interface ValidityThresholds {
 
 /** Share of the last day's `prices` rows flagged invalid (low confidence, out of range, no exchange price). */
 export function checkPriceValidity(snap: Read<PriceDbSnapshot>, t: ValidityThresholds): CheckOutcome {
-  const threshold: Threshold = { op: '>', warn: t.invalidShareWarnPct / 100, crit: t.invalidShareCritPct / 100, unit: 'ratio' };
+  const threshold: Threshold = {
+    op: '>',
+    warn: t.invalidShareWarnPct / 100,
+    crit: t.invalidShareCritPct / 100,
+    unit: 'ratio',
+  };
   if (!snap.ok) return unread(snap, threshold, 'ratio');
   const { lastDayRows: rows, lastDayInvalid: invalid } = snap.value;
   // No rows: nothing to judge here; the price age check already reports the silence.
-  if (rows === 0) return { state: 'OK', figure: null, unit: 'ratio', threshold, message: 'no prices in the last 24 h', metrics: [] };
+  if (rows === 0)
+    return { state: 'OK', figure: null, unit: 'ratio', threshold, message: 'no prices in the last 24 h', metrics: [] };
   const share = invalid / rows;
   return {
     state: grade(share, threshold),
@@ -77,12 +93,22 @@ export function checkPriceValidity(snap: Read<PriceDbSnapshot>, t: ValidityThres
     unit: 'ratio',
     threshold,
     message: `${invalid} of ${rows} prices invalid in the last 24 h, ${(share * 100).toFixed(1)}%`,
-    metrics: [{ name: 'utxoracle_price_invalid_ratio', help: 'Share of the last 24 h of prices rows flagged invalid.', value: share }],
+    metrics: [
+      {
+        name: 'utxoracle_price_invalid_ratio',
+        help: 'Share of the last 24 h of prices rows flagged invalid.',
+        value: share,
+      },
+    ],
     details: { rows, invalid },
   };
 }
 
 /** The outcome of a check whose database could not be read (busy: WARN; missing or broken: CRIT). */
-export function unread(snap: { state: CheckOutcome['state']; message: string }, threshold: Threshold | null, unit: string): CheckOutcome {
+export function unread(
+  snap: { state: CheckOutcome['state']; message: string },
+  threshold: Threshold | null,
+  unit: string,
+): CheckOutcome {
   return { state: snap.state, figure: null, unit, threshold, message: snap.message, metrics: [] };
 }

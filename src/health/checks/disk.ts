@@ -23,7 +23,11 @@ export async function fsUsage(dir: string): Promise<FsUsage> {
 }
 
 /** Disk use of the data directory's filesystem: DuckDB, backups and archives all live there. */
-export async function checkDisk(dir: string, t: DiskThresholds, usage: (d: string) => Promise<FsUsage> = fsUsage): Promise<CheckOutcome> {
+export async function checkDisk(
+  dir: string,
+  t: DiskThresholds,
+  usage: (d: string) => Promise<FsUsage> = fsUsage,
+): Promise<CheckOutcome> {
   const threshold: Threshold = { op: '>', warn: t.diskWarnPct / 100, crit: t.diskCritPct / 100, unit: 'ratio' };
   const u = await usage(dir);
   return {
@@ -34,7 +38,11 @@ export async function checkDisk(dir: string, t: DiskThresholds, usage: (d: strin
     message: `${(u.ratio * 100).toFixed(1)}% used, ${humanBytes(u.availBytes)} free`,
     metrics: [
       { name: 'utxoracle_disk_used_ratio', help: "Used share of the data directory's filesystem.", value: u.ratio },
-      { name: 'utxoracle_disk_available_bytes', help: "Bytes available on the data directory's filesystem.", value: u.availBytes },
+      {
+        name: 'utxoracle_disk_available_bytes',
+        help: "Bytes available on the data directory's filesystem.",
+        value: u.availBytes,
+      },
     ],
     details: { path: dir, used_bytes: u.usedBytes, available_bytes: u.availBytes },
   };

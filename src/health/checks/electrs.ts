@@ -29,24 +29,51 @@ export async function checkElectrs(
   try {
     tip = await esplora.getTipHeight();
   } catch (err) {
-    return { state: 'CRIT', figure: null, unit: 'blocks', threshold, message: `down: ${describeError(err)}`, metrics: [up(0)] };
+    return {
+      state: 'CRIT',
+      figure: null,
+      unit: 'blocks',
+      threshold,
+      message: `down: ${describeError(err)}`,
+      metrics: [up(0)],
+    };
   }
   const latencyMs = Math.round(clock() - started);
   const metrics = [
     up(1),
     { name: 'utxoracle_electrs_height', help: 'Tip height electrs reports.', value: tip },
-    { name: 'utxoracle_electrs_latency_seconds', help: 'Time electrs took to answer /blocks/tip/height.', value: latencyMs / 1000 },
+    {
+      name: 'utxoracle_electrs_latency_seconds',
+      help: 'Time electrs took to answer /blocks/tip/height.',
+      value: latencyMs / 1000,
+    },
   ];
   const c = await core;
   if (!c.ok) {
-    return { state: 'WARN', figure: null, unit: 'blocks', threshold, message: `tip: ${tip}, lag unknown, Bitcoin Core did not answer`, metrics, details: { tip, latency_ms: latencyMs } };
+    return {
+      state: 'WARN',
+      figure: null,
+      unit: 'blocks',
+      threshold,
+      message: `tip: ${tip}, lag unknown, Bitcoin Core did not answer`,
+      metrics,
+      details: { tip, latency_ms: latencyMs },
+    };
   }
   const lag = c.h - tip;
   metrics.push({ name: 'utxoracle_electrs_lag_blocks', help: 'Blocks electrs trails Bitcoin Core by.', value: lag });
   // electrs can be a block ahead for a moment when it saw a block before our Core call; that is no lag.
   const state = grade(Math.max(0, lag), threshold);
   const ahead = lag < 0 ? `, ${-lag} ahead of Core` : '';
-  return { state, figure: lag, unit: 'blocks', threshold, message: `lag: ${lag} blocks, tip: ${tip}${ahead}`, metrics, details: { tip, core_height: c.h, latency_ms: latencyMs } };
+  return {
+    state,
+    figure: lag,
+    unit: 'blocks',
+    threshold,
+    message: `lag: ${lag} blocks, tip: ${tip}${ahead}`,
+    metrics,
+    details: { tip, core_height: c.h, latency_ms: latencyMs },
+  };
 }
 
 function up(v: 0 | 1) {

@@ -28,9 +28,16 @@ export function checkAnalyzeRuns(snap: Read<PriceDbSnapshot>, t: AnalyzeRunsThre
     message: parts.join(', '),
     metrics: [
       { name: 'utxoracle_analyze_runs_last_hour', help: 'analyze runs that completed in the last hour.', value: runs },
-      { name: 'utxoracle_analyze_failures_last_hour', help: 'analyze runs that failed in the last hour.', value: failed },
+      {
+        name: 'utxoracle_analyze_failures_last_hour',
+        help: 'analyze runs that failed in the last hour.',
+        value: failed,
+      },
     ],
-    details: { failed_last_hour: failed, last_failure: last ? { at: new Date(last.at * 1000).toISOString(), message: last.message } : null },
+    details: {
+      failed_last_hour: failed,
+      last_failure: last ? { at: new Date(last.at * 1000).toISOString(), message: last.message } : null,
+    },
   };
 }
 
@@ -41,7 +48,12 @@ export interface BackupThresholds {
 
 /** Age of the newest verified backup (backup runs daily at 03:00). None yet is WARN, like a first day. */
 export function checkBackupAge(snap: Read<PriceDbSnapshot>, t: BackupThresholds, nowSec: number): CheckOutcome {
-  const threshold: Threshold = { op: '>', warn: t.backupAgeWarnHours * 3600, crit: t.backupAgeCritHours * 3600, unit: 's' };
+  const threshold: Threshold = {
+    op: '>',
+    warn: t.backupAgeWarnHours * 3600,
+    crit: t.backupAgeCritHours * 3600,
+    unit: 's',
+  };
   if (!snap.ok) return unread(snap, threshold, 's');
   return ageOutcome({
     at: snap.value.newestVerifiedBackupAt,
@@ -72,8 +84,12 @@ export function checkWhaleHeartbeat(snap: Read<WhaleSnapshot>, t: WhaleThreshold
     nowSec,
     threshold,
     none: { state: 'WARN', message: 'whale-watch has never run' },
-    message: (age) => `heartbeat ${humanAge(age)} ago, ${connected ? 'connected' : 'disconnected'}, tracking ${tracked}`,
-    metric: { name: 'utxoracle_whale_heartbeat_age_seconds', help: 'Seconds since whale-watch last wrote its heartbeat.' },
+    message: (age) =>
+      `heartbeat ${humanAge(age)} ago, ${connected ? 'connected' : 'disconnected'}, tracking ${tracked}`,
+    metric: {
+      name: 'utxoracle_whale_heartbeat_age_seconds',
+      help: 'Seconds since whale-watch last wrote its heartbeat.',
+    },
     details: { connected, tracked },
   });
 }

@@ -20,7 +20,8 @@ export type FetchPricesBody = () => Promise<string>;
  * the check's timeout so a hung backend's socket is dropped rather than leaked.
  */
 export function mempoolPricesFetcher(baseUrl: string, timeoutMs: number): FetchPricesBody {
-  return async () => (await httpGet(baseUrl, PRICES_ENDPOINT, { service: 'mempool', timeoutMs, attempts: 1, backoffMs: 0 })).body;
+  return async () =>
+    (await httpGet(baseUrl, PRICES_ENDPOINT, { service: 'mempool', timeoutMs, attempts: 1, backoffMs: 0 })).body;
 }
 
 /** mempool tolerates a little clock skew between its host and ours. */
@@ -45,20 +46,43 @@ export async function checkMempool(
   try {
     body = await fetchBody();
   } catch (err) {
-    return { state: 'CRIT', figure: null, unit: 'ms', threshold, message: `down: ${describeError(err)}`, metrics: [up(0)] };
+    return {
+      state: 'CRIT',
+      figure: null,
+      unit: 'ms',
+      threshold,
+      message: `down: ${describeError(err)}`,
+      metrics: [up(0)],
+    };
   }
   const latencyMs = Math.round(clock() - started);
-  const metrics: Metric[] = [up(1), { name: 'utxoracle_mempool_latency_seconds', help: 'Time mempool took to answer /api/v1/prices.', value: latencyMs / 1000 }];
+  const metrics: Metric[] = [
+    up(1),
+    {
+      name: 'utxoracle_mempool_latency_seconds',
+      help: 'Time mempool took to answer /api/v1/prices.',
+      value: latencyMs / 1000,
+    },
+  ];
   const details: Record<string, unknown> = { latency_ms: latencyMs };
   const parts = [`latency: ${latencyMs} ms`];
   let priceState: CheckState = 'OK';
   const now = nowSec();
   try {
     // Age is judged below, with its own wording, so the validator is told to accept any age.
-    const price = validatePrices(parseJsonBody(body, 'mempool', PRICES_ENDPOINT), Math.floor(now), Number.POSITIVE_INFINITY, MAX_FUTURE_SEC);
+    const price = validatePrices(
+      parseJsonBody(body, 'mempool', PRICES_ENDPOINT),
+      Math.floor(now),
+      Number.POSITIVE_INFINITY,
+      MAX_FUTURE_SEC,
+    );
     const age = now - price.time;
     metrics.push({ name: 'utxoracle_mempool_price_usd', help: 'USD price mempool reports.', value: price.usd });
-    metrics.push({ name: 'utxoracle_mempool_price_age_seconds', help: 'Age of the price mempool reports (its time field).', value: age });
+    metrics.push({
+      name: 'utxoracle_mempool_price_age_seconds',
+      help: 'Age of the price mempool reports (its time field).',
+      value: age,
+    });
     Object.assign(details, { price_usd: price.usd, price_time: price.time, price_age_seconds: age });
     if (age > t.priceMaxAgeSec) {
       priceState = 'WARN';
@@ -68,7 +92,15 @@ export async function checkMempool(
     priceState = 'WARN';
     parts.push(`price unusable: ${describeError(err).replace(/^mempool \/api\/v1\/prices: /, '')}`);
   }
-  return { state: worst(grade(latencyMs, threshold), priceState), figure: latencyMs, unit: 'ms', threshold, message: parts.join(', '), metrics, details };
+  return {
+    state: worst(grade(latencyMs, threshold), priceState),
+    figure: latencyMs,
+    unit: 'ms',
+    threshold,
+    message: parts.join(', '),
+    metrics,
+    details,
+  };
 }
 
 function up(v: 0 | 1): Metric {

@@ -18,7 +18,8 @@ export interface RpcAuth {
   refresh(): Promise<boolean>;
 }
 
-const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = (user: string, password: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 async function readCookie(file: string): Promise<string> {
   let text: string;
@@ -26,7 +27,11 @@ async function readCookie(file: string): Promise<string> {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError(`BITCOIN_RPC_COOKIE_FILE ${file} cannot be read (${code}); is bitcoind running, and may this user read its datadir?`, 'BITCOIN_RPC_COOKIE_FILE', { cause: err });
+    throw new ConfigError(
+      `BITCOIN_RPC_COOKIE_FILE ${file} cannot be read (${code}); is bitcoind running, and may this user read its datadir?`,
+      'BITCOIN_RPC_COOKIE_FILE',
+      { cause: err },
+    );
   }
   const line = text.trim();
   const colon = line.indexOf(':');
@@ -39,13 +44,20 @@ async function readCookie(file: string): Promise<string> {
 export function createAuth(config: AuthConfig): RpcAuth {
   if (config.user !== undefined || config.password !== undefined) {
     if (!config.user || !config.password) {
-      throw new ConfigError('BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD must be set together', config.user ? 'BITCOIN_RPC_PASSWORD' : 'BITCOIN_RPC_USER');
+      throw new ConfigError(
+        'BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD must be set together',
+        config.user ? 'BITCOIN_RPC_PASSWORD' : 'BITCOIN_RPC_USER',
+      );
     }
     const value = basic(config.user, config.password);
     return { kind: 'userpass', header: async () => value, refresh: async () => false };
   }
   const file = config.cookieFile;
-  if (!file) throw new ConfigError('Bitcoin Core credentials missing: set BITCOIN_RPC_COOKIE_FILE or BITCOIN_RPC_USER/BITCOIN_RPC_PASSWORD', 'BITCOIN_RPC_COOKIE_FILE');
+  if (!file)
+    throw new ConfigError(
+      'Bitcoin Core credentials missing: set BITCOIN_RPC_COOKIE_FILE or BITCOIN_RPC_USER/BITCOIN_RPC_PASSWORD',
+      'BITCOIN_RPC_COOKIE_FILE',
+    );
   let cached: string | undefined;
   return {
     kind: 'cookie',

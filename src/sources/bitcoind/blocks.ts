@@ -11,24 +11,42 @@ import type { RpcClient } from './rpc.js';
 const BATCH = 250;
 const HASH_RE = /^[0-9a-f]{64}$/;
 
-const displayHash = (bytes: Uint8Array): string => Buffer.from(createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest()).reverse().toString('hex');
+const displayHash = (bytes: Uint8Array): string =>
+  Buffer.from(createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest())
+    .reverse()
+    .toString('hex');
 
 export async function getBlockRefs(rpc: RpcClient, heights: readonly number[]): Promise<BlockRef[]> {
-  for (const h of heights) if (!Number.isSafeInteger(h) || h < 0) throw new DataError(`block height must be a non-negative integer, got ${h}`);
+  for (const h of heights)
+    if (!Number.isSafeInteger(h) || h < 0) throw new DataError(`block height must be a non-negative integer, got ${h}`);
   const refs: BlockRef[] = [];
   for (let i = 0; i < heights.length; i += BATCH) {
     const chunk = heights.slice(i, i + BATCH);
     const hashes = await rpc.batch<unknown>(chunk.map((h) => ({ method: 'getblockhash', params: [h] })));
     hashes.forEach((hash, j) => {
-      if (typeof hash !== 'string' || !HASH_RE.test(hash)) throw new SourceError(`getblockhash ${chunk[j]} returned ${JSON.stringify(hash)}, not a block hash`, { service: 'bitcoind', endpoint: 'getblockhash' });
+      if (typeof hash !== 'string' || !HASH_RE.test(hash))
+        throw new SourceError(`getblockhash ${chunk[j]} returned ${JSON.stringify(hash)}, not a block hash`, {
+          service: 'bitcoind',
+          endpoint: 'getblockhash',
+        });
     });
-    const headers = await rpc.batch<unknown>(hashes.map((hash) => ({ method: 'getblockheader', params: [hash, true] })));
+    const headers = await rpc.batch<unknown>(
+      hashes.map((hash) => ({ method: 'getblockheader', params: [hash, true] })),
+    );
     headers.forEach((hdr, j) => {
       const o = hdr as { hash?: unknown; height?: unknown; time?: unknown } | null;
       const height = chunk[j]!;
-      if (!o || o.hash !== hashes[j] || o.height !== height || !Number.isSafeInteger(o.time) || (o.time as number) <= 0) {
+      if (
+        !o ||
+        o.hash !== hashes[j] ||
+        o.height !== height ||
+        !Number.isSafeInteger(o.time) ||
+        (o.time as number) <= 0
+      ) {
         // The hash at this height changed between the two batches, or the reply is malformed.
-        throw new DataError(`reorg or wrong block at height ${height}: getblockheader ${String(hashes[j])} answered ${JSON.stringify({ hash: o?.hash, height: o?.height, time: o?.time })}`);
+        throw new DataError(
+          `reorg or wrong block at height ${height}: getblockheader ${String(hashes[j])} answered ${JSON.stringify({ hash: o?.hash, height: o?.height, time: o?.time })}`,
+        );
       }
       refs.push({ height, hash: hashes[j] as string, time: o.time as number });
     });
@@ -38,12 +56,19 @@ export async function getBlockRefs(rpc: RpcClient, heights: readonly number[]): 
 
 /** Throws when the bytes are not the block `ref` names, or do not extend `prev` (the ref one below). */
 export function verifyBlock(ref: BlockRef, bytes: Uint8Array, prev: BlockRef | undefined): void {
-  if (bytes.length < 81) throw new DataError(`reorg or wrong block at height ${ref.height}: ${bytes.length} bytes is not a block`);
+  if (bytes.length < 81)
+    throw new DataError(`reorg or wrong block at height ${ref.height}: ${bytes.length} bytes is not a block`);
   const got = displayHash(bytes.subarray(0, 80));
-  if (got !== ref.hash) throw new DataError(`reorg or wrong block at height ${ref.height}: asked for ${ref.hash}, got a block hashing to ${got}`);
+  if (got !== ref.hash)
+    throw new DataError(
+      `reorg or wrong block at height ${ref.height}: asked for ${ref.hash}, got a block hashing to ${got}`,
+    );
   if (prev && prev.height === ref.height - 1) {
     const prevHash = Buffer.from(bytes.subarray(4, 36)).reverse().toString('hex');
-    if (prevHash !== prev.hash) throw new DataError(`reorg or wrong block at height ${ref.height}: it builds on ${prevHash}, not on ${prev.hash} at height ${prev.height}`);
+    if (prevHash !== prev.hash)
+      throw new DataError(
+        `reorg or wrong block at height ${ref.height}: it builds on ${prevHash}, not on ${prev.hash} at height ${prev.height}`,
+      );
   }
 }
 
@@ -63,7 +88,11 @@ async function fetchOne(deps: FetchDeps, ref: BlockRef): Promise<Uint8Array> {
 }
 
 /** Fetches in parallel (at most `concurrency` at once); onBlock sees blocks in ref order. */
-export async function getRawBlocks(deps: FetchDeps, refs: readonly BlockRef[], onBlock?: (block: RawBlock) => void): Promise<RawBlock[]> {
+export async function getRawBlocks(
+  deps: FetchDeps,
+  refs: readonly BlockRef[],
+  onBlock?: (block: RawBlock) => void,
+): Promise<RawBlock[]> {
   const out: (RawBlock | undefined)[] = new Array(refs.length);
   let next = 0;
   let delivered = 0;

@@ -37,9 +37,13 @@ function parseUrl(raw: string): { origin: string; user?: string; password?: stri
   try {
     u = new URL(raw);
   } catch {
-    throw new ConfigError(`BITCOIN_RPC_URL must be an http:// URL, got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`, 'BITCOIN_RPC_URL');
+    throw new ConfigError(
+      `BITCOIN_RPC_URL must be an http:// URL, got "${raw.replace(/\/\/[^@/]*@/, '//***@')}"`,
+      'BITCOIN_RPC_URL',
+    );
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`BITCOIN_RPC_URL must be an http:// URL, got protocol ${u.protocol}`, 'BITCOIN_RPC_URL');
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ConfigError(`BITCOIN_RPC_URL must be an http:// URL, got protocol ${u.protocol}`, 'BITCOIN_RPC_URL');
   const creds = u.username ? { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } : {};
   return { origin: u.origin, ...creds };
 }
@@ -47,19 +51,48 @@ function parseUrl(raw: string): { origin: string; user?: string; password?: stri
 function expectObject<T>(v: unknown, method: string, fields: readonly (keyof T & string)[]): T {
   const o = v as Record<string, unknown> | null;
   const missing = fields.filter((f) => !o || typeof o !== 'object' || o[f] === undefined);
-  if (missing.length) throw new SourceError(`Bitcoin Core ${method}: reply lacks ${missing.join(', ')}`, { service: 'bitcoind', endpoint: method });
+  if (missing.length)
+    throw new SourceError(`Bitcoin Core ${method}: reply lacks ${missing.join(', ')}`, {
+      service: 'bitcoind',
+      endpoint: method,
+    });
   return o as T;
 }
 
 export function createBitcoindClient(options: BitcoindClientOptions): BitcoindClient {
   const { origin, user, password } = parseUrl(options.url);
-  for (const [name, v] of [['timeoutMs', options.timeoutMs], ['concurrency', options.concurrency], ['retries', options.retries]] as const) {
-    if (!Number.isInteger(v) || v < (name === 'retries' ? 0 : 1)) throw new ConfigError(`bitcoind client ${name} must be a positive integer, got ${v}`, name);
+  for (const [name, v] of [
+    ['timeoutMs', options.timeoutMs],
+    ['concurrency', options.concurrency],
+    ['retries', options.retries],
+  ] as const) {
+    if (!Number.isInteger(v) || v < (name === 'retries' ? 0 : 1))
+      throw new ConfigError(`bitcoind client ${name} must be a positive integer, got ${v}`, name);
   }
-  const auth = createAuth({ cookieFile: options.cookieFile, user: options.user ?? user, password: options.password ?? password });
+  const auth = createAuth({
+    cookieFile: options.cookieFile,
+    user: options.user ?? user,
+    password: options.password ?? password,
+  });
   const retry = { retries: options.retries, minDelayMs: options.retryDelayMs ?? 250, maxDelayMs: 5_000 };
-  const rpc = new RpcClient({ origin, auth, timeoutMs: options.timeoutMs, connections: options.concurrency, retry, logger: options.logger });
-  const rest = options.rest === 'never' ? undefined : new RestClient({ origin, timeoutMs: options.timeoutMs, connections: options.concurrency, retry, logger: options.logger });
+  const rpc = new RpcClient({
+    origin,
+    auth,
+    timeoutMs: options.timeoutMs,
+    connections: options.concurrency,
+    retry,
+    logger: options.logger,
+  });
+  const rest =
+    options.rest === 'never'
+      ? undefined
+      : new RestClient({
+          origin,
+          timeoutMs: options.timeoutMs,
+          connections: options.concurrency,
+          retry,
+          logger: options.logger,
+        });
   const deps = { rpc, rest, concurrency: options.concurrency };
   let closing: Promise<void> | undefined;
 
@@ -68,17 +101,41 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
     usesRest: async () => (rest ? rest.isAvailable() : false),
     async getTipHeight() {
       const n = await rpc.call<unknown>('getblockcount');
-      if (!Number.isSafeInteger(n) || (n as number) < 0) throw new SourceError(`Bitcoin Core getblockcount returned ${JSON.stringify(n)}`, { service: 'bitcoind', endpoint: 'getblockcount' });
+      if (!Number.isSafeInteger(n) || (n as number) < 0)
+        throw new SourceError(`Bitcoin Core getblockcount returned ${JSON.stringify(n)}`, {
+          service: 'bitcoind',
+          endpoint: 'getblockcount',
+        });
       return n as number;
     },
     getBlockRefs: (heights: readonly number[]): Promise<BlockRef[]> => getBlockRefs(rpc, heights),
-    getRawBlocks: (refs: readonly BlockRef[], onBlock?: (b: RawBlock) => void): Promise<RawBlock[]> => getRawBlocks(deps, refs, onBlock),
+    getRawBlocks: (refs: readonly BlockRef[], onBlock?: (b: RawBlock) => void): Promise<RawBlock[]> =>
+      getRawBlocks(deps, refs, onBlock),
     async getBlockchainInfo(): Promise<ChainInfo> {
-      const o = expectObject<ChainInfo>(await rpc.call('getblockchaininfo'), 'getblockchaininfo', ['chain', 'blocks', 'headers', 'bestblockhash', 'initialblockdownload', 'verificationprogress']);
-      return { chain: o.chain, blocks: o.blocks, headers: o.headers, bestblockhash: o.bestblockhash, initialblockdownload: o.initialblockdownload, verificationprogress: o.verificationprogress };
+      const o = expectObject<ChainInfo>(await rpc.call('getblockchaininfo'), 'getblockchaininfo', [
+        'chain',
+        'blocks',
+        'headers',
+        'bestblockhash',
+        'initialblockdownload',
+        'verificationprogress',
+      ]);
+      return {
+        chain: o.chain,
+        blocks: o.blocks,
+        headers: o.headers,
+        bestblockhash: o.bestblockhash,
+        initialblockdownload: o.initialblockdownload,
+        verificationprogress: o.verificationprogress,
+      };
     },
     async getMempoolInfo(): Promise<MempoolInfo> {
-      const o = expectObject<MempoolInfo>(await rpc.call('getmempoolinfo'), 'getmempoolinfo', ['loaded', 'size', 'bytes', 'usage']);
+      const o = expectObject<MempoolInfo>(await rpc.call('getmempoolinfo'), 'getmempoolinfo', [
+        'loaded',
+        'size',
+        'bytes',
+        'usage',
+      ]);
       return { loaded: o.loaded, size: o.size, bytes: o.bytes, usage: o.usage };
     },
     close() {

@@ -30,15 +30,27 @@ export class RestClient {
     // A busy node (503) is asked again; only a definite answer decides: 200 yes, 404 (no handler) no.
     this.available ??= withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {
       const r = await this.get(endpoint);
-      if (r.status === 503) throw new SourceError(`Bitcoin Core REST ${endpoint}: HTTP 503`, { service: SERVICE, endpoint, status: 503, retryable: true });
+      if (r.status === 503)
+        throw new SourceError(`Bitcoin Core REST ${endpoint}: HTTP 503`, {
+          service: SERVICE,
+          endpoint,
+          status: 503,
+          retryable: true,
+        });
       return r.status === 200;
     }).then(
       (ok) => {
-        this.opts.logger?.debug({ endpoint }, ok ? 'bitcoind REST enabled' : 'bitcoind REST not served; using RPC getblock');
+        this.opts.logger?.debug(
+          { endpoint },
+          ok ? 'bitcoind REST enabled' : 'bitcoind REST not served; using RPC getblock',
+        );
         return ok;
       },
       (err: unknown) => {
-        this.opts.logger?.warn({ err: err instanceof Error ? err.message : String(err) }, 'bitcoind REST probe failed; using RPC getblock');
+        this.opts.logger?.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          'bitcoind REST probe failed; using RPC getblock',
+        );
         return false;
       },
     );

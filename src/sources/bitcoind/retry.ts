@@ -40,7 +40,12 @@ export function isTransientNetworkError(err: unknown): boolean {
   return false;
 }
 
-export async function withRetry<T>(what: { service: string; endpoint: string }, policy: RetryPolicy, logger: Logger | undefined, fn: () => Promise<T>): Promise<T> {
+export async function withRetry<T>(
+  what: { service: string; endpoint: string },
+  policy: RetryPolicy,
+  logger: Logger | undefined,
+  fn: () => Promise<T>,
+): Promise<T> {
   try {
     return await pRetry(fn, {
       retries: policy.retries,
@@ -48,9 +53,13 @@ export async function withRetry<T>(what: { service: string; endpoint: string }, 
       maxTimeout: policy.maxDelayMs,
       factor: 2,
       randomize: true,
-      shouldRetry: ({ error }) => (error instanceof SourceError ? error.details.retryable === true : isTransientNetworkError(error)),
+      shouldRetry: ({ error }) =>
+        error instanceof SourceError ? error.details.retryable === true : isTransientNetworkError(error),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        logger?.debug({ endpoint: what.endpoint, attempt: attemptNumber, retriesLeft, err: error.message }, 'bitcoind request failed');
+        logger?.debug(
+          { endpoint: what.endpoint, attempt: attemptNumber, retriesLeft, err: error.message },
+          'bitcoind request failed',
+        );
       },
     });
   } catch (err) {

@@ -73,7 +73,12 @@ export class RpcClient {
       const byId = new Map(replies.map((r) => [r.id, r]));
       return calls.map((c, i) => {
         const r = byId.get(ids[i]);
-        if (!r) throw new SourceError(`Bitcoin Core RPC ${c.method}: no reply for request id ${ids[i]}`, { service: SERVICE, endpoint: c.method, status });
+        if (!r)
+          throw new SourceError(`Bitcoin Core RPC ${c.method}: no reply for request id ${ids[i]}`, {
+            service: SERVICE,
+            endpoint: c.method,
+            status,
+          });
         if (r.error) throw rpcError(c.method, r.error, status);
         return r.result;
       });
@@ -97,10 +102,20 @@ export class RpcClient {
       );
     }
     if (res.statusCode === 403) {
-      throw new SourceError(`Bitcoin Core forbids ${label} (HTTP 403); check rpcallowip / rpcwhitelist`, { service: SERVICE, endpoint: label, status: 403, retryable: false });
+      throw new SourceError(`Bitcoin Core forbids ${label} (HTTP 403); check rpcallowip / rpcwhitelist`, {
+        service: SERVICE,
+        endpoint: label,
+        status: 403,
+        retryable: false,
+      });
     }
     if (res.statusCode === 503) {
-      throw new SourceError(`Bitcoin Core is busy (HTTP 503: ${text.trim().slice(0, 80)}) for ${label}`, { service: SERVICE, endpoint: label, status: 503, retryable: true });
+      throw new SourceError(`Bitcoin Core is busy (HTTP 503: ${text.trim().slice(0, 80)}) for ${label}`, {
+        service: SERVICE,
+        endpoint: label,
+        status: 503,
+        retryable: true,
+      });
     }
     return { status: res.statusCode, body: text };
   }
@@ -110,19 +125,26 @@ export class RpcClient {
     try {
       parsed = JSON.parse(body);
     } catch {
-      throw new SourceError(`Bitcoin Core ${label}: HTTP ${status} with a body that is not JSON: ${JSON.stringify(body.slice(0, 80))}`, {
-        service: SERVICE,
-        endpoint: label,
-        status,
-        retryable: status >= 500,
-      });
+      throw new SourceError(
+        `Bitcoin Core ${label}: HTTP ${status} with a body that is not JSON: ${JSON.stringify(body.slice(0, 80))}`,
+        {
+          service: SERVICE,
+          endpoint: label,
+          status,
+          retryable: status >= 500,
+        },
+      );
     }
     const list = asBatch ? parsed : [parsed];
     if (!Array.isArray(list) || list.some((r) => r === null || typeof r !== 'object')) {
       // A single call that failed the whole HTTP request (e.g. parse error) may still carry an error object.
       const err = (parsed as RpcReply | null)?.error;
       if (err) throw rpcError(label, err, status);
-      throw new SourceError(`Bitcoin Core ${label}: HTTP ${status}, reply of the wrong shape`, { service: SERVICE, endpoint: label, status });
+      throw new SourceError(`Bitcoin Core ${label}: HTTP ${status}, reply of the wrong shape`, {
+        service: SERVICE,
+        endpoint: label,
+        status,
+      });
     }
     return list as RpcReply[];
   }

@@ -31,14 +31,19 @@ const bad = (endpoint: string, message: string): SourceError =>
   new SourceError(`electrs ${endpoint}: ${message}`, { service: 'electrs', endpoint, retryable: false });
 
 export function validateTxStatus(body: unknown, endpoint: string): TxStatus {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad(endpoint, `expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad(endpoint, `expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
   const o = body as Record<string, unknown>;
-  if (typeof o.confirmed !== 'boolean') throw bad(endpoint, `confirmed must be a boolean, got ${JSON.stringify(o.confirmed) ?? 'nothing'}`);
+  if (typeof o.confirmed !== 'boolean')
+    throw bad(endpoint, `confirmed must be a boolean, got ${JSON.stringify(o.confirmed) ?? 'nothing'}`);
   if (!o.confirmed) return { confirmed: false };
   const { block_height: height, block_hash: hash, block_time: time } = o;
-  if (typeof height !== 'number' || !Number.isSafeInteger(height) || height < 0) throw bad(endpoint, `block_height must be a height, got ${JSON.stringify(height) ?? 'nothing'}`);
-  if (typeof hash !== 'string' || !HASH_RE.test(hash)) throw bad(endpoint, `block_hash must be 64 hex digits, got ${JSON.stringify(hash) ?? 'nothing'}`);
-  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time <= 0) throw bad(endpoint, `block_time must be a unix time, got ${JSON.stringify(time) ?? 'nothing'}`);
+  if (typeof height !== 'number' || !Number.isSafeInteger(height) || height < 0)
+    throw bad(endpoint, `block_height must be a height, got ${JSON.stringify(height) ?? 'nothing'}`);
+  if (typeof hash !== 'string' || !HASH_RE.test(hash))
+    throw bad(endpoint, `block_hash must be 64 hex digits, got ${JSON.stringify(hash) ?? 'nothing'}`);
+  if (typeof time !== 'number' || !Number.isSafeInteger(time) || time <= 0)
+    throw bad(endpoint, `block_time must be a unix time, got ${JSON.stringify(time) ?? 'nothing'}`);
   return { confirmed: true, block_height: height, block_hash: hash, block_time: time };
 }
 
@@ -49,7 +54,8 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
   } catch {
     throw new ConfigError(`ELECTRS_API_URL must be an http(s) URL, got "${o.url}"`, 'ELECTRS_API_URL');
   }
-  if (base.protocol !== 'http:' && base.protocol !== 'https:') throw new ConfigError(`ELECTRS_API_URL must be an http(s) URL, got "${o.url}"`, 'ELECTRS_API_URL');
+  if (base.protocol !== 'http:' && base.protocol !== 'https:')
+    throw new ConfigError(`ELECTRS_API_URL must be an http(s) URL, got "${o.url}"`, 'ELECTRS_API_URL');
   const get = (endpoint: string) =>
     httpGet(o.url, endpoint, {
       service: 'electrs',
@@ -64,7 +70,8 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
       const endpoint = '/blocks/tip/height';
       const body = (await get(endpoint)).body.trim();
       // text/plain decimal; Number('') is 0 and Number('1e3') is 1000, so check the digits first.
-      if (!/^\d{1,9}$/.test(body)) throw bad(endpoint, `expected a block height, got ${JSON.stringify(body.slice(0, 40))}`);
+      if (!/^\d{1,9}$/.test(body))
+        throw bad(endpoint, `expected a block height, got ${JSON.stringify(body.slice(0, 40))}`);
       return Number(body);
     },
     async getTipHash() {
@@ -75,16 +82,23 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
     },
     async getTxStatus(txid: string) {
       // Checked here so a bad txid is our error (ConfigError-like), not a 400 round trip.
-      if (!HASH_RE.test(txid)) throw new SourceError(`electrs: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, { service: 'electrs', endpoint: '/tx/:txid/status', retryable: false });
+      if (!HASH_RE.test(txid))
+        throw new SourceError(`electrs: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, {
+          service: 'electrs',
+          endpoint: '/tx/:txid/status',
+          retryable: false,
+        });
       const endpoint = `/tx/${txid}/status`;
       return validateTxStatus(parseJsonBody((await get(endpoint)).body, 'electrs', endpoint), endpoint);
     },
     async getMempoolTxids() {
       const endpoint = '/mempool/txids';
       const body = parseJsonBody((await get(endpoint)).body, 'electrs', endpoint);
-      if (!Array.isArray(body)) throw bad(endpoint, `expected an array of txids, got ${JSON.stringify(body)?.slice(0, 60)}`);
+      if (!Array.isArray(body))
+        throw bad(endpoint, `expected an array of txids, got ${JSON.stringify(body)?.slice(0, 60)}`);
       for (const [i, t] of body.entries()) {
-        if (typeof t !== 'string' || !HASH_RE.test(t)) throw bad(endpoint, `[${i}] must be a txid, got ${JSON.stringify(t)}`);
+        if (typeof t !== 'string' || !HASH_RE.test(t))
+          throw bad(endpoint, `[${i}] must be a txid, got ${JSON.stringify(t)}`);
       }
       return body as string[];
     },

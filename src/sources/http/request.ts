@@ -41,7 +41,12 @@ function response(res: http.IncomingMessage, chunks: Buffer[], length: number): 
     body.set(c, at);
     at += c.length;
   }
-  return { statusCode: res.statusCode ?? 0, headers: res.headers, body, text: () => Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8') };
+  return {
+    statusCode: res.statusCode ?? 0,
+    headers: res.headers,
+    body,
+    text: () => Buffer.from(body.buffer, body.byteOffset, body.length).toString('utf8'),
+  };
 }
 
 /** One request; resolves once the whole body has arrived. */

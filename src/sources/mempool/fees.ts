@@ -18,17 +18,23 @@ export interface RecommendedFees {
 const FIELDS = ['fastestFee', 'halfHourFee', 'hourFee', 'economyFee', 'minimumFee'] as const;
 
 const bad = (message: string): SourceError =>
-  new SourceError(`mempool ${FEES_ENDPOINT}: ${message}`, { service: 'mempool', endpoint: FEES_ENDPOINT, retryable: false });
+  new SourceError(`mempool ${FEES_ENDPOINT}: ${message}`, {
+    service: 'mempool',
+    endpoint: FEES_ENDPOINT,
+    retryable: false,
+  });
 
 export function validateFees(body: unknown): RecommendedFees {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad(`expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad(`expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
   const o = body as Record<string, unknown>;
   const out = {} as RecommendedFees;
   let prev = Infinity;
   let prevName = '';
   for (const f of FIELDS) {
     const v = o[f];
-    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw bad(`${f} must be a number > 0, got ${JSON.stringify(v) ?? 'nothing'}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+      throw bad(`${f} must be a number > 0, got ${JSON.stringify(v) ?? 'nothing'}`);
     if (v > prev) throw bad(`${f} (${v}) is above ${prevName} (${prev})`);
     out[f] = v;
     prev = v;

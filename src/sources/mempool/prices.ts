@@ -45,16 +45,22 @@ export function checkRestUrl(url: string, setting = 'MEMPOOL_API_URL'): string {
   } catch {
     throw new ConfigError(`${setting} must be an http(s) URL, got "${url}"`, setting);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ConfigError(`${setting} must be an http(s) URL, got "${url}"`, setting);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new ConfigError(`${setting} must be an http(s) URL, got "${url}"`, setting);
   return url;
 }
 
 const bad = (message: string): SourceError =>
-  new SourceError(`mempool ${PRICES_ENDPOINT}: ${message}`, { service: 'mempool', endpoint: PRICES_ENDPOINT, retryable: false });
+  new SourceError(`mempool ${PRICES_ENDPOINT}: ${message}`, {
+    service: 'mempool',
+    endpoint: PRICES_ENDPOINT,
+    retryable: false,
+  });
 
 /** Checks a /api/v1/prices body; `nowSec` is the caller's clock. */
 export function validatePrices(body: unknown, nowSec: number, maxAgeSec: number, maxFutureSec: number): ExchangePrice {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw bad(`expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw bad(`expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
   const { USD: usd, time } = body as Record<string, unknown>;
   if (typeof usd !== 'number' || !Number.isFinite(usd) || usd <= 0) {
     const hint = usd === -1 ? ' (mempool reports -1 when it has no USD price)' : '';
@@ -87,7 +93,12 @@ export function createMempoolPriceSource(o: PriceOptions): MempoolPriceSource {
         onRetry: o.onRetry,
       });
       const nowSec = Math.floor(now() / 1000);
-      const price = validatePrices(parseJsonBody(res.body, 'mempool', PRICES_ENDPOINT), nowSec, maxAgeSec, maxFutureSec);
+      const price = validatePrices(
+        parseJsonBody(res.body, 'mempool', PRICES_ENDPOINT),
+        nowSec,
+        maxAgeSec,
+        maxFutureSec,
+      );
       return { ...price, latencyMs: res.latencyMs, attempts: res.attempts, ageSec: nowSec - price.time };
     },
   };

@@ -44,7 +44,12 @@ export class FakeAuth {
     const user = decoded.slice(0, colon);
     const pass = decoded.slice(colon + 1);
     if (this.cookieSecret !== undefined && user === COOKIE_USER && safeEqual(pass, this.cookieSecret)) return true;
-    return this.options.user !== undefined && this.options.password !== undefined && user === this.options.user && safeEqual(pass, this.options.password);
+    return (
+      this.options.user !== undefined &&
+      this.options.password !== undefined &&
+      user === this.options.user &&
+      safeEqual(pass, this.options.password)
+    );
   }
 }
 

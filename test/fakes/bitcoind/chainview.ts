@@ -73,7 +73,8 @@ export class ChainView {
 
   chainwork(b: SyntheticBlock): string {
     let work = BASE_CHAINWORK;
-    for (let h = this.chain.firstHeight; h <= b.height; h++) work += blockWork(headerFields(this.chain.byHeight(h)!.bytes).bits);
+    for (let h = this.chain.firstHeight; h <= b.height; h++)
+      work += blockWork(headerFields(this.chain.byHeight(h)!.bytes).bits);
     return work.toString(16).padStart(64, '0');
   }
 

@@ -24,9 +24,9 @@ export class FaultState {
 
   /** The fault for the next request, if any (consumed). */
   next(): FaultAction {
-    if (this.f.resetCount > 0) return this.f.resetCount--, 'reset';
-    if (this.f.timeoutCount > 0) return this.f.timeoutCount--, 'timeout';
-    if (this.f.status503Count > 0) return this.f.status503Count--, '503';
+    if (this.f.resetCount > 0) return (this.f.resetCount--, 'reset');
+    if (this.f.timeoutCount > 0) return (this.f.timeoutCount--, 'timeout');
+    if (this.f.status503Count > 0) return (this.f.status503Count--, '503');
     return undefined;
   }
 

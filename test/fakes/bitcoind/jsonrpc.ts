@@ -4,7 +4,15 @@
 // - "jsonrpc":"2.0" requests: HTTP 200 with either result or error (never both), and a
 //   notification (no id) gets 204 with no body;
 // - a batch (array) is always HTTP 200, one reply per non-notification request.
-import { callMethod, RpcError, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_PARSE_ERROR, RPC_IN_WARMUP, type MethodContext } from './methods.js';
+import {
+  callMethod,
+  RpcError,
+  RPC_INVALID_REQUEST,
+  RPC_METHOD_NOT_FOUND,
+  RPC_PARSE_ERROR,
+  RPC_IN_WARMUP,
+  type MethodContext,
+} from './methods.js';
 
 export interface RpcReply {
   status: number;
@@ -29,17 +37,24 @@ interface Parsed {
 }
 
 function parseRequest(v: unknown): Parsed {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new RpcError(RPC_INVALID_REQUEST, 'Invalid Request object');
+  if (v === null || typeof v !== 'object' || Array.isArray(v))
+    throw new RpcError(RPC_INVALID_REQUEST, 'Invalid Request object');
   const o = v as Record<string, unknown>;
   const version: Version = o.jsonrpc === '2.0' ? '2.0' : 'legacy';
   if (o.jsonrpc !== undefined && o.jsonrpc !== '1.0' && o.jsonrpc !== '1.1' && o.jsonrpc !== '2.0') {
     throw new RpcError(RPC_INVALID_REQUEST, 'JSON-RPC version not supported');
   }
-  if (typeof o.method !== 'string') throw new RpcError(RPC_INVALID_REQUEST, o.method === undefined ? 'Missing method' : 'Method must be a string');
+  if (typeof o.method !== 'string')
+    throw new RpcError(RPC_INVALID_REQUEST, o.method === undefined ? 'Missing method' : 'Method must be a string');
   return { id: o.id ?? null, hasId: Object.hasOwn(o, 'id'), version, method: o.method, params: o.params };
 }
 
-function replyObject(version: Version, id: unknown, result: unknown, error: RpcError | undefined): Record<string, unknown> {
+function replyObject(
+  version: Version,
+  id: unknown,
+  result: unknown,
+  error: RpcError | undefined,
+): Record<string, unknown> {
   const err = error && { code: error.code, message: error.message };
   if (version === '2.0') return err ? { jsonrpc: '2.0', error: err, id } : { jsonrpc: '2.0', result, id };
   return { result: err ? null : result, error: err ?? null, id };
@@ -58,7 +73,8 @@ function execute(hooks: RpcHooks, req: Parsed): unknown {
   return callMethod(hooks.ctx, req.method, req.params);
 }
 
-const asRpcError = (e: unknown): RpcError => (e instanceof RpcError ? e : new RpcError(-32603, e instanceof Error ? e.message : String(e)));
+const asRpcError = (e: unknown): RpcError =>
+  e instanceof RpcError ? e : new RpcError(-32603, e instanceof Error ? e.message : String(e));
 
 /** One request of a batch: errors always travel in the body. */
 function executeOne(hooks: RpcHooks, item: unknown): Record<string, unknown> | undefined {
@@ -78,7 +94,10 @@ export function handleRpcBody(hooks: RpcHooks, body: string): RpcReply {
   try {
     value = JSON.parse(body);
   } catch {
-    return { status: 500, body: JSON.stringify(replyObject('legacy', null, undefined, new RpcError(RPC_PARSE_ERROR, 'Parse error'))) + '\n' };
+    return {
+      status: 500,
+      body: JSON.stringify(replyObject('legacy', null, undefined, new RpcError(RPC_PARSE_ERROR, 'Parse error'))) + '\n',
+    };
   }
   if (Array.isArray(value)) {
     const replies = value.map((item) => executeOne(hooks, item)).filter((r) => r !== undefined);
@@ -86,7 +105,13 @@ export function handleRpcBody(hooks: RpcHooks, body: string): RpcReply {
     return { status: 200, body: JSON.stringify(replies) + '\n' };
   }
   if (value === null || typeof value !== 'object') {
-    return { status: 500, body: JSON.stringify(replyObject('legacy', null, undefined, new RpcError(RPC_PARSE_ERROR, 'Top-level object parse error'))) + '\n' };
+    return {
+      status: 500,
+      body:
+        JSON.stringify(
+          replyObject('legacy', null, undefined, new RpcError(RPC_PARSE_ERROR, 'Top-level object parse error')),
+        ) + '\n',
+    };
   }
   let req: Parsed | undefined;
   try {
@@ -100,6 +125,9 @@ export function handleRpcBody(hooks: RpcHooks, body: string): RpcReply {
       if (!req.hasId) return { status: 204, body: '' };
       return { status: 200, body: JSON.stringify(replyObject('2.0', req.id, undefined, err)) + '\n' };
     }
-    return { status: httpStatusFor(err.code), body: JSON.stringify(replyObject('legacy', req?.id ?? null, undefined, err)) + '\n' };
+    return {
+      status: httpStatusFor(err.code),
+      body: JSON.stringify(replyObject('legacy', req?.id ?? null, undefined, err)) + '\n',
+    };
   }
 }

@@ -42,18 +42,27 @@ type Handler = (ctx: MethodContext, params: unknown[]) => unknown;
 function jsonType(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
-  return typeof v === 'string' ? 'string' : typeof v === 'number' ? 'number' : typeof v === 'boolean' ? 'bool' : 'object';
+  return typeof v === 'string'
+    ? 'string'
+    : typeof v === 'number'
+      ? 'number'
+      : typeof v === 'boolean'
+        ? 'bool'
+        : 'object';
 }
 
 function expect(v: unknown, type: 'number' | 'string' | 'bool'): void {
-  if (jsonType(v) !== type) throw new RpcError(RPC_TYPE_ERROR, `JSON value of type ${jsonType(v)} is not of expected type ${type}`);
+  if (jsonType(v) !== type)
+    throw new RpcError(RPC_TYPE_ERROR, `JSON value of type ${jsonType(v)} is not of expected type ${type}`);
 }
 
 function blockByHash(ctx: MethodContext, hash: unknown, name = 'blockhash'): SyntheticBlock {
   expect(hash, 'string');
   const s = hash as string;
-  if (s.length !== 64) throw new RpcError(RPC_INVALID_PARAMETER, `${name} must be of length 64 (not ${s.length}, for '${s}')`);
-  if (!/^[0-9a-fA-F]+$/.test(s)) throw new RpcError(RPC_INVALID_PARAMETER, `${name} must be hexadecimal string (not '${s}')`);
+  if (s.length !== 64)
+    throw new RpcError(RPC_INVALID_PARAMETER, `${name} must be of length 64 (not ${s.length}, for '${s}')`);
+  if (!/^[0-9a-fA-F]+$/.test(s))
+    throw new RpcError(RPC_INVALID_PARAMETER, `${name} must be hexadecimal string (not '${s}')`);
   const b = ctx.view.chain.byHash(s);
   if (!b) throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, 'Block not found');
   return b;
@@ -90,7 +99,10 @@ const handlers: Record<string, Handler> = {
       return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex');
     }
     if (v === 1) return ctx.view.blockJson(b);
-    throw new RpcError(RPC_MISC_ERROR, `verbosity ${v} is not served by the fake node (it keeps no per-transaction JSON)`);
+    throw new RpcError(
+      RPC_MISC_ERROR,
+      `verbosity ${v} is not served by the fake node (it keeps no per-transaction JSON)`,
+    );
   },
   getblockchaininfo: (ctx) => ctx.view.blockchainInfo(ctx.ibd),
   getmempoolinfo: () => ({
@@ -136,7 +148,8 @@ export function callMethod(ctx: MethodContext, method: string, rawParams: unknow
   else if (typeof rawParams === 'object') {
     const names = PARAM_NAMES[method] ?? [];
     const obj = rawParams as Record<string, unknown>;
-    for (const k of Object.keys(obj)) if (!names.includes(k)) throw new RpcError(RPC_INVALID_PARAMETER, `Unknown named parameter ${k}`);
+    for (const k of Object.keys(obj))
+      if (!names.includes(k)) throw new RpcError(RPC_INVALID_PARAMETER, `Unknown named parameter ${k}`);
     params = names.map((n) => obj[n]);
   } else throw new RpcError(RPC_INVALID_REQUEST, 'Params must be an array or object');
   return handler(ctx, params);

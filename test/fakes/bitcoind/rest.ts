@@ -57,15 +57,20 @@ export function handleRest(hooks: RestHooks, pathname: string, search: URLSearch
     if (!hashOk(name)) return text(400, `Invalid hash: ${name}`);
     const b = chain.byHash(name);
     if (!b) return text(404, `${name} not found`);
-    return out(ext, () => hooks.blockBytes(b), () => hooks.view.blockJson(b));
+    return out(
+      ext,
+      () => hooks.blockBytes(b),
+      () => hooks.view.blockJson(b),
+    );
   }
 
   if (route === 'headers' && (parts.length === 2 || parts.length === 3)) {
     // Current form /rest/headers/<hash>.<ext>?count=N; the deprecated /rest/headers/<N>/<hash>.<ext> still works.
-    const countStr = parts.length === 3 ? parts[1]! : search.get('count') ?? '5';
+    const countStr = parts.length === 3 ? parts[1]! : (search.get('count') ?? '5');
     const { name, ext } = splitFormat(parts[parts.length - 1]!);
     const count = /^\d+$/.test(countStr) ? Number(countStr) : NaN;
-    if (!(count >= 1 && count <= MAX_HEADERS)) return text(400, `Header count is invalid or out of acceptable range (1-${MAX_HEADERS}): ${countStr}`);
+    if (!(count >= 1 && count <= MAX_HEADERS))
+      return text(400, `Header count is invalid or out of acceptable range (1-${MAX_HEADERS}): ${countStr}`);
     if (!hashOk(name)) return text(400, `Invalid hash: ${name}`);
     const first = chain.byHash(name);
     const blocks: SyntheticBlock[] = [];
@@ -74,7 +79,11 @@ export function handleRest(hooks: RestHooks, pathname: string, search: URLSearch
       if (!b) break;
       blocks.push(b);
     }
-    return out(ext, () => Buffer.concat(blocks.map((b) => b.bytes.subarray(0, 80))), () => blocks.map((b) => hooks.view.headerJson(b)));
+    return out(
+      ext,
+      () => Buffer.concat(blocks.map((b) => b.bytes.subarray(0, 80))),
+      () => blocks.map((b) => hooks.view.headerJson(b)),
+    );
   }
 
   if (route === 'blockhashbyheight' && parts.length === 2) {
@@ -84,12 +93,20 @@ export function handleRest(hooks: RestHooks, pathname: string, search: URLSearch
     if (!b) return text(404, 'Block height out of range');
     // .bin is the hash in internal byte order; .hex prints it as RPC does (display order).
     if (ext === 'hex') return { status: 200, contentType: 'text/plain', body: b.hash + '\n' };
-    return out(ext, () => Buffer.from(b.hash, 'hex').reverse(), () => ({ blockhash: b.hash }));
+    return out(
+      ext,
+      () => Buffer.from(b.hash, 'hex').reverse(),
+      () => ({ blockhash: b.hash }),
+    );
   }
 
   if (parts.length === 1 && splitFormat(parts[0]!).name === 'chaininfo') {
     if (splitFormat(parts[0]!).ext !== 'json') return text(404, 'output format not found (available: json)');
-    return out('json', () => new Uint8Array(0), () => hooks.blockchainInfo());
+    return out(
+      'json',
+      () => new Uint8Array(0),
+      () => hooks.blockchainInfo(),
+    );
   }
 
   // No handler for the path: Core's HTTP server answers a bare 404.

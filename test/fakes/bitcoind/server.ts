@@ -72,7 +72,12 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
   };
   const ctx: MethodContext = { view, startedAt: Date.now(), ibd: false, blockBytes };
 
-  const send = (res: ServerResponse, status: number, body: string | Uint8Array, headers: Record<string, string> = {}): void => {
+  const send = (
+    res: ServerResponse,
+    status: number,
+    body: string | Uint8Array,
+    headers: Record<string, string> = {},
+  ): void => {
     const write = (): void => {
       if (res.destroyed) return;
       res.writeHead(status, { ...headers, 'Content-Length': String(Buffer.byteLength(body)) });
@@ -85,7 +90,10 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const isRest = url.pathname.startsWith('/rest/') && options.rest;
-    const entry: LoggedRequest = { kind: isRest ? 'rest' : url.pathname === '/' || url.pathname.startsWith('/wallet/') ? 'rpc' : 'other', name: url.pathname };
+    const entry: LoggedRequest = {
+      kind: isRest ? 'rest' : url.pathname === '/' || url.pathname.startsWith('/wallet/') ? 'rpc' : 'other',
+      name: url.pathname,
+    };
     const fault = faults.next();
     if (fault === 'reset') {
       requests.push({ ...entry, name: `${entry.name} (reset)` });
@@ -106,7 +114,11 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
 
     if (isRest) {
       if (req.method !== 'GET') return void send(res, 405, '');
-      const r = handleRest({ view, warmup: () => warmup, blockBytes, blockchainInfo: () => view.blockchainInfo(ibd) }, url.pathname, url.searchParams);
+      const r = handleRest(
+        { view, warmup: () => warmup, blockBytes, blockchainInfo: () => view.blockchainInfo(ibd) },
+        url.pathname,
+        url.searchParams,
+      );
       requests.push({ ...entry, status: r.status });
       return void send(res, r.status, r.body, { 'Content-Type': r.contentType });
     }
@@ -124,8 +136,12 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
     for await (const c of req) chunks.push(c as Buffer);
     ctx.ibd = ibd;
     const methods: string[] = [];
-    const reply = handleRpcBody({ ctx, warmup: () => warmup, log: (m) => methods.push(m) }, Buffer.concat(chunks).toString('utf8'));
-    for (const m of methods.length ? methods : ['(unparsed)']) requests.push({ kind: 'rpc', name: m, status: reply.status });
+    const reply = handleRpcBody(
+      { ctx, warmup: () => warmup, log: (m) => methods.push(m) },
+      Buffer.concat(chunks).toString('utf8'),
+    );
+    for (const m of methods.length ? methods : ['(unparsed)'])
+      requests.push({ kind: 'rpc', name: m, status: reply.status });
     send(res, reply.status, reply.body, reply.status === 204 ? {} : { 'Content-Type': 'application/json' });
   };
 
@@ -148,7 +164,8 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
   // What the reference UTXOracle.py and bitcoin-cli read to find the node.
   const conf = ['# written by the fake bitcoind for tests', 'server=1', `rpcconnect=127.0.0.1`, `rpcport=${port}`];
   if (options.rest) conf.push('rest=1');
-  if (options.auth.user && options.auth.password) conf.push(`rpcuser=${options.auth.user}`, `rpcpassword=${options.auth.password}`);
+  if (options.auth.user && options.auth.password)
+    conf.push(`rpcuser=${options.auth.user}`, `rpcpassword=${options.auth.password}`);
   writeFileSync(path.join(datadir, 'bitcoin.conf'), conf.join('\n') + '\n', { mode: 0o600 });
 
   return {

@@ -24,7 +24,6 @@ export const BITS = 0x17030ecd;
 export const BLOCK_VERSION = 0x20000000;
 const SUBSIDY_SATS = 312_500_000;
 
-
 export const toDisplayHex = (le: Uint8Array): string => Buffer.from(le).reverse().toString('hex');
 export const fromDisplayHex = (hex: string): Uint8Array => new Uint8Array(Buffer.from(hex, 'hex').reverse());
 
@@ -80,7 +79,14 @@ export function coinbaseTx(height: number, prng: Prng, fees: number, commitment:
 
 const RESERVED = new Uint8Array(32);
 
-export function buildBlock(height: number, prevHash: string, time: number, txs: TxSpec[], fees: number, prng: Prng): BuiltBlock {
+export function buildBlock(
+  height: number,
+  prevHash: string,
+  time: number,
+  txs: TxSpec[],
+  fees: number,
+  prng: Prng,
+): BuiltBlock {
   // The coinbase commits to the other transactions' wtxids, so they are serialized first.
   const body = new ByteWriter(txs.length * 520 + 1024);
   const txids: Uint8Array[] = [];
@@ -103,7 +109,13 @@ export function buildBlock(height: number, prevHash: string, time: number, txs: 
   bytes.set(head.view_(0), 0);
   bytes.set(body.view_(0), head.length);
   const header = new ByteWriter(80);
-  header.u32(BLOCK_VERSION).bytes(fromDisplayHex(prevHash)).bytes(merkleRootLE(txids)).u32(time).u32(BITS).u32(prng.int(0, 0xffffffff));
+  header
+    .u32(BLOCK_VERSION)
+    .bytes(fromDisplayHex(prevHash))
+    .bytes(merkleRootLE(txids))
+    .u32(time)
+    .u32(BITS)
+    .u32(prng.int(0, 0xffffffff));
   bytes.set(header.finish(), 0);
 
   const txidsLE = new Uint8Array(txids.length * 32);

@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { parseBlock } from '../../../src/chain/block.js';
 import { generateChain, type ChainOptions } from './index.js';
 
-const base: ChainOptions = { seed: 11, date: '2024-03-10', price: 70_000, marginBeforeBlocks: 20, marginAfterBlocks: 12 };
+const base: ChainOptions = {
+  seed: 11,
+  date: '2024-03-10',
+  price: 70_000,
+  marginBeforeBlocks: 20,
+  marginAfterBlocks: 12,
+};
 
 describe('generateChain', () => {
   const chain = generateChain(base);
@@ -35,7 +41,13 @@ describe('generateChain', () => {
     expect(has((t) => t.outputs.length > 2)).toBeGreaterThan(0);
     expect(has((t) => t.outputs.some((o) => o.script[0] === 0x6a))).toBeGreaterThan(0);
     expect(has((t) => t.inputs.some((i) => i.witness.some((w) => w.length > 500)))).toBeGreaterThan(0);
-    expect(has((t) => t.inputs.some((i) => i.witness.every((w) => w.length <= 500) && i.witness.reduce((s, w) => s + w.length, 0) > 500))).toBeGreaterThan(0);
+    expect(
+      has((t) =>
+        t.inputs.some(
+          (i) => i.witness.every((w) => w.length <= 500) && i.witness.reduce((s, w) => s + w.length, 0) > 500,
+        ),
+      ),
+    ).toBeGreaterThan(0);
     const txids = new Set(chain.blocks.slice(0, 30).flatMap((b) => parseBlock(b.bytes).txs.map((t) => t.txid)));
     expect(has((t) => t.inputs.some((i) => txids.has(i.prevTxid)))).toBeGreaterThan(0);
   });
@@ -50,7 +62,10 @@ describe('generateChain', () => {
 
   it.each([
     { quirk: { midnightExact: true }, check: (times: number[], m: number) => times.includes(m) },
-    { quirk: { outOfOrderAtMidnight: true }, check: (times: number[], m: number) => times.some((t, i) => i > 0 && times[i - 1]! >= m && t < m) },
+    {
+      quirk: { outOfOrderAtMidnight: true },
+      check: (times: number[], m: number) => times.some((t, i) => i > 0 && times[i - 1]! >= m && t < m),
+    },
   ])('applies $quirk at both midnights', ({ quirk, check }) => {
     const c = generateChain({ ...base, timeQuirks: quirk });
     const times = c.blocks.map((b) => b.time);

@@ -47,7 +47,13 @@ export class SyntheticChain {
     const p = options.price;
     this.priceAt = typeof p === 'number' ? () => p : p;
     this.root = createPrng(options.seed);
-    const times = planTimes(this.root.fork('times'), this.dayStart, options.marginBeforeBlocks ?? 144, options.marginAfterBlocks ?? 12, options.timeQuirks);
+    const times = planTimes(
+      this.root.fork('times'),
+      this.dayStart,
+      options.marginBeforeBlocks ?? 144,
+      options.marginAfterBlocks ?? 12,
+      options.timeQuirks,
+    );
     const startHeight = options.startHeight ?? 880_000;
     times.forEach((t, i) => this.push(startHeight + i, t));
   }
@@ -78,7 +84,8 @@ export class SyntheticChain {
 
   /** Replaces the last `depth` blocks by a competing branch of the same length; returns the old ones. */
   reorg(depth: number): SyntheticBlock[] {
-    if (!Number.isInteger(depth) || depth < 1 || depth >= this.blocks.length) throw new RangeError(`reorg depth must be 1..${this.blocks.length - 1}, got ${depth}`);
+    if (!Number.isInteger(depth) || depth < 1 || depth >= this.blocks.length)
+      throw new RangeError(`reorg depth must be 1..${this.blocks.length - 1}, got ${depth}`);
     this.branch++;
     const removed = this.blocks.splice(this.blocks.length - depth, depth);
     for (const b of removed) this.byHashMap.delete(b.hash);

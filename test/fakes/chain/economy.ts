@@ -4,13 +4,7 @@
 // price 3% off the true one, inside the reference's +-5% window: if a filter is broken, the
 // final price moves and the comparison with the reference fails.
 import type { Prng } from './prng.js';
-import {
-  EMPTY_BYTES,
-  opReturnScript,
-  p2pkhScriptSig,
-  randomOutputScript,
-  segwitWitness,
-} from './scripts.js';
+import { EMPTY_BYTES, opReturnScript, p2pkhScriptSig, randomOutputScript, segwitWitness } from './scripts.js';
 import type { TxInSpec, TxOutSpec, TxSpec } from './tx.js';
 
 /** Round-dollar amounts people pay, weighted roughly like the reference's spike stencil ($100 first). */
@@ -86,7 +80,13 @@ function shuffle2(ctx: EconomyContext, a: TxOutSpec, b: TxOutSpec): TxOutSpec[] 
 function tx(ctx: EconomyContext, ins: TxInSpec[], outs: TxOutSpec[], segwit: boolean): TxSpec {
   // BIP144 forbids the marker when every witness is empty (a segwit wallet spending only legacy coins).
   const withWitness = segwit && ins.some((i) => i.witness.length > 0);
-  return { version: ctx.prng.chance(0.8) ? 2 : 1, segwit: withWitness, inputs: ins, outputs: outs, locktime: ctx.prng.chance(0.3) ? ctx.prng.int(800000, 900000) : 0 };
+  return {
+    version: ctx.prng.chance(0.8) ? 2 : 1,
+    segwit: withWitness,
+    inputs: ins,
+    outputs: outs,
+    locktime: ctx.prng.chance(0.3) ? ctx.prng.int(800000, 900000) : 0,
+  };
 }
 
 function paymentPair(ctx: EconomyContext, price: number): TxOutSpec[] {
@@ -101,9 +101,19 @@ function makeTx(kind: Kind, ctx: EconomyContext): TxSpec {
     case 'roundUsd':
       return tx(ctx, inputs(ctx, prng.weighted([50, 25, 12, 8, 5]) + 1, segwit), paymentPair(ctx, price), segwit);
     case 'roundBtc':
-      return tx(ctx, inputs(ctx, prng.int(1, 3), segwit), shuffle2(ctx, out(ctx, toSats(prng.pick(ROUND_BTC))), out(ctx, changeSats(ctx))), segwit);
+      return tx(
+        ctx,
+        inputs(ctx, prng.int(1, 3), segwit),
+        shuffle2(ctx, out(ctx, toSats(prng.pick(ROUND_BTC))), out(ctx, changeSats(ctx))),
+        segwit,
+      );
     case 'random':
-      return tx(ctx, inputs(ctx, prng.int(1, 4), segwit), [out(ctx, toSats(prng.logUniform(0.00002, 5))), out(ctx, changeSats(ctx))], segwit);
+      return tx(
+        ctx,
+        inputs(ctx, prng.int(1, 4), segwit),
+        [out(ctx, toSats(prng.logUniform(0.00002, 5))), out(ctx, changeSats(ctx))],
+        segwit,
+      );
     case 'consolidation':
       return tx(ctx, inputs(ctx, prng.int(1, 12), segwit), [out(ctx, toSats(prng.logUniform(0.01, 20)))], segwit);
     case 'manyInputs':
@@ -113,7 +123,12 @@ function makeTx(kind: Kind, ctx: EconomyContext): TxSpec {
       return tx(ctx, inputs(ctx, prng.int(1, 3), segwit), outs, segwit);
     }
     case 'opReturn':
-      return tx(ctx, inputs(ctx, 1, segwit), shuffle2(ctx, { value: 0, script: opReturnScript(prng, prng.int(8, 75)) }, out(ctx, roundUsdSats(ctx, decoy))), segwit);
+      return tx(
+        ctx,
+        inputs(ctx, 1, segwit),
+        shuffle2(ctx, { value: 0, script: opReturnScript(prng, prng.int(8, 75)) }, out(ctx, roundUsdSats(ctx, decoy))),
+        segwit,
+      );
     case 'bigWitnessItem': {
       // Inscription-like reveal: one witness item over 500 bytes.
       const ins = inputs(ctx, prng.int(1, 2), true);

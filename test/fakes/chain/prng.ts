@@ -43,7 +43,10 @@ function hashLabel(label: string): number {
 export function createPrng(seed: number | string): Prng {
   const seedNum = typeof seed === 'number' ? (seed ^ Math.floor(seed / 2 ** 32)) >>> 0 : hashLabel(seed);
   const sm = splitmix32(seedNum);
-  let a = sm(), b = sm(), c = sm(), d = sm();
+  let a = sm(),
+    b = sm(),
+    c = sm(),
+    d = sm();
   const u32 = (): number => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;

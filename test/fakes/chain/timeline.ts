@@ -22,7 +22,8 @@ export function dayStart(date: string): number {
 }
 
 /** The next interval: exponential with mean 600 s, clipped so a gap never swallows a midnight quirk. */
-export const nextInterval = (prng: Prng): number => Math.round(Math.min(3600, Math.max(20, prng.exponential(MEAN_INTERVAL))));
+export const nextInterval = (prng: Prng): number =>
+  Math.round(Math.min(3600, Math.max(20, prng.exponential(MEAN_INTERVAL))));
 
 /**
  * Times for `before` blocks ending just before `start`, every block of the day, and `after` blocks

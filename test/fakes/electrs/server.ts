@@ -78,7 +78,12 @@ export async function startFakeElectrs(o: FakeElectrsOptions = {}): Promise<Fake
     if (path === '/mempool/txids') return json(res, mempoolTxids);
     if (path === '/mempool') {
       // electrs' backlog_stats; the fake has no sizes, so it reports a nominal 250 vB per tx.
-      return json(res, { count: mempoolTxids.length, vsize: mempoolTxids.length * 250, total_fee: mempoolTxids.length * 1250, fee_histogram: [] });
+      return json(res, {
+        count: mempoolTxids.length,
+        vsize: mempoolTxids.length * 250,
+        total_fee: mempoolTxids.length * 1250,
+        fee_histogram: [],
+      });
     }
     const m = /^\/tx\/([^/]*)\/status$/.exec(path);
     if (m) {

@@ -103,7 +103,11 @@ export function projectMempoolBlocks(txs: Iterable<FeeTx>, maxBlocks = 8): Json[
       totalFees: b.reduce((s, t) => s + t.fee, 0),
       medianFee: percentile(rates, 0.5),
       // Seven points like mempool's feeRange: min, 10th, 25th, 50th, 75th, 90th, max.
-      feeRange: [rates[0] ?? 0, ...[0.1, 0.25, 0.5, 0.75, 0.9].map((p) => percentile(rates, p)), rates[rates.length - 1] ?? 0],
+      feeRange: [
+        rates[0] ?? 0,
+        ...[0.1, 0.25, 0.5, 0.75, 0.9].map((p) => percentile(rates, p)),
+        rates[rates.length - 1] ?? 0,
+      ],
     };
   });
 }

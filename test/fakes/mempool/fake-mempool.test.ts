@@ -6,11 +6,14 @@ import WebSocket from 'ws';
 import { fixturePath } from '../../helpers/paths.js';
 import { type FakeMempool, makeTx, prepareBatches, pushThroughput, startFakeMempool } from './index.js';
 
-const capture = (name: string): Record<string, unknown> => JSON.parse(readFileSync(fixturePath('mempool', name), 'utf8')) as Record<string, unknown>;
+const capture = (name: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(fixturePath('mempool', name), 'utf8')) as Record<string, unknown>;
 const keysOf = (o: unknown): string[] => Object.keys(o as object).sort();
 
 /** A raw client that records every message. */
-async function client(fake: FakeMempool): Promise<{ ws: WebSocket; got: Array<Record<string, unknown>>; next: (n: number) => Promise<void> }> {
+async function client(
+  fake: FakeMempool,
+): Promise<{ ws: WebSocket; got: Array<Record<string, unknown>>; next: (n: number) => Promise<void> }> {
   const ws = new WebSocket(fake.wsUrl);
   const got: Array<Record<string, unknown>> = [];
   ws.on('message', (d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>));
@@ -79,7 +82,9 @@ describe('fake mempool WebSocket', () => {
     expect(mined).toMatchObject({ sequence: (added?.sequence as number) + 1, mined: [tx.txid], added: [] });
     // a synthetic tx has every field the captured backend objects have
     const real = (capture('backend_transactions-random.json') as unknown as Array<Record<string, unknown>>)[0];
-    expect(keysOf((added?.added as unknown[])[0]).filter((k) => k !== 'position' && k !== 'inputs')).toEqual(keysOf(real).filter((k) => k !== 'position' && k !== 'inputs'));
+    expect(keysOf((added?.added as unknown[])[0]).filter((k) => k !== 'position' && k !== 'inputs')).toEqual(
+      keysOf(real).filter((k) => k !== 'position' && k !== 'inputs'),
+    );
     a.ws.close();
     b.ws.close();
   });

@@ -37,7 +37,11 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     signal?.addEventListener('abort', done, { once: true });
   });
 
-export async function runScenario(fake: FakeMempool, steps: readonly ScenarioStep[], o: ScenarioOptions = {}): Promise<void> {
+export async function runScenario(
+  fake: FakeMempool,
+  steps: readonly ScenarioStep[],
+  o: ScenarioOptions = {},
+): Promise<void> {
   for (const [i, step] of steps.entries()) {
     if (o.signal?.aborted) return;
     o.onStep?.(step, i);

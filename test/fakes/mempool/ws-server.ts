@@ -78,13 +78,18 @@ export class FakeMempoolWs {
    * `want` may arrive first, and mempool-transactions only go to tracking clients).
    */
   waitForClients(n: number, timeoutMs = 5000, tracking = false): Promise<void> {
-    return this.waitFor(() => this.subscribedCount(tracking) >= n, timeoutMs, `${n} ${tracking ? 'tracking' : 'subscribed'} client(s)`);
+    return this.waitFor(
+      () => this.subscribedCount(tracking) >= n,
+      timeoutMs,
+      `${n} ${tracking ? 'tracking' : 'subscribed'} client(s)`,
+    );
   }
 
   /** Clients that have asked for anything (a `want` or `track-mempool`), or only those tracking the mempool. */
   subscribedCount(tracking = false): number {
     let n = 0;
-    for (const s of this.subs.values()) if (tracking ? s.trackMempool : s.blocks || s.mempoolBlocks || s.trackMempool) n++;
+    for (const s of this.subs.values())
+      if (tracking ? s.trackMempool : s.blocks || s.mempoolBlocks || s.trackMempool) n++;
     return n;
   }
 
@@ -117,7 +122,8 @@ export class FakeMempoolWs {
     if (msg.action === 'want' && Array.isArray(msg.data)) {
       const wants = (t: string): boolean => (msg.data as unknown[]).includes(t);
       if (wants('blocks') && !sub.blocks) response.blocks = JSON.stringify(this.state.blocks);
-      if (wants('mempool-blocks') && !sub.mempoolBlocks) response['mempool-blocks'] = JSON.stringify(this.state.mempoolBlocks());
+      if (wants('mempool-blocks') && !sub.mempoolBlocks)
+        response['mempool-blocks'] = JSON.stringify(this.state.mempoolBlocks());
       sub.blocks = wants('blocks');
       sub.mempoolBlocks = wants('mempool-blocks');
       sub.stats = wants('stats');
@@ -135,7 +141,19 @@ export class FakeMempoolWs {
   private initData(): string {
     const s = this.state;
     return JSON.stringify({
-      mempoolInfo: { loaded: true, size: s.mempool.size, bytes: 0, usage: 0, total_fee: 0, maxmempool: 300_000_000, mempoolminfee: 0.00001, minrelaytxfee: 0.00001, incrementalrelayfee: 0.00001, unbroadcastcount: 0, fullrbf: true },
+      mempoolInfo: {
+        loaded: true,
+        size: s.mempool.size,
+        bytes: 0,
+        usage: 0,
+        total_fee: 0,
+        maxmempool: 300_000_000,
+        mempoolminfee: 0.00001,
+        minrelaytxfee: 0.00001,
+        incrementalrelayfee: 0.00001,
+        unbroadcastcount: 0,
+        fullrbf: true,
+      },
       vBytesPerSecond: 0,
       'mempool-blocks': s.mempoolBlocks(),
       transactions: s.latestTransactions(),

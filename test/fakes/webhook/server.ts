@@ -35,7 +35,10 @@ export async function startFakeWebhook(secret: string): Promise<FakeWebhook> {
       const body = Buffer.concat(chunks).toString('utf8');
       const signature = req.headers['x-utxoracle-signature'] as string | undefined;
       const want = 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
-      const signatureValid = signature !== undefined && signature.length === want.length && timingSafeEqual(Buffer.from(signature), Buffer.from(want));
+      const signatureValid =
+        signature !== undefined &&
+        signature.length === want.length &&
+        timingSafeEqual(Buffer.from(signature), Buffer.from(want));
       received.push({ body, json: JSON.parse(body), signature, signatureValid });
       res.writeHead(204).end();
     });

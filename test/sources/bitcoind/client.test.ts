@@ -7,23 +7,53 @@ import { createBitcoindClient, type BitcoindClientOptions } from '../../../src/s
 import { generateChain } from '../../fakes/chain/index.js';
 import { startFakeBitcoind, type FakeBitcoind, type FakeBitcoindOptions } from '../../fakes/bitcoind/index.js';
 
-const chain = generateChain({ seed: 21, date: '2024-07-04', price: 57_000, marginBeforeBlocks: 2, marginAfterBlocks: 8 });
+const chain = generateChain({
+  seed: 21,
+  date: '2024-07-04',
+  price: 57_000,
+  marginBeforeBlocks: 2,
+  marginAfterBlocks: 8,
+});
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((x) => x.close()));
 });
 
 async function setup(node: Partial<FakeBitcoindOptions> = {}, client: Partial<BitcoindClientOptions> = {}) {
-  const fake: FakeBitcoind = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true, authFailDelayMs: 5, ...node });
+  const fake: FakeBitcoind = await startFakeBitcoind({
+    chain,
+    auth: { cookie: true },
+    rest: true,
+    authFailDelayMs: 5,
+    ...node,
+  });
   open.push(fake);
   const logs: string[] = [];
-  const logger = { debug: (o: object, m?: string) => logs.push(JSON.stringify(o) + (m ?? '')), warn: (o: object, m?: string) => logs.push(JSON.stringify(o) + (m ?? '')) };
-  const c = createBitcoindClient({ url: fake.url, cookieFile: fake.cookiePath, timeoutMs: 2_000, concurrency: 4, retries: 4, retryDelayMs: 10, logger, ...client });
+  const logger = {
+    debug: (o: object, m?: string) => logs.push(JSON.stringify(o) + (m ?? '')),
+    warn: (o: object, m?: string) => logs.push(JSON.stringify(o) + (m ?? '')),
+  };
+  const c = createBitcoindClient({
+    url: fake.url,
+    cookieFile: fake.cookiePath,
+    timeoutMs: 2_000,
+    concurrency: 4,
+    retries: 4,
+    retryDelayMs: 10,
+    logger,
+    ...client,
+  });
   open.push(c);
   return { fake, client: c, logs };
 }
 
-const failure = async (p: Promise<unknown>): Promise<Error> => p.then(() => { throw new Error('expected a failure'); }, (e: Error) => e);
+const failure = async (p: Promise<unknown>): Promise<Error> =>
+  p.then(
+    () => {
+      throw new Error('expected a failure');
+    },
+    (e: Error) => e,
+  );
 const count = (fake: FakeBitcoind, status: number): number => fake.requests.filter((r) => r.status === status).length;
 
 describe('bitcoind client: auth', () => {
@@ -41,26 +71,61 @@ describe('bitcoind client: auth', () => {
   });
 
   it.each([
-    { name: 'wrong password', node: { auth: { user: 'op', password: 'right-secret' } }, client: { cookieFile: undefined, user: 'op', password: 'wrong-SeCrEt-42' }, secret: 'wrong-SeCrEt-42' },
-    { name: 'password in the URL', node: { auth: { user: 'op', password: 'right-secret' } }, client: { cookieFile: undefined, urlCreds: 'op:url-SeCrEt-77' }, secret: 'url-SeCrEt-77' },
-  ])('$name: a clear 401 error, not retried, the secret nowhere in message or log', async ({ node, client, secret }) => {
-    const { fake } = await setup(node);
-    const url = client.urlCreds ? fake.url.replace('http://', `http://${client.urlCreds}@`) : fake.url;
-    const c = createBitcoindClient({ url, cookieFile: client.cookieFile, user: client.user, password: client.password, timeoutMs: 2000, concurrency: 2, retries: 3, retryDelayMs: 10, logger: { debug: (o, m) => logs.push(JSON.stringify(o) + m), warn: (o, m) => logs.push(JSON.stringify(o) + m) } });
-    const logs: string[] = [];
-    open.push(c);
-    const err = await failure(c.getTipHeight());
-    expect(err).toBeInstanceOf(SourceError);
-    expect((err as SourceError).details).toMatchObject({ status: 401, retryable: false });
-    expect(err.message).toMatch(/refused the RPC credentials \(HTTP 401\).*BITCOIN_RPC_USER/);
-    expect(count(fake, 401)).toBe(1);
-    const everything = [err.message, String(err.stack), JSON.stringify(err), JSON.stringify((err as SourceError).details), ...logs].join('\n');
-    expect(everything).not.toContain(secret);
-  });
+    {
+      name: 'wrong password',
+      node: { auth: { user: 'op', password: 'right-secret' } },
+      client: { cookieFile: undefined, user: 'op', password: 'wrong-SeCrEt-42' },
+      secret: 'wrong-SeCrEt-42',
+    },
+    {
+      name: 'password in the URL',
+      node: { auth: { user: 'op', password: 'right-secret' } },
+      client: { cookieFile: undefined, urlCreds: 'op:url-SeCrEt-77' },
+      secret: 'url-SeCrEt-77',
+    },
+  ])(
+    '$name: a clear 401 error, not retried, the secret nowhere in message or log',
+    async ({ node, client, secret }) => {
+      const { fake } = await setup(node);
+      const url = client.urlCreds ? fake.url.replace('http://', `http://${client.urlCreds}@`) : fake.url;
+      const c = createBitcoindClient({
+        url,
+        cookieFile: client.cookieFile,
+        user: client.user,
+        password: client.password,
+        timeoutMs: 2000,
+        concurrency: 2,
+        retries: 3,
+        retryDelayMs: 10,
+        logger: { debug: (o, m) => logs.push(JSON.stringify(o) + m), warn: (o, m) => logs.push(JSON.stringify(o) + m) },
+      });
+      const logs: string[] = [];
+      open.push(c);
+      const err = await failure(c.getTipHeight());
+      expect(err).toBeInstanceOf(SourceError);
+      expect((err as SourceError).details).toMatchObject({ status: 401, retryable: false });
+      expect(err.message).toMatch(/refused the RPC credentials \(HTTP 401\).*BITCOIN_RPC_USER/);
+      expect(count(fake, 401)).toBe(1);
+      const everything = [
+        err.message,
+        String(err.stack),
+        JSON.stringify(err),
+        JSON.stringify((err as SourceError).details),
+        ...logs,
+      ].join('\n');
+      expect(everything).not.toContain(secret);
+    },
+  );
 
   it('an unreadable cookie file is a ConfigError naming the file, not its content', async () => {
     const { fake } = await setup();
-    const c = createBitcoindClient({ url: fake.url, cookieFile: `${fake.datadir}/nope/.cookie`, timeoutMs: 1000, concurrency: 1, retries: 0 });
+    const c = createBitcoindClient({
+      url: fake.url,
+      cookieFile: `${fake.datadir}/nope/.cookie`,
+      timeoutMs: 1000,
+      concurrency: 1,
+      retries: 0,
+    });
     open.push(c);
     const err = await failure(c.getTipHeight());
     expect(err).toBeInstanceOf(ConfigError);
@@ -73,13 +138,25 @@ describe('bitcoind client: calls and retries', () => {
     const { client, fake } = await setup();
     const heights = [chain.tip.height, chain.firstHeight, chain.firstHeight + 5];
     const refs = await client.getBlockRefs(heights);
-    expect(refs).toEqual(heights.map((h) => ({ height: h, hash: chain.byHeight(h)!.hash, time: chain.byHeight(h)!.time })));
+    expect(refs).toEqual(
+      heights.map((h) => ({ height: h, hash: chain.byHeight(h)!.hash, time: chain.byHeight(h)!.time })),
+    );
     expect(fake.requests.filter((r) => r.name === 'getblockheader')).toHaveLength(3);
   });
 
   it.each([
-    { name: 'out of range height', call: (c: ReturnType<typeof createBitcoindClient>) => c.getBlockRefs([chain.tip.height + 1]), code: -8, msg: /getblockhash failed: Block height out of range \(code -8\)/ },
-    { name: 'unknown method', call: (c: ReturnType<typeof createBitcoindClient>) => c.rpc.call('nosuchmethod'), code: -32601, msg: /nosuchmethod failed: Method not found/ },
+    {
+      name: 'out of range height',
+      call: (c: ReturnType<typeof createBitcoindClient>) => c.getBlockRefs([chain.tip.height + 1]),
+      code: -8,
+      msg: /getblockhash failed: Block height out of range \(code -8\)/,
+    },
+    {
+      name: 'unknown method',
+      call: (c: ReturnType<typeof createBitcoindClient>) => c.rpc.call('nosuchmethod'),
+      code: -32601,
+      msg: /nosuchmethod failed: Method not found/,
+    },
   ])('a real RPC error ($name) surfaces with method, code and message, without retry', async ({ call, code, msg }) => {
     const { client, fake } = await setup();
     const err = await failure(call(client));
@@ -102,7 +179,14 @@ describe('bitcoind client: calls and retries', () => {
     const { fake } = await setup();
     fake.setWarmingUp(true);
     setTimeout(() => fake.setWarmingUp(false), 150);
-    const c2 = createBitcoindClient({ url: fake.url, cookieFile: fake.cookiePath, timeoutMs: 2000, concurrency: 1, retries: 8, retryDelayMs: 40 });
+    const c2 = createBitcoindClient({
+      url: fake.url,
+      cookieFile: fake.cookiePath,
+      timeoutMs: 2000,
+      concurrency: 1,
+      retries: 8,
+      retryDelayMs: 40,
+    });
     open.push(c2);
     expect(await c2.getTipHeight()).toBe(chain.tip.height);
     // The client speaks JSON-RPC 2.0, so Core answers -28 with HTTP 200 and the error in the body.
@@ -111,7 +195,14 @@ describe('bitcoind client: calls and retries', () => {
 
   it('gives up on a node that never answers, within the bounded time', async () => {
     const { fake } = await setup({ faults: { timeoutCount: 100 } });
-    const c = createBitcoindClient({ url: fake.url, cookieFile: fake.cookiePath, timeoutMs: 150, concurrency: 1, retries: 2, retryDelayMs: 10 });
+    const c = createBitcoindClient({
+      url: fake.url,
+      cookieFile: fake.cookiePath,
+      timeoutMs: 150,
+      concurrency: 1,
+      retries: 2,
+      retryDelayMs: 10,
+    });
     open.push(c);
     const started = Date.now();
     const err = await failure(c.getTipHeight());
@@ -121,8 +212,12 @@ describe('bitcoind client: calls and retries', () => {
   });
 
   it('refuses a non-http URL and a zero concurrency as ConfigError', () => {
-    expect(() => createBitcoindClient({ url: 'ftp://x', timeoutMs: 1, concurrency: 1, retries: 0, cookieFile: '/x' })).toThrow(ConfigError);
-    expect(() => createBitcoindClient({ url: 'http://x', timeoutMs: 1, concurrency: 0, retries: 0, cookieFile: '/x' })).toThrow(/concurrency must be a positive integer, got 0/);
+    expect(() =>
+      createBitcoindClient({ url: 'ftp://x', timeoutMs: 1, concurrency: 1, retries: 0, cookieFile: '/x' }),
+    ).toThrow(ConfigError);
+    expect(() =>
+      createBitcoindClient({ url: 'http://x', timeoutMs: 1, concurrency: 0, retries: 0, cookieFile: '/x' }),
+    ).toThrow(/concurrency must be a positive integer, got 0/);
   });
 });
 
@@ -143,23 +238,34 @@ describe('bitcoind client: raw blocks', () => {
       expect(Buffer.from(blk.bytes).equals(Buffer.from(chain.byHeight(heights[i]!)!.bytes))).toBe(true);
       expect(Buffer.from(blk.bytes).equals(Buffer.from(viaRpc[i]!.bytes))).toBe(true);
     });
-    expect(a.fake.requests.filter((r) => r.kind === 'rest' && r.name.startsWith('/rest/block/'))).toHaveLength(heights.length);
+    expect(a.fake.requests.filter((r) => r.kind === 'rest' && r.name.startsWith('/rest/block/'))).toHaveLength(
+      heights.length,
+    );
     expect(b.fake.requests.filter((r) => r.name === 'getblock')).toHaveLength(heights.length);
   });
 
-  it.each([{ rest: true }, { rest: false }])('a wrong block (rest: $rest) is a DataError naming the height', async ({ rest }) => {
-    const { client, fake } = await setup({ rest });
-    const refs = await client.getBlockRefs(heights);
-    fake.injectFaults({ wrongBlockCount: 1 });
-    const err = await failure(client.getRawBlocks(refs));
-    expect(err).toBeInstanceOf(DataError);
-    // Fetches run in parallel, so whichever block the node answered first got the wrong bytes.
-    const height = Number(/reorg or wrong block at height (\d+): asked for/.exec(err.message)?.[1]);
-    expect(heights).toContain(height);
-  });
+  it.each([{ rest: true }, { rest: false }])(
+    'a wrong block (rest: $rest) is a DataError naming the height',
+    async ({ rest }) => {
+      const { client, fake } = await setup({ rest });
+      const refs = await client.getBlockRefs(heights);
+      fake.injectFaults({ wrongBlockCount: 1 });
+      const err = await failure(client.getRawBlocks(refs));
+      expect(err).toBeInstanceOf(DataError);
+      // Fetches run in parallel, so whichever block the node answered first got the wrong bytes.
+      const height = Number(/reorg or wrong block at height (\d+): asked for/.exec(err.message)?.[1]);
+      expect(heights).toContain(height);
+    },
+  );
 
   it('a reorg between refs and blocks is detected', async () => {
-    const c = generateChain({ seed: 22, date: '2024-07-04', price: 57_000, marginBeforeBlocks: 1, marginAfterBlocks: 8 });
+    const c = generateChain({
+      seed: 22,
+      date: '2024-07-04',
+      price: 57_000,
+      marginBeforeBlocks: 1,
+      marginAfterBlocks: 8,
+    });
     const { client } = await setup({ chain: c });
     const refs = await client.getBlockRefs([c.tip.height - 1, c.tip.height]);
     c.reorg(1);

@@ -26,7 +26,11 @@ const client = () => createEsploraClient({ url: electrs.url, timeoutMs: 500, ret
 
 describe('esplora client', () => {
   it.each([
-    { name: 'confirmed', txid: CONFIRMED, want: { confirmed: true, block_height: 890_448, block_hash: BLOCK, block_time: 1_743_541_850 } },
+    {
+      name: 'confirmed',
+      txid: CONFIRMED,
+      want: { confirmed: true, block_height: 890_448, block_hash: BLOCK, block_time: 1_743_541_850 },
+    },
     { name: 'unconfirmed', txid: UNCONFIRMED, want: { confirmed: false } },
     { name: 'unknown (electrs says unconfirmed, 200)', txid: UNKNOWN, want: { confirmed: false } },
   ])('tx status: $name', async ({ txid, want }) => {
@@ -68,9 +72,16 @@ describe('esplora client', () => {
     electrs.setDown(true);
     electrs.requests.clear();
     try {
-      const e = await client().getTipHeight().catch((x: unknown) => x);
+      const e = await client()
+        .getTipHeight()
+        .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(SourceError);
-      expect((e as SourceError).details).toMatchObject({ service: 'electrs', endpoint: '/blocks/tip/height', status: 503, retryable: true });
+      expect((e as SourceError).details).toMatchObject({
+        service: 'electrs',
+        endpoint: '/blocks/tip/height',
+        status: 503,
+        retryable: true,
+      });
       expect(electrs.requests.get('/blocks/tip/height')).toBe(3);
     } finally {
       electrs.setDown(false);
@@ -87,9 +98,21 @@ describe('validateTxStatus (table)', () => {
   const rows: Array<{ name: string; body: unknown; err?: RegExp }> = [
     { name: 'unconfirmed', body: { confirmed: false } },
     { name: 'confirmed', body: { confirmed: true, block_height: 1, block_hash: BLOCK, block_time: 1_231_006_505 } },
-    { name: 'confirmed without height', body: { confirmed: true, block_hash: BLOCK, block_time: 1 }, err: /block_height must be a height, got nothing/ },
-    { name: 'negative height', body: { confirmed: true, block_height: -1, block_hash: BLOCK, block_time: 1 }, err: /block_height .* got -1/ },
-    { name: 'short hash', body: { confirmed: true, block_height: 1, block_hash: 'abc', block_time: 1 }, err: /block_hash must be 64 hex digits, got "abc"/ },
+    {
+      name: 'confirmed without height',
+      body: { confirmed: true, block_hash: BLOCK, block_time: 1 },
+      err: /block_height must be a height, got nothing/,
+    },
+    {
+      name: 'negative height',
+      body: { confirmed: true, block_height: -1, block_hash: BLOCK, block_time: 1 },
+      err: /block_height .* got -1/,
+    },
+    {
+      name: 'short hash',
+      body: { confirmed: true, block_height: 1, block_hash: 'abc', block_time: 1 },
+      err: /block_hash must be 64 hex digits, got "abc"/,
+    },
     { name: 'confirmed as string', body: { confirmed: 'true' }, err: /confirmed must be a boolean, got "true"/ },
     { name: 'not an object', body: 'ok', err: /expected a JSON object/ },
   ];

@@ -18,7 +18,9 @@ describe('HTTP requests on node:http', () => {
       }
       let body = '';
       req.on('data', (c) => (body += c));
-      req.on('end', () => res.end(JSON.stringify({ method: req.method, url: req.url, body, type: req.headers['content-type'] })));
+      req.on('end', () =>
+        res.end(JSON.stringify({ method: req.method, url: req.url, body, type: req.headers['content-type'] })),
+      );
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
@@ -26,7 +28,12 @@ describe('HTTP requests on node:http', () => {
   afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
   it('posts a body and reads the whole answer', async () => {
-    const res = await request(new URL('/x', base), { method: 'POST', body: 'héllo', headers: { 'content-type': 'text/plain' }, idleTimeoutMs: 1000 });
+    const res = await request(new URL('/x', base), {
+      method: 'POST',
+      body: 'héllo',
+      headers: { 'content-type': 'text/plain' },
+      idleTimeoutMs: 1000,
+    });
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.text())).toEqual({ method: 'POST', url: '/x', body: 'héllo', type: 'text/plain' });
   });
@@ -44,7 +51,11 @@ describe('HTTP requests on node:http', () => {
   });
 
   it('an aborted signal rejects with its reason', async () => {
-    const err = await request(new URL('/hang', base), { method: 'GET', idleTimeoutMs: 5000, signal: AbortSignal.timeout(50) }).catch((e: unknown) => e);
+    const err = await request(new URL('/hang', base), {
+      method: 'GET',
+      idleTimeoutMs: 5000,
+      signal: AbortSignal.timeout(50),
+    }).catch((e: unknown) => e);
     expect((err as Error).name).toBe('TimeoutError');
     expect(isTransientNetworkError(err)).toBe(true);
   });
@@ -54,7 +65,9 @@ describe('HTTP requests on node:http', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((r) => closed.close(() => r()));
-    const err = await request(new URL(`http://127.0.0.1:${port}/`), { method: 'GET', idleTimeoutMs: 1000 }).catch((e: unknown) => e);
+    const err = await request(new URL(`http://127.0.0.1:${port}/`), { method: 'GET', idleTimeoutMs: 1000 }).catch(
+      (e: unknown) => e,
+    );
     expect((err as { code?: string }).code).toBe('ECONNREFUSED');
   });
 

@@ -24,7 +24,11 @@ describe('captured WebSocket messages', () => {
     const [ev] = parseMessage(capture('details_rbf_tx01_ws_blocks_01.json'));
     expect(ev?.type).toBe('blocks');
     const blocks = (ev as Extract<StreamEvent, { type: 'blocks' }>).blocks;
-    expect(blocks[0]).toMatchObject({ id: '0000000000000000000079f5b74b6533abb0b1ece06570d8d157b5bebd1460b4', height: 890440, tx_count: 3823 });
+    expect(blocks[0]).toMatchObject({
+      id: '0000000000000000000079f5b74b6533abb0b1ece06570d8d157b5bebd1460b4',
+      height: 890440,
+      tx_count: 3823,
+    });
     // consecutive heights, each linking to the one before
     for (let i = 1; i < blocks.length; i++) {
       expect(blocks[i]?.height).toBe((blocks[i - 1]?.height ?? 0) + 1);
@@ -41,55 +45,114 @@ describe('captured WebSocket messages', () => {
     expect(mb.blocks[0]?.feeRange).toHaveLength(7);
   });
 
-  it.each(['details_rbf_tx01_ws_mempool_blocks_01.json', 'details_rbf_tx02_ws_mempool_blocks_01.json', 'details_rbf_tx02_ws_next_block.json'])(
-    'projected blocks %s',
-    (file) => {
-      const [ev] = parseMessage(capture(file));
-      const raw = (captureJson(file) as Record<string, Array<{ nTx: number }>>)['mempool-blocks'] ?? [];
-      expect(ev?.type).toBe('mempool-blocks');
-      expect((ev as Extract<StreamEvent, { type: 'mempool-blocks' }>).blocks.map((b) => b.nTx)).toEqual(raw.map((b) => b.nTx));
-    },
-  );
+  it.each([
+    'details_rbf_tx01_ws_mempool_blocks_01.json',
+    'details_rbf_tx02_ws_mempool_blocks_01.json',
+    'details_rbf_tx02_ws_next_block.json',
+  ])('projected blocks %s', (file) => {
+    const [ev] = parseMessage(capture(file));
+    const raw = (captureJson(file) as Record<string, Array<{ nTx: number }>>)['mempool-blocks'] ?? [];
+    expect(ev?.type).toBe('mempool-blocks');
+    expect((ev as Extract<StreamEvent, { type: 'mempool-blocks' }>).blocks.map((b) => b.nTx)).toEqual(
+      raw.map((b) => b.nTx),
+    );
+  });
 
   it('messages this project does not read yield no events', () => {
-    for (const f of ['details_rbf_tx01_ws_tx_replaced.json', 'details_rbf_tx02_ws_tx_position.json', 'mainnet_live2hchart.json']) {
+    for (const f of [
+      'details_rbf_tx01_ws_tx_replaced.json',
+      'details_rbf_tx02_ws_tx_position.json',
+      'mainnet_live2hchart.json',
+    ]) {
       expect(parseMessage(capture(f))).toEqual([]);
     }
   });
 });
 
 describe('backend transaction objects', () => {
-  it.each(['backend_transactions-random.json', 'backend_transactions-rbfs.json', 'backend_transactions-replaced.json'])('%s parse whole', (file) => {
-    const raw = captureJson(file) as Array<Record<string, unknown>>;
-    const txs = raw.map((t, i) => parseMempoolTx(t, `added[${i}]`));
-    txs.forEach((tx, i) => {
-      const r = raw[i] as { txid: string; fee: number; vsize?: number; weight: number; vout: Array<{ value: number }> };
-      // Some captured objects carry no vsize: it is derived as weight/4 rounded up (BIP141).
-      expect([tx.txid, tx.fee, tx.vsize]).toEqual([r.txid, r.fee, r.vsize ?? Math.ceil(r.weight / 4)]);
-      expect(tx.vout.map((o) => o.value)).toEqual(r.vout.map((o) => o.value));
-    });
-  });
+  it.each(['backend_transactions-random.json', 'backend_transactions-rbfs.json', 'backend_transactions-replaced.json'])(
+    '%s parse whole',
+    (file) => {
+      const raw = captureJson(file) as Array<Record<string, unknown>>;
+      const txs = raw.map((t, i) => parseMempoolTx(t, `added[${i}]`));
+      txs.forEach((tx, i) => {
+        const r = raw[i] as {
+          txid: string;
+          fee: number;
+          vsize?: number;
+          weight: number;
+          vout: Array<{ value: number }>;
+        };
+        // Some captured objects carry no vsize: it is derived as weight/4 rounded up (BIP141).
+        expect([tx.txid, tx.fee, tx.vsize]).toEqual([r.txid, r.fee, r.vsize ?? Math.ceil(r.weight / 4)]);
+        expect(tx.vout.map((o) => o.value)).toEqual(r.vout.map((o) => o.value));
+      });
+    },
+  );
 
   it('a mempool-transactions delta built from them', () => {
     const [a, b] = captureJson('backend_transactions-random.json') as Array<{ txid: string }>;
-    const text = JSON.stringify({ 'mempool-transactions': { sequence: 7, added: [a], removed: [], mined: [b?.txid], replaced: [{ replaced: b?.txid, by: a }] } });
+    const text = JSON.stringify({
+      'mempool-transactions': {
+        sequence: 7,
+        added: [a],
+        removed: [],
+        mined: [b?.txid],
+        replaced: [{ replaced: b?.txid, by: a }],
+      },
+    });
     const [ev] = parseMessage(text);
-    expect(ev).toMatchObject({ type: 'transactions', sequence: 7, mined: [b?.txid], replaced: [{ replaced: b?.txid, by: a?.txid }] });
+    expect(ev).toMatchObject({
+      type: 'transactions',
+      sequence: 7,
+      mined: [b?.txid],
+      replaced: [{ replaced: b?.txid, by: a?.txid }],
+    });
   });
 });
 
 describe('broken messages (table): an invalid event naming the field, the stream goes on', () => {
-  const tx = (captureJson('backend_transactions-random.json') as Array<Record<string, unknown>>)[0] as Record<string, unknown>;
-  const delta = (over: Record<string, unknown>) => JSON.stringify({ 'mempool-transactions': { sequence: 1, added: [], removed: [], mined: [], replaced: [], ...over } });
+  const tx = (captureJson('backend_transactions-random.json') as Array<Record<string, unknown>>)[0] as Record<
+    string,
+    unknown
+  >;
+  const delta = (over: Record<string, unknown>) =>
+    JSON.stringify({
+      'mempool-transactions': { sequence: 1, added: [], removed: [], mined: [], replaced: [], ...over },
+    });
   const rows: Array<{ name: string; text: string; err: RegExp }> = [
     { name: 'not JSON', text: '{"block": ', err: /not JSON/ },
     { name: 'an array', text: '[1]', err: /not a JSON object/ },
-    { name: 'negative sequence', text: delta({ sequence: -1 }), err: /mempool-transactions\.sequence: expected a number >= 0, got -1/ },
-    { name: 'txid not hex', text: delta({ removed: ['zz'] }), err: /mempool-transactions\.removed\[0\]: expected a 64-digit hex hash, got "zz"/ },
-    { name: 'fee as string', text: delta({ added: [{ ...tx, fee: '584' }] }), err: /added\[0\]\.fee: expected a finite number, got "584"/ },
-    { name: 'NaN-ish value', text: delta({ added: [{ ...tx, vout: [{ scriptpubkey: '00', value: 1.5 }] }] }), err: /added\[0\]\.vout\[0\]\.value: expected a non-negative integer, got 1\.5/ },
-    { name: 'block without height', text: JSON.stringify({ block: { id: '0'.repeat(64) } }), err: /block\.height: expected a finite number, got undefined/ },
-    { name: 'mempool-blocks not a list', text: JSON.stringify({ 'mempool-blocks': {} }), err: /mempool-blocks: expected an array/ },
+    {
+      name: 'negative sequence',
+      text: delta({ sequence: -1 }),
+      err: /mempool-transactions\.sequence: expected a number >= 0, got -1/,
+    },
+    {
+      name: 'txid not hex',
+      text: delta({ removed: ['zz'] }),
+      err: /mempool-transactions\.removed\[0\]: expected a 64-digit hex hash, got "zz"/,
+    },
+    {
+      name: 'fee as string',
+      text: delta({ added: [{ ...tx, fee: '584' }] }),
+      err: /added\[0\]\.fee: expected a finite number, got "584"/,
+    },
+    {
+      name: 'NaN-ish value',
+      text: delta({ added: [{ ...tx, vout: [{ scriptpubkey: '00', value: 1.5 }] }] }),
+      err: /added\[0\]\.vout\[0\]\.value: expected a non-negative integer, got 1\.5/,
+    },
+    {
+      name: 'block without height',
+      text: JSON.stringify({ block: { id: '0'.repeat(64) } }),
+      err: /block\.height: expected a finite number, got undefined/,
+    },
+    {
+      name: 'mempool-blocks not a list',
+      text: JSON.stringify({ 'mempool-blocks': {} }),
+      err: /mempool-blocks: expected an array/,
+    },
   ];
   it.each(rows)('$name', ({ text, err }) => {
     const events = parseMessage(text);
@@ -100,7 +163,10 @@ describe('broken messages (table): an invalid event naming the field, the stream
 
   it('a bad key does not hide a good one beside it', () => {
     const block = (captureJson('details_rbf_tx02_ws_block.json') as Record<string, unknown>).block;
-    expect(types(parseMessage(JSON.stringify({ block, 'mempool-transactions': { sequence: 'x' } })))).toEqual(['block', 'invalid']);
+    expect(types(parseMessage(JSON.stringify({ block, 'mempool-transactions': { sequence: 'x' } })))).toEqual([
+      'block',
+      'invalid',
+    ]);
   });
 });
 
@@ -108,7 +174,11 @@ describe('backoff (table)', () => {
   const rows = [
     { name: 'no jitter doubles 1 s to 30 s', o: { jitter: 0 }, want: [1000, 2000, 4000, 8000, 16000, 30000, 30000] },
     { name: 'rng 0 is the full step', o: { rng: () => 0 }, want: [1000, 2000, 4000, 8000, 16000, 30000, 30000] },
-    { name: 'rng 0.999… with jitter 0.5 is about half', o: { rng: () => 0.999999 }, want: [500, 1000, 2000, 4000, 8000, 15000, 15000] },
+    {
+      name: 'rng 0.999… with jitter 0.5 is about half',
+      o: { rng: () => 0.999999 },
+      want: [500, 1000, 2000, 4000, 8000, 15000, 15000],
+    },
     { name: 'custom base/max', o: { baseMs: 20, maxMs: 100, jitter: 0 }, want: [20, 40, 80, 100, 100, 100, 100] },
   ];
   it.each(rows)('$name', ({ o, want }) => {

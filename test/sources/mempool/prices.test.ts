@@ -24,11 +24,19 @@ beforeEach(async () => {
 describe('validatePrices (table)', () => {
   const rows: Array<{ name: string; body: unknown; ok?: number; err?: RegExp }> = [
     { name: 'mempool shape', body: { time: NOW - 10, USD: 84_123.5, EUR: 77_000, JPY: -1 }, ok: 84_123.5 },
-    { name: 'missing currency -1', body: { time: NOW, USD: -1, EUR: -1 }, err: /USD must be a finite number > 0, got -1 \(mempool reports -1/ },
+    {
+      name: 'missing currency -1',
+      body: { time: NOW, USD: -1, EUR: -1 },
+      err: /USD must be a finite number > 0, got -1 \(mempool reports -1/,
+    },
     { name: 'zero', body: { time: NOW, USD: 0 }, err: /USD must be a finite number > 0, got 0/ },
     { name: 'string price', body: { time: NOW, USD: '84000' }, err: /USD .* got "84000"/ },
     { name: 'no USD', body: { time: NOW, EUR: 1 }, err: /USD .* got nothing/ },
-    { name: 'never fetched (time 0)', body: { time: 0, USD: 84_000 }, err: /time must be a unix time in seconds, got 0/ },
+    {
+      name: 'never fetched (time 0)',
+      body: { time: 0, USD: 84_000 },
+      err: /time must be a unix time in seconds, got 0/,
+    },
     { name: 'milliseconds', body: { time: NOW * 1000, USD: 84_000 }, err: /in the future/ },
     { name: 'stale', body: { time: NOW - 3601, USD: 84_000 }, err: /stale: 3601 s old \(limit 3600 s\)/ },
     { name: 'array', body: [1, 2], err: /expected a JSON object/ },
@@ -51,14 +59,35 @@ describe('createMempoolPriceSource over HTTP', () => {
     expect(fake.requests.get('/api/v1/prices')).toBe(1);
   });
 
-  const failures: Array<{ name: string; arrange: () => Promise<void> | void; err: RegExp; requests: number; status?: number }> = [
-    { name: '-1 (no feed)', arrange: () => fake.setPrice(-1, NOW), err: /USD must be a finite number > 0, got -1/, requests: 1 },
+  const failures: Array<{
+    name: string;
+    arrange: () => Promise<void> | void;
+    err: RegExp;
+    requests: number;
+    status?: number;
+  }> = [
+    {
+      name: '-1 (no feed)',
+      arrange: () => fake.setPrice(-1, NOW),
+      err: /USD must be a finite number > 0, got -1/,
+      requests: 1,
+    },
     { name: 'zero', arrange: () => fake.setPrice(0, NOW), err: /got 0/, requests: 1 },
     { name: 'stale', arrange: () => fake.setPrice(84_000, NOW - 7200), err: /stale: 7200 s old/, requests: 1 },
-    { name: 'wrong shape', arrange: () => fake.setPricesBody({ prices: [{ USD: 1 }] }), err: /USD .* got nothing/, requests: 1 },
+    {
+      name: 'wrong shape',
+      arrange: () => fake.setPricesBody({ prices: [{ USD: 1 }] }),
+      err: /USD .* got nothing/,
+      requests: 1,
+    },
     { name: 'down 503 (retried 3x)', arrange: () => fake.setDown('503'), err: /HTTP 503/, requests: 3, status: 503 },
     { name: 'refused (retried 3x)', arrange: () => fake.setDown('refuse'), err: /ECONNREFUSED/, requests: 0 },
-    { name: 'hangs (timeout, retried 3x)', arrange: () => fake.hang(true), err: /no answer within 100 ms/, requests: 3 },
+    {
+      name: 'hangs (timeout, retried 3x)',
+      arrange: () => fake.hang(true),
+      err: /no answer within 100 ms/,
+      requests: 3,
+    },
   ];
   it.each(failures)('$name -> SourceError', async ({ arrange, err, requests, status }) => {
     await arrange();
@@ -67,7 +96,11 @@ describe('createMempoolPriceSource over HTTP', () => {
     await expect(p).rejects.toThrow(err);
     const e = await p.catch((x: unknown) => x);
     expect(e).toBeInstanceOf(SourceError);
-    expect((e as SourceError).details).toMatchObject({ service: 'mempool', endpoint: '/api/v1/prices', ...(status ? { status } : {}) });
+    expect((e as SourceError).details).toMatchObject({
+      service: 'mempool',
+      endpoint: '/api/v1/prices',
+      ...(status ? { status } : {}),
+    });
     expect(fake.requests.get('/api/v1/prices') ?? 0).toBe(requests);
     // Validation failures are final; transport failures use all three attempts.
     expect(retries).toEqual((e as SourceError).details.retryable ? [1, 2, 3] : []);
@@ -92,8 +125,16 @@ describe('createMempoolPriceSource over HTTP', () => {
 describe('recommended fees', () => {
   const rows: Array<{ name: string; body: unknown; err?: RegExp }> = [
     { name: 'mempool shape', body: { fastestFee: 8, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 2 } },
-    { name: 'zero', body: { fastestFee: 8, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 0 }, err: /minimumFee must be a number > 0, got 0/ },
-    { name: 'reversed', body: { fastestFee: 2, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 1 }, err: /halfHourFee \(8\) is above fastestFee \(2\)/ },
+    {
+      name: 'zero',
+      body: { fastestFee: 8, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 0 },
+      err: /minimumFee must be a number > 0, got 0/,
+    },
+    {
+      name: 'reversed',
+      body: { fastestFee: 2, halfHourFee: 8, hourFee: 8, economyFee: 4, minimumFee: 1 },
+      err: /halfHourFee \(8\) is above fastestFee \(2\)/,
+    },
     { name: 'missing', body: { fastestFee: 8 }, err: /halfHourFee must be a number > 0, got nothing/ },
   ];
   it.each(rows)('$name', ({ body, err }) => {
@@ -105,7 +146,9 @@ describe('recommended fees', () => {
     fake.setFees({ fastestFee: 12, halfHourFee: 9, hourFee: 7, economyFee: 3, minimumFee: 1 });
     await expect(getRecommendedFees({ url: fake.url })).resolves.toMatchObject({ fastestFee: 12, minimumFee: 1 });
     fake.setNotInSync(true);
-    await expect(getRecommendedFees({ url: fake.url, attempts: 2, backoffMs: 5 })).rejects.toThrow(/HTTP 503 Service Unavailable/);
+    await expect(getRecommendedFees({ url: fake.url, attempts: 2, backoffMs: 5 })).rejects.toThrow(
+      /HTTP 503 Service Unavailable/,
+    );
     fake.setNotInSync(false);
   });
 });

@@ -33,7 +33,8 @@ describe('MempoolStream lifecycle', () => {
       await until(() => events.some((e) => e.type === 'blocks'), 'first message');
       fake.setRejectWs(true);
       fake.cutConnections('close');
-      const delays = () => events.filter((e) => e.type === 'disconnected').map((e) => (e as { retryInMs: number }).retryInMs);
+      const delays = () =>
+        events.filter((e) => e.type === 'disconnected').map((e) => (e as { retryInMs: number }).retryInMs);
       await until(() => delays().length >= 5, 'five disconnects');
       expect(delays().slice(0, 5)).toEqual([20, 40, 80, 100, 100]);
       expect(events.find((e) => e.type === 'disconnected')).toMatchObject({ code: 1012 });
@@ -67,7 +68,8 @@ describe('MempoolStream lifecycle', () => {
     })();
     try {
       await fake.waitForClients(1);
-      for (let i = 0; i < 3; i++) fake.addTxs([makeTx({ seed: `h${i}`, outputs: [{ address: 'bc1qx', value: 1000 }] })]);
+      for (let i = 0; i < 3; i++)
+        fake.addTxs([makeTx({ seed: `h${i}`, outputs: [{ address: 'bc1qx', value: 1000 }] })]);
       await until(() => seen.length >= 3, 'three deltas');
       expect(seen).toEqual([1, 2, 3]);
       await until(() => failures.length >= 6, 'six handler failures');
@@ -84,7 +86,10 @@ describe('MempoolStream lifecycle', () => {
     const baseline = handles();
     const fake = await startFakeMempool();
     const open = createMempoolStream({ url: fake.wsUrl, pingIntervalMs: 50 });
-    const waiting = createMempoolStream({ url: fake.wsUrl.replace('/api/v1/ws', '/nope'), backoff: { baseMs: 10_000, maxMs: 20_000 } });
+    const waiting = createMempoolStream({
+      url: fake.wsUrl.replace('/api/v1/ws', '/nope'),
+      backoff: { baseMs: 10_000, maxMs: 20_000 },
+    });
     let waitingDisconnects = 0;
     waiting.on('disconnected', () => void waitingDisconnects++);
     await fake.waitForClients(1);
@@ -93,10 +98,13 @@ describe('MempoolStream lifecycle', () => {
     await open.close();
     await waiting.close();
     await fake.close();
-    await until(() => {
-      const now = handles();
-      return ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'].every((k) => (now[k] ?? 0) <= (baseline[k] ?? 0));
-    }, `handles back to ${JSON.stringify(baseline)}, have ${JSON.stringify(handles())}`);
+    await until(
+      () => {
+        const now = handles();
+        return ['TCPSocketWrap', 'TCPServerWrap', 'Timeout'].every((k) => (now[k] ?? 0) <= (baseline[k] ?? 0));
+      },
+      `handles back to ${JSON.stringify(baseline)}, have ${JSON.stringify(handles())}`,
+    );
   });
 
   it.each(['http://localhost:8999/api/v1/ws', 'not a url'])('rejects MEMPOOL_WS_URL %s', (url) => {

@@ -3,7 +3,12 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixturePath } from '../../helpers/paths.js';
-import { type MempoolStream, type MempoolStreamOptions, type StreamEvent, createMempoolStream } from '../../../src/sources/mempool/stream.js';
+import {
+  type MempoolStream,
+  type MempoolStreamOptions,
+  type StreamEvent,
+  createMempoolStream,
+} from '../../../src/sources/mempool/stream.js';
 import { type FakeMempool, makeTx, runScenario, startFakeMempool } from '../../fakes/mempool/index.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -11,7 +16,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(opts: Partial<MempoolStreamOptions> = {}, tipHeight = 850_000): Promise<{ fake: FakeMempool; stream: MempoolStream; events: StreamEvent[] }> {
+async function setup(
+  opts: Partial<MempoolStreamOptions> = {},
+  tipHeight = 850_000,
+): Promise<{ fake: FakeMempool; stream: MempoolStream; events: StreamEvent[] }> {
   const fake = await startFakeMempool({ tipHeight });
   cleanups.push(() => fake.close());
   const events: StreamEvent[] = [];
@@ -25,15 +33,22 @@ async function setup(opts: Partial<MempoolStreamOptions> = {}, tipHeight = 850_0
 }
 
 /** Waits until the collected events satisfy `pred` (bounded; no timing asserted). */
-async function until(events: StreamEvent[], pred: (e: StreamEvent[]) => boolean, what: string, ms = 5000): Promise<void> {
+async function until(
+  events: StreamEvent[],
+  pred: (e: StreamEvent[]) => boolean,
+  what: string,
+  ms = 5000,
+): Promise<void> {
   const start = Date.now();
   while (!pred(events)) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}; got ${events.map((e) => e.type).join(',')}`);
+    if (Date.now() - start > ms)
+      throw new Error(`timed out waiting for ${what}; got ${events.map((e) => e.type).join(',')}`);
     await new Promise((r) => setTimeout(r, 5));
   }
 }
 
-const whale = (seed: string, btc: number) => makeTx({ seed, outputs: [{ address: `bc1qwhale${seed}`, value: btc * 1e8 }], feeRate: 12 });
+const whale = (seed: string, btc: number) =>
+  makeTx({ seed, outputs: [{ address: `bc1qwhale${seed}`, value: btc * 1e8 }], feeRate: 12 });
 
 describe('MempoolStream', () => {
   it('subscribes exactly as whale-watch requires', async () => {
@@ -47,7 +62,11 @@ describe('MempoolStream', () => {
 
   it('turns a scripted mempool into typed events in order', async () => {
     const { fake, events } = await setup();
-    await until(events, (e) => e.some((x) => x.type === 'blocks') && e.some((x) => x.type === 'mempool-blocks'), 'initial blocks');
+    await until(
+      events,
+      (e) => e.some((x) => x.type === 'blocks') && e.some((x) => x.type === 'mempool-blocks'),
+      'initial blocks',
+    );
     const a = whale('a', 150);
     const b = whale('b', 200);
     const b2 = makeTx({ seed: 'b2', outputs: [{ address: 'bc1qwhaleb', value: 200e8 - 5000 }], feeRate: 30 });
@@ -59,11 +78,28 @@ describe('MempoolStream', () => {
     ]);
     await until(events, (e) => e.filter((x) => x.type === 'transactions').length >= 4, '4 deltas');
     const kinds = events.filter((e) => e.type !== 'connected').map((e) => e.type);
-    expect(kinds).toEqual(['blocks', 'mempool-blocks', 'mempool-blocks', 'transactions', 'mempool-blocks', 'transactions', 'mempool-blocks', 'transactions', 'block', 'mempool-blocks', 'transactions']);
+    expect(kinds).toEqual([
+      'blocks',
+      'mempool-blocks',
+      'mempool-blocks',
+      'transactions',
+      'mempool-blocks',
+      'transactions',
+      'mempool-blocks',
+      'transactions',
+      'block',
+      'mempool-blocks',
+      'transactions',
+    ]);
     const deltas = events.filter((e): e is Extract<StreamEvent, { type: 'transactions' }> => e.type === 'transactions');
     expect(deltas.map((d) => d.sequence)).toEqual([1, 2, 3, 4]);
-    expect(deltas[0]?.added.map((t) => [t.txid, t.vout[0]?.value])).toEqual([[a.txid, 150e8], [b.txid, 200e8]]);
-    expect(deltas[1]?.replaced).toEqual([{ replaced: b.txid, by: b2.txid, byTx: expect.objectContaining({ txid: b2.txid, fee: b2.fee }) }]);
+    expect(deltas[0]?.added.map((t) => [t.txid, t.vout[0]?.value])).toEqual([
+      [a.txid, 150e8],
+      [b.txid, 200e8],
+    ]);
+    expect(deltas[1]?.replaced).toEqual([
+      { replaced: b.txid, by: b2.txid, byTx: expect.objectContaining({ txid: b2.txid, fee: b2.fee }) },
+    ]);
     expect(deltas[2]?.removed).toEqual([a.txid]);
     expect(deltas[3]?.mined).toEqual([b2.txid]);
     const block = events.find((e) => e.type === 'block');
@@ -73,7 +109,11 @@ describe('MempoolStream', () => {
 
   it('reports a sequence gap with expected and got', async () => {
     const { fake, events } = await setup();
-    await runScenario(fake, [{ do: 'add', txs: [whale('g1', 1)] }, { do: 'gap', count: 3 }, { do: 'add', txs: [whale('g2', 1)] }]);
+    await runScenario(fake, [
+      { do: 'add', txs: [whale('g1', 1)] },
+      { do: 'gap', count: 3 },
+      { do: 'add', txs: [whale('g2', 1)] },
+    ]);
     await until(events, (e) => e.filter((x) => x.type === 'transactions').length >= 2, 'two deltas');
     expect(events.find((e) => e.type === 'gap')).toEqual({ type: 'gap', expected: 2, got: 5 });
   });
@@ -104,16 +144,22 @@ describe('MempoolStream', () => {
     const { fake, events } = await setup({ pingIntervalMs: 30, pongTimeoutMs: 60 });
     fake.setWsSilent(true);
     await until(events, (e) => e.some((x) => x.type === 'disconnected'), 'disconnect');
-    expect(events.find((e) => e.type === 'disconnected')).toMatchObject({ reason: 'no message within 60 ms of a ping' });
+    expect(events.find((e) => e.type === 'disconnected')).toMatchObject({
+      reason: 'no message within 60 ms of a ping',
+    });
   });
 
   it('replays captured mempool.space messages through the socket (heights adjusted)', async () => {
     const { fake, events } = await setup({}, 890_447);
-    const captured = JSON.parse(readFileSync(fixturePath('mempool', 'details_rbf_tx02_ws_block.json'), 'utf8')) as { block: Record<string, unknown> };
+    const captured = JSON.parse(readFileSync(fixturePath('mempool', 'details_rbf_tx02_ws_block.json'), 'utf8')) as {
+      block: Record<string, unknown>;
+    };
     fake.mineBlock({ block: captured.block, height: 890_448, txids: [] });
     fake.sendRaw(readFileSync(fixturePath('mempool', 'details_rbf_tx02_ws_tx_position.json'), 'utf8'));
     await until(events, (e) => e.some((x) => x.type === 'block'), 'block');
-    expect(events.find((e) => e.type === 'block')).toMatchObject({ block: { id: captured.block.id, height: 890_448, tx_count: 2229 } });
+    expect(events.find((e) => e.type === 'block')).toMatchObject({
+      block: { id: captured.block.id, height: 890_448, tx_count: 2229 },
+    });
     expect(events.some((e) => e.type === 'invalid')).toBe(false);
   });
 });

@@ -44,12 +44,15 @@ export class Connection {
     this.agent = new (undici().Agent)({
       connect: (options, callback) =>
         connect(options, (err, socket) => {
-          if (socket) this.sockets.add(socket as Socket);
+          if (socket) this.sockets.add(socket);
           (callback as (e: Error | null, s: unknown) => void)(err, socket);
         }),
     });
     this.ws = new (undici().WebSocket)(opts.url, { dispatcher: this.agent });
-    this.connectTimer = setTimeout(() => this.end(`no WebSocket handshake within ${opts.connectTimeoutMs} ms`), opts.connectTimeoutMs);
+    this.connectTimer = setTimeout(
+      () => this.end(`no WebSocket handshake within ${opts.connectTimeoutMs} ms`),
+      opts.connectTimeoutMs,
+    );
     this.ws.addEventListener('open', this.onOpen);
     this.ws.addEventListener('message', this.onMessage);
     this.ws.addEventListener('close', this.onClose);

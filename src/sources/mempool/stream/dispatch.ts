@@ -26,10 +26,22 @@ export function parseMessage(text: string): StreamEvent[] {
   try {
     message = JSON.parse(text);
   } catch (err) {
-    return [{ type: 'invalid', key: '(message)', error: new DataError(`WebSocket message is not JSON: ${text.slice(0, 60)}`, undefined, { cause: err }) }];
+    return [
+      {
+        type: 'invalid',
+        key: '(message)',
+        error: new DataError(`WebSocket message is not JSON: ${text.slice(0, 60)}`, undefined, { cause: err }),
+      },
+    ];
   }
   if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    return [{ type: 'invalid', key: '(message)', error: new DataError(`WebSocket message is not a JSON object: ${text.slice(0, 60)}`) }];
+    return [
+      {
+        type: 'invalid',
+        key: '(message)',
+        error: new DataError(`WebSocket message is not a JSON object: ${text.slice(0, 60)}`),
+      },
+    ];
   }
   const fields = message as Record<string, unknown>;
   const events: StreamEvent[] = [];

@@ -14,8 +14,7 @@ function parseReplacement(value: unknown, path: string): Replacement {
   return { replaced, by: byTx.txid, byTx };
 }
 
-const txids = (value: unknown, path: string): string[] =>
-  arr(value, path).map((t, i) => hash64(t, `${path}[${i}]`));
+const txids = (value: unknown, path: string): string[] => arr(value, path).map((t, i) => hash64(t, `${path}[${i}]`));
 
 export function parseTransactions(value: unknown, key = 'mempool-transactions'): EventOf<'transactions'> {
   const o = obj(value, key);
@@ -23,7 +22,8 @@ export function parseTransactions(value: unknown, key = 'mempool-transactions'):
     type: 'transactions',
     sequence: uint(o.sequence, `${key}.sequence`),
     // A missing list means "nothing of that kind" in this delta.
-    added: o.added === undefined ? [] : arr(o.added, `${key}.added`).map((t, i) => parseMempoolTx(t, `${key}.added[${i}]`)),
+    added:
+      o.added === undefined ? [] : arr(o.added, `${key}.added`).map((t, i) => parseMempoolTx(t, `${key}.added[${i}]`)),
     removed: o.removed === undefined ? [] : txids(o.removed, `${key}.removed`),
     mined: o.mined === undefined ? [] : txids(o.mined, `${key}.mined`),
     replaced:

@@ -55,12 +55,21 @@ export function subscriptionMessages(want: readonly string[], trackMempool: bool
 }
 
 function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`MempoolStream: ${name} must be a positive number, got ${value}`, name);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ConfigError(`MempoolStream: ${name} must be a positive number, got ${value}`, name);
   return value;
 }
 
 export class MempoolStream {
-  readonly stats: MempoolStreamStats = { connects: 0, messages: 0, events: 0, invalid: 0, gaps: 0, handlerErrors: 0, dropped: 0 };
+  readonly stats: MempoolStreamStats = {
+    connects: 0,
+    messages: 0,
+    events: 0,
+    invalid: 0,
+    gaps: 0,
+    handlerErrors: 0,
+    dropped: 0,
+  };
   private readonly handlers = new Map<StreamEventType | '*', Set<Handler>>();
   private readonly queues = new Set<EventQueue<StreamEvent>>();
   private readonly backoff;
@@ -168,7 +177,11 @@ export class MempoolStream {
           this.conn = undefined;
           if (this.closed) return;
           const retryInMs = this.backoff.delay(this.failures++);
-          this.emit(code === undefined ? { type: 'disconnected', reason, retryInMs } : { type: 'disconnected', reason, code, retryInMs });
+          this.emit(
+            code === undefined
+              ? { type: 'disconnected', reason, retryInMs }
+              : { type: 'disconnected', reason, code, retryInMs },
+          );
           if (this.closed) return; // a handler may close the stream on disconnect
           this.retryTimer = setTimeout(() => this.connect(), retryInMs);
         },

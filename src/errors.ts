@@ -1,3 +1,5 @@
+import { inspect } from 'node:util';
+
 // A few error classes; the process exit code follows from the class (see README "Exit codes").
 // Messages name the culprit and never carry a secret: callers pass values through redact() first.
 
@@ -89,9 +91,14 @@ export function describeError(err: unknown): string {
   const parts: string[] = [];
   let cur: unknown = err;
   for (let depth = 0; cur !== undefined && cur !== null && depth < 5; depth++) {
-    const msg = cur instanceof Error ? cur.message : String(cur);
+    const msg = cur instanceof Error ? cur.message : nonErrorText(cur);
     if (msg && !parts.some((p) => p.includes(msg))) parts.push(msg);
     cur = cur instanceof Error ? cur.cause : undefined;
   }
   return parts.join(': ');
+}
+
+/** Something thrown that is not an Error (a string, a plain object): its text, never "[object Object]". */
+function nonErrorText(value: unknown): string {
+  return typeof value === 'string' ? value : inspect(value, { depth: 2, breakLength: Infinity });
 }

@@ -51,7 +51,7 @@ for (let i = 0; i < runs; i++) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-analyze-'));
   const r = await analyzeDry(dir);
   if (r.code !== 0 && r.code !== 3) throw new Error(`analyze failed (${r.code}): ${r.stderr.slice(-500)}`);
-  const doc = JSON.parse(r.stdout);
+  const doc = JSON.parse(r.stdout) as { utxoracle_price: number; blocks_from_node: number };
   price = doc.utxoracle_price;
   cold.push(r.ms);
   coldRss.push(r.peakRssMb);
@@ -69,7 +69,7 @@ let warmFetched = 0;
 for (let i = 0; i < runs; i++) {
   chain.append(1);
   const r = await analyze(warmDir);
-  const doc = JSON.parse(r.stdout);
+  const doc = JSON.parse(r.stdout) as { utxoracle_price: number; blocks_from_node: number };
   warmFetched = Math.max(warmFetched, doc.blocks_from_node);
   warm.push(r.ms);
   warmRss.push(r.peakRssMb);

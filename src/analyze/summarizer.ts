@@ -29,16 +29,16 @@ export function summarizeRaw(height: number, bytes: Uint8Array): BlockSummary {
 /** In the calling thread (tests run from source, where no compiled worker file exists). */
 export function inlineSummarizer(): Summarizer {
   return {
-    async summarize(height, bytes) {
+    summarize(height, bytes) {
       let summary: BlockSummary;
       try {
         summary = summarizeRaw(height, bytes);
       } catch (err) {
-        throw malformed(height, (err as Error).message, err);
+        return Promise.reject(malformed(height, (err as Error).message, err));
       }
-      return encodeSummary(summary);
+      return Promise.resolve(encodeSummary(summary));
     },
-    async close() {},
+    close: () => Promise.resolve(),
   };
 }
 

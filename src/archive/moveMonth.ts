@@ -145,7 +145,7 @@ async function writeVerifiedPart(
 
 async function columnTypes(conn: DuckDBConnection, relation: string): Promise<string> {
   const rows = await queryRows(conn, `DESCRIBE SELECT * FROM ${relation}`);
-  return rows.map((r) => `${r.column_name}:${r.column_type}`).join(',');
+  return rows.map((r) => `${String(r.column_name)}:${String(r.column_type)}`).join(',');
 }
 
 const sqlTs = (d: Date) => `TIMESTAMP '${cutoffSql(d)}'`;

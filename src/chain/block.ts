@@ -52,8 +52,8 @@ export function parseBlock(bytes: Uint8Array, opts: ParseBlockOptions = {}): Blo
   const header = readHeader(r);
   const nTx = r.count('tx count', MIN_TX_BYTES);
   if (nTx === 0) throw r.fail('tx count is 0 (a block needs its coinbase)', HEADER_BYTES);
-  const txs: Transaction[] = new Array(nTx);
-  const starts: number[] = new Array(nTx + 1); // tx byte ranges, for wtxids
+  const txs = new Array<Transaction>(nTx);
+  const starts = new Array<number>(nTx + 1); // tx byte ranges, for wtxids
   for (let i = 0; i < nTx; i++) {
     r.place.tx = i;
     starts[i] = r.pos;

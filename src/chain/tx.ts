@@ -112,7 +112,7 @@ export function readTransaction(r: ByteReader): Transaction {
   const bodyStart = r.pos; // inputs..outputs: the part shared by both serializations
 
   const nIn = readInputCount(r);
-  const inputs: Input[] = new Array(nIn);
+  const inputs = new Array<Input>(nIn);
   let hasNullPrevout = false;
   r.place.part = 'input';
   for (let i = 0; i < nIn; i++) {
@@ -128,7 +128,7 @@ export function readTransaction(r: ByteReader): Transaction {
 
   r.place.part = '';
   const nOut = readOutputCount(r);
-  const outputs: TxOutput[] = new Array(nOut);
+  const outputs = new Array<TxOutput>(nOut);
   r.place.part = 'output';
   for (let i = 0; i < nOut; i++) {
     r.place.index = i;
@@ -144,7 +144,7 @@ export function readTransaction(r: ByteReader): Transaction {
     for (let i = 0; i < nIn; i++) {
       r.place.index = i;
       const nItems = r.count('item count', 1);
-      const stack: Uint8Array[] = new Array(nItems);
+      const stack = new Array<Uint8Array>(nItems);
       for (let k = 0; k < nItems; k++) stack[k] = r.varBytes('item');
       if (nItems > 0) anyItem = true;
       inputs[i]!.witness = stack;

@@ -62,8 +62,8 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   let capTimer: NodeJS.Timeout | undefined;
-  let code: ExitCode = EXIT.FAILED;
-  let message = '';
+  let code: ExitCode;
+  let message: string;
   try {
     settings = loadSettings(spec.env ?? process.env);
     log = createLogger({

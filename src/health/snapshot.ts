@@ -70,7 +70,7 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
       lastDayInvalid: Number(p?.day_invalid ?? 0),
       analyzeRunsLastHour: Number(r?.good ?? 0),
       analyzeFailuresLastHour: Number(r?.failed ?? 0),
-      lastAnalyzeFailure: f ? { at: Number(f.at), message: String(f.message ?? '') } : null,
+      lastAnalyzeFailure: f ? { at: Number(f.at), message: typeof f.message === 'string' ? f.message : '' } : null,
       newestVerifiedBackupAt: num(b?.newest),
     };
   });

@@ -40,7 +40,7 @@ import path from 'node:path';
 import { crashPoint } from '../backup/crashPoint.js';
 import { listBackups, formatList } from '../backup/list.js';
 import { backupTargets } from '../backup/names.js';
-import { forgetBackups, readRecords, recordBackups } from '../backup/records.js';
+import { forgetBackups, readRecords, recordBackups, type BackupRecord } from '../backup/records.js';
 import { restoreBackup } from '../backup/restore.js';
 import { newestGood, planRetention, removeBackup, scanBackups } from '../backup/retention.js';
 import { removeStaleTemps, takeBackup, type TakenBackup } from '../backup/take.js';
@@ -187,7 +187,7 @@ function mustExist(file: string, flag: string): string {
 
 async function verify(file: string, ctx: JobContext): Promise<JobOutcome> {
   const abs = mustExist(file, '--verify');
-  const rec = (await readRecords(ctx.settings, ctx.log).catch(() => new Map())).get(abs);
+  const rec = (await readRecords(ctx.settings, ctx.log).catch(() => new Map<string, BackupRecord>())).get(abs);
   const v = await verifyBackupFile(abs, rec?.sums);
   const tables = v.actual
     ? Object.entries(v.actual)

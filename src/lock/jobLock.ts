@@ -83,7 +83,7 @@ export function acquireJobLock(lockDir: string, job: string): JobLock {
     }
     if (!holder) {
       // Give a concurrent creator a moment to finish writing before calling the file stale.
-      const age = Date.now() - fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs!;
+      const age = Date.now() - (fs.statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? Number.NaN);
       if (!(age > 2_000)) {
         if (attempt < 2) {
           Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);

@@ -71,8 +71,8 @@ function readOnlyView(arr: Float64Array): Float64Array {
       throw new TypeError('bin edges are read-only');
     },
     get: (target, prop) => {
-      const v = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? v.bind(target) : v;
+      const v: unknown = Reflect.get(target, prop, target);
+      return typeof v === 'function' ? (v as (...args: unknown[]) => unknown).bind(target) : v;
     },
   });
 }

@@ -61,9 +61,10 @@ export async function describeSchema(conn: DuckDBConnection): Promise<string[]> 
   );
   return [
     ...cols.map(
-      (c) => `column ${c.table_name}.${c.column_name} ${c.data_type}${c.is_nullable === 'NO' ? ' NOT NULL' : ''}`,
+      (c) =>
+        `column ${String(c.table_name)}.${String(c.column_name)} ${String(c.data_type)}${c.is_nullable === 'NO' ? ' NOT NULL' : ''}`,
     ),
-    ...idx.map((i) => `index ${i.table_name}.${i.index_name}`),
+    ...idx.map((i) => `index ${String(i.table_name)}.${String(i.index_name)}`),
   ];
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runJob, type CommonFlags } from '../../src/cli/harness.js';
 import type { JobContext, JobOutcome } from '../../src/jobs/context.js';
 import { withDatabase } from '../../src/store/duckdb.js';
+import type { JsonDoc } from '../helpers/json.js';
 
 export interface TestEnv {
   dir: string;
@@ -33,10 +34,10 @@ export async function run(
   main: (ctx: JobContext) => Promise<JobOutcome>,
   flags: CommonFlags = { json: true },
   extra: { lock?: boolean; lockName?: string; recordRun?: boolean } = {},
-): Promise<{ code: number; doc: Record<string, any>; lines: string[] }> {
+): Promise<{ code: number; doc: JsonDoc; lines: string[] }> {
   const lines: string[] = [];
   const code = await runJob({ job, flags, env: t.env, stdout: (l) => lines.push(l), main, ...extra });
-  return { code, doc: flags.json ? (JSON.parse(lines[0] ?? '{}') as Record<string, any>) : {}, lines };
+  return { code, doc: flags.json ? (JSON.parse(lines[0] ?? '{}') as JsonDoc) : {}, lines };
 }
 
 /** Flips bytes in the middle of every 256 KiB block after DuckDB's headers, so some used block is hit. */

@@ -16,7 +16,10 @@ const INTERESTING = [0x00, 0x01, 0x7f, 0x80, 0xfc, 0xfd, 0xfe, 0xff];
 function concat(...parts: ArrayLike<number>[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
   return out;
 }
 
@@ -57,7 +60,7 @@ function check(label: string, run: () => unknown): 'ok' | 'data-error' {
     return 'ok';
   } catch (e) {
     if (e instanceof DataError) return 'data-error';
-    throw new Error(`${label}: escaped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    throw new Error(`${label}: escaped ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, { cause: e });
   }
 }
 

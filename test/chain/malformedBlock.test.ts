@@ -2,7 +2,7 @@
 // only DataError may come out, and a block that still parses must be visibly different.
 import { describe, expect, it } from 'vitest';
 import { parseBlock } from '../../src/chain/block.js';
-import { DataError } from '../../src/errors.js';
+import { DataError, describeError } from '../../src/errors.js';
 import { realBlock } from './realBlocks.js';
 
 const { bytes, hash } = realBlock(542213);
@@ -35,7 +35,7 @@ describe('block 542213 damaged', () => {
   it('truncated at every offset: DataError naming an offset inside the bytes', () => {
     for (let len = 0; len < bytes.length; len++) {
       const err = errorOf(bytes.subarray(0, len));
-      if (!(err instanceof DataError)) throw new Error(`length ${len}: expected DataError, got ${String(err)}`);
+      if (!(err instanceof DataError)) throw new Error(`length ${len}: expected DataError, got ${describeError(err)}`);
       expect(err.message).toMatch(/^(truncated|bad) block/);
       if (err.offset !== undefined) expect(err.offset).toBeLessThanOrEqual(len);
     }
@@ -53,7 +53,7 @@ describe('block 542213 damaged', () => {
           expect(parseBlock(b).header.hash).not.toBe(hash);
           differentButValid++;
         } else if (!(err instanceof DataError)) {
-          throw new Error(`flip 0x${mask.toString(16)} at ${at}: ${String(err)}`);
+          throw new Error(`flip 0x${mask.toString(16)} at ${at}: ${describeError(err)}`);
         }
       }
     }

@@ -7,6 +7,7 @@ import { generateChain, type ChainOptions, type SyntheticChain } from '../fakes/
 import { startFakeBitcoind, type FakeBitcoind } from '../fakes/bitcoind/index.js';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool/index.js';
 import { startFakeWebhook, type FakeWebhook } from '../fakes/webhook/server.js';
+import type { JsonDoc } from './json.js';
 
 export const WEBHOOK_SECRET = 'whsec-test-0123456789';
 
@@ -22,7 +23,7 @@ export interface AnalyzeEnv {
   run(
     opts: AnalyzeOptions,
     extra?: { env?: Record<string, string>; dryRun?: boolean },
-  ): Promise<{ code: number; doc: Record<string, any>; lines: string[] }>;
+  ): Promise<{ code: number; doc: JsonDoc; lines: string[] }>;
   close(): Promise<void>;
 }
 

@@ -164,7 +164,7 @@ describe('analyze --recent against the simulated node', () => {
   });
 
   it('mempool down: the row is saved with mempool_price NULL and is_valid false, an alert is sent, exit 3', async () => {
-    e.mempool.setDown('refuse');
+    await e.mempool.setDown('refuse');
     try {
       const before = e.webhook.received.length;
       const { code, doc } = await e.run({ mode: 'recent' });
@@ -184,7 +184,7 @@ describe('analyze --recent against the simulated node', () => {
       );
       expect(events).toEqual([{ delivered: true }]);
     } finally {
-      e.mempool.setDown(false);
+      await e.mempool.setDown(false);
     }
   });
 

@@ -136,7 +136,7 @@ describe('flow labels from the real exchange list', () => {
     ['nobody we know', [ADDR.user1], [ADDR.user2], 'unknown', []],
   ])('%s', (_n, ins, outs, flow, exchanges) => {
     const t = tx({
-      seed: `f${ins}${outs}`,
+      seed: `f${ins.join()}${outs.join()}`,
       inputs: ins.map((a) => ({ address: a, value: v + 10_000 })),
       outputs: outs.map((a) => ({ address: a, value: v / outs.length })),
     });
@@ -150,7 +150,7 @@ describe('flow labels from the real exchange list', () => {
     ['one known Kraken input, one missing', [ADDR.krakenCold, null], [ADDR.user1], 'outflow', ['Kraken']],
   ])('%s', (_n, ins, outs, flow, exchanges) => {
     const t = tx({
-      seed: `m${ins}${outs}`,
+      seed: `m${ins.join()}${outs.join()}`,
       inputs: ins.map((a) => ({ address: a ?? ADDR.user2, value: v })),
       outputs: outs.map((a) => ({ address: a, value: v })),
     });

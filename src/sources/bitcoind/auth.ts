@@ -50,7 +50,7 @@ export function createAuth(config: AuthConfig): RpcAuth {
       );
     }
     const value = basic(config.user, config.password);
-    return { kind: 'userpass', header: async () => value, refresh: async () => false };
+    return { kind: 'userpass', header: () => Promise.resolve(value), refresh: () => Promise.resolve(false) };
   }
   const file = config.cookieFile;
   if (!file)

@@ -93,7 +93,7 @@ export async function getRawBlocks(
   refs: readonly BlockRef[],
   onBlock?: (block: RawBlock) => void,
 ): Promise<RawBlock[]> {
-  const out: (RawBlock | undefined)[] = new Array(refs.length);
+  const out = new Array<RawBlock | undefined>(refs.length);
   let next = 0;
   let delivered = 0;
   let failed = false;

@@ -52,20 +52,20 @@ function response(res: http.IncomingMessage, chunks: Buffer[], length: number): 
 /** One request; resolves once the whole body has arrived. */
 export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    if (opts.signal?.aborted) return reject(opts.signal.reason);
+    if (opts.signal?.aborted) return reject(opts.signal.reason as Error);
     const client = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string | number> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = Buffer.byteLength(opts.body);
     const req = client.request(url, { method: opts.method, headers, agent: opts.agent });
     let settled = false;
-    const fail = (err: unknown) => {
+    const fail = (err: Error) => {
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
       req.destroy();
       reject(err);
     };
-    const onAbort = () => fail(opts.signal!.reason);
+    const onAbort = () => fail(opts.signal!.reason as Error);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.setTimeout(opts.idleTimeoutMs, () => fail(new IdleTimeout(opts.idleTimeoutMs)));
     req.on('error', fail);
@@ -106,7 +106,8 @@ export class HttpPool {
     return request(new URL(path, this.origin), { ...opts, idleTimeoutMs: this.timeoutMs, agent: this.agent });
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.agent.destroy();
+    return Promise.resolve();
   }
 }

@@ -16,7 +16,7 @@ async function client(
 ): Promise<{ ws: WebSocket; got: Array<Record<string, unknown>>; next: (n: number) => Promise<void> }> {
   const ws = new WebSocket(fake.wsUrl);
   const got: Array<Record<string, unknown>> = [];
-  ws.on('message', (d) => got.push(JSON.parse(d.toString()) as Record<string, unknown>));
+  ws.on('message', (d) => got.push(JSON.parse((d as Buffer).toString()) as Record<string, unknown>));
   await new Promise((r, j) => ws.once('open', r).once('error', j));
   const next = async (n: number): Promise<void> => {
     const start = Date.now();

@@ -100,7 +100,7 @@ export class FakeMempoolWs {
   private onConnection(ws: WebSocket): void {
     const sub = { id: this.nextId++, blocks: false, mempoolBlocks: false, stats: false, trackMempool: false };
     this.subs.set(ws, sub);
-    ws.on('message', (data) => this.onMessage(ws, sub, data.toString()));
+    ws.on('message', (data) => this.onMessage(ws, sub, (data as Buffer).toString()));
     ws.on('close', () => {
       this.subs.delete(ws);
       this.notify();

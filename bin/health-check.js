@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Runs the compiled program; `npm ci` builds it (prepare script).
-import '../dist/src/cli/health-check.js';
+import '../dist/src/cli/healthCheck.js';

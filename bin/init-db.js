@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Runs the compiled program; `npm ci` builds it (prepare script).
-import '../dist/src/cli/init-db.js';
+import '../dist/src/cli/initDb.js';

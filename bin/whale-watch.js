@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 // Runs the compiled program; `npm ci` builds it (prepare script).
-import '../dist/src/cli/whale-watch.js';
+import '../dist/src/cli/whaleWatch.js';

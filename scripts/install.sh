@@ -65,7 +65,7 @@ else
   note "running npm ci in $home"
   npm ci >&2 || die "npm ci failed in $home (see its output above)"
 fi
-[[ -f dist/src/cli/init-db.js ]] || die "the build is missing ($home/dist/src/cli/init-db.js); run npm ci or npm run build"
+[[ -f dist/src/cli/initDb.js ]] || die "the build is missing ($home/dist/src/cli/initDb.js); run npm ci or npm run build"
 
 # 3. .env from the template, never over an existing one.
 if [[ -e .env ]]; then

@@ -44,7 +44,7 @@ export function binEdges(): Readonly<Float64Array> {
 }
 
 /**
- * The edges worked out from scratch: what scripts/gen-oracle-tables.ts writes into
+ * The edges worked out from scratch: what scripts/genOracleTables.ts writes into
  * tables.generated.ts (a cron run should not spend ~70 ms of BigInt arithmetic on constants), and
  * what the tests hold that table to.
  */

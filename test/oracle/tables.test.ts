@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { BIN_COUNT, GLIBC_POW_EXCEPTIONS, binEdges, computeBinEdges, edgeExponent } from '../../src/oracle/binEdges.js';
-import { renderTables } from '../../scripts/gen-oracle-tables.js';
+import { renderTables } from '../../scripts/genOracleTables.js';
 import { exactPow } from '../../src/oracle/exactPow.js';
 import { MicroRoundFilter, microRoundAmounts } from '../../src/oracle/microRound.js';
 import {

@@ -1,7 +1,7 @@
 // Shared helpers for whale tests: real exchange addresses from the fixture CSV, fake transactions parsed
 // through the stream's own validator (so tests see exactly what whale-watch sees).
 import fs from 'node:fs';
-import { parseMempoolTx } from '../../src/sources/mempool/stream/parse-tx.js';
+import { parseMempoolTx } from '../../src/sources/mempool/stream/parseTx.js';
 import type { MempoolTx, ProjectedBlock } from '../../src/sources/mempool/stream.js';
 import { parseExchangeCsv, type ExchangeBook } from '../../src/whale/exchanges.js';
 import { makeTx, type MakeTxOptions } from '../fakes/mempool/index.js';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
-import { parseMempoolTx } from '../../src/sources/mempool/stream/parse-tx.js';
+import { parseMempoolTx } from '../../src/sources/mempool/stream/parseTx.js';
 import { btcToSats, classifyTx, feeRate } from '../../src/whale/detect.js';
 import { parseExchangeCsv, splitCsvLine, loadExchangeBook } from '../../src/whale/exchanges.js';
 import { classifyFlow } from '../../src/whale/flow.js';

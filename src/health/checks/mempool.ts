@@ -1,5 +1,5 @@
 import { describeError } from '../../errors.js';
-import { parseJsonBody, httpGet } from '../../sources/http-json.js';
+import { parseJsonBody, httpGet } from '../../sources/httpJson.js';
 import { PRICES_ENDPOINT, validatePrices } from '../../sources/mempool/prices.js';
 import { grade, humanAge, worst } from '../grade.js';
 import type { CheckOutcome, CheckState, Metric, Threshold } from '../types.js';

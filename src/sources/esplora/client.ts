@@ -3,7 +3,7 @@
 // electrs answers {"confirmed":false} for a txid it does not know, so "unconfirmed" and "unknown"
 // look the same here; that is the API's meaning, not a loss.
 import { ConfigError, SourceError } from '../../errors.js';
-import { httpGet, parseJsonBody } from '../http-json.js';
+import { httpGet, parseJsonBody } from '../httpJson.js';
 import type { EsploraSource } from '../types.js';
 
 export interface EsploraOptions {

@@ -1,7 +1,7 @@
 // `GET /api/v1/fees/recommended`: sat/vB for the next block, ~30 min, ~1 h, economy and the relay
 // minimum. mempool answers 503 "Service Unavailable" until its mempool is in sync (retried).
 import { SourceError } from '../../errors.js';
-import { httpGet, parseJsonBody } from '../http-json.js';
+import { httpGet, parseJsonBody } from '../httpJson.js';
 import { type MempoolRestOptions, checkRestUrl } from './prices.js';
 
 export const FEES_ENDPOINT = '/api/v1/fees/recommended';

@@ -3,7 +3,7 @@
 // anything it answers time 0 and -1 for every currency (its "no price" value), and it keeps serving
 // the last good price when the feeds fail, so the time must be checked too.
 import { ConfigError, SourceError } from '../../errors.js';
-import { httpGet, parseJsonBody } from '../http-json.js';
+import { httpGet, parseJsonBody } from '../httpJson.js';
 import type { ExchangePrice, PriceSource } from '../types.js';
 
 export const PRICES_ENDPOINT = '/api/v1/prices';

@@ -8,4 +8,4 @@ export type { ThroughputOptions, ThroughputResult } from './throughput.js';
 export { makeTx, makeTxBatch, fakeTxid } from './txs.js';
 export type { FakeTx, FakeOutput, MakeTxOptions } from './txs.js';
 export { makeBlock, makeRecentBlocks, fakeBlockHash, projectMempoolBlocks } from './blocks.js';
-export type { CutMode, ReceivedMessage } from './ws-server.js';
+export type { CutMode, ReceivedMessage } from './wsServer.js';

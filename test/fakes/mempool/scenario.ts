@@ -4,7 +4,7 @@
 import type { Json } from './blocks.js';
 import type { FakeMempool } from './server.js';
 import type { FakeTx } from './txs.js';
-import type { CutMode } from './ws-server.js';
+import type { CutMode } from './wsServer.js';
 
 export type ScenarioStep =
   | { do: 'add'; txs: FakeTx[] }

@@ -8,7 +8,7 @@ import { type RestControls, createRestHandler } from './rest.js';
 import { FakeMempoolState, type FakeMempoolStateOptions } from './state.js';
 import type { FakeTx } from './txs.js';
 import { type MineOptions, FakeMempoolUpdates } from './updates.js';
-import { type CutMode, FakeMempoolWs, type ReceivedMessage } from './ws-server.js';
+import { type CutMode, FakeMempoolWs, type ReceivedMessage } from './wsServer.js';
 
 export interface FakeMempoolOptions extends FakeMempoolStateOptions {
   latencyMs?: number;

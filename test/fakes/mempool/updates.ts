@@ -5,7 +5,7 @@
 import { type Json, makeBlock } from './blocks.js';
 import type { FakeMempoolState } from './state.js';
 import type { FakeTx } from './txs.js';
-import type { FakeMempoolWs } from './ws-server.js';
+import type { FakeMempoolWs } from './wsServer.js';
 
 export interface MineOptions {
   /** Default tip + 1. */

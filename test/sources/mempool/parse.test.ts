@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMessage } from '../../../src/sources/mempool/stream/dispatch.js';
-import { parseMempoolTx } from '../../../src/sources/mempool/stream/parse-tx.js';
+import { parseMempoolTx } from '../../../src/sources/mempool/stream/parseTx.js';
 import { createBackoff } from '../../../src/sources/mempool/stream/backoff.js';
 import type { StreamEvent } from '../../../src/sources/mempool/stream/types.js';
 import { fixturePath } from '../../helpers/paths.js';

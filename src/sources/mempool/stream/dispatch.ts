@@ -3,9 +3,9 @@
 // own parser and unknown keys (stats, da, fees, conversions, …) are skipped.
 import { DataError } from '../../../errors.js';
 import type { StreamEvent } from './types.js';
-import { parseBlockMessage, parseBlocksMessage } from './parse-blocks.js';
-import { parseMempoolBlocks } from './parse-mempool-blocks.js';
-import { parseTransactions } from './parse-transactions.js';
+import { parseBlockMessage, parseBlocksMessage } from './parseBlocks.js';
+import { parseMempoolBlocks } from './parseMempoolBlocks.js';
+import { parseTransactions } from './parseTransactions.js';
 
 type KeyParser = (value: unknown, key: string) => StreamEvent;
 

@@ -12,7 +12,7 @@ import { ConfigError } from '../../../errors.js';
 import { type BackoffOptions, createBackoff } from './backoff.js';
 import { Connection } from './connection.js';
 import { parseMessage } from './dispatch.js';
-import { EventQueue } from './event-queue.js';
+import { EventQueue } from './eventQueue.js';
 import type { EventOf, StreamEvent, StreamEventType } from './types.js';
 
 export interface MempoolStreamOptions {

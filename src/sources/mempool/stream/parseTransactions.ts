@@ -3,7 +3,7 @@
 // replaced: [{replaced: txid, by: tx}]}. `by` is a whole transaction there; the sibling
 // `mempool-txids` message carries a txid instead, so both forms are accepted.
 import type { EventOf, Replacement } from './types.js';
-import { parseMempoolTx } from './parse-tx.js';
+import { parseMempoolTx } from './parseTx.js';
 import { arr, hash64, obj, uint } from './shape.js';
 
 function parseReplacement(value: unknown, path: string): Replacement {

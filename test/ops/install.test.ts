@@ -14,7 +14,7 @@ const SLOW = 180_000; // init-db opens three DuckDB files; CI machines can be bu
 let tmp: string;
 
 beforeAll(() => {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'cli', 'init-db.js'))) {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'src', 'cli', 'initDb.js'))) {
     // The build emits even when someone's work in progress has type errors; init-db is what we need.
     spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, stdio: 'inherit' });
   }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { prepareDataDir } from '../config/dataDir.js';
 import { loadSettings } from '../config/load.js';
+import { untilAborted } from '../lib/deadline.js';
 import type { Settings } from '../config/settings.js';
 import { EXIT, UtxoracleError, describeError, exitCodeOf, type ExitCode } from '../errors.js';
 import type { JobContext, JobOutcome } from '../jobs/context.js';
@@ -29,8 +31,13 @@ export interface HarnessSpec {
    * withSharedDatabases); the job releases it before waiting on the network.
    */
   shareDatabases?: boolean;
-  /** Hard cap on the run; the signal aborts then, and the process exits after a grace period. */
+  /** Hard cap on the run, settings phase included; the signal aborts then. */
   maxRuntimeMs?: number;
+  /**
+   * Checks of the settings that need the filesystem (a credential file), run in the settings phase
+   * before the lock and before any network call: a bad one is exit 2 at once.
+   */
+  preflight?: (settings: Readonly<Settings>, signal: AbortSignal) => Promise<void>;
   /** For tests: settings source and output sinks. */
   env?: NodeJS.ProcessEnv;
   stdout?: (line: string) => void;
@@ -62,26 +69,37 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   let capTimer: NodeJS.Timeout | undefined;
+  if (spec.maxRuntimeMs) {
+    // Armed before the settings phase: a data directory on a dead mount must not outlive the cap.
+    capTimer = setTimeout(() => {
+      log.error({ maxRuntimeMs: spec.maxRuntimeMs }, 'run exceeded its time cap; aborting');
+      abort.abort(new Error(`run exceeded ${spec.maxRuntimeMs} ms`));
+    }, spec.maxRuntimeMs);
+    capTimer.unref();
+  }
   let code: ExitCode;
   let message: string;
   try {
-    settings = loadSettings(spec.env ?? process.env);
+    const loaded = loadSettings(spec.env ?? process.env);
+    settings = loaded;
     log = createLogger({
       job: spec.job,
       run: runId,
-      level: spec.flags.verbose ? 'debug' : settings.logLevel,
-      format: settings.logFormat,
+      level: spec.flags.verbose ? 'debug' : loaded.logLevel,
+      format: loaded.logFormat,
     });
+    // The settings phase touches the filesystem (the data directory, a cookie on a possibly dead
+    // mount): it yields to SIGTERM and the cap like the rest of the run, whatever a step does.
+    await untilAborted(
+      (async () => {
+        await prepareDataDir(loaded.dataDir, 'UTXORACLE_DATA_DIR', { signal: abort.signal });
+        await spec.preflight?.(loaded, abort.signal);
+      })(),
+      abort.signal,
+    );
     if (spec.lock !== false) {
       const lock = acquireJobLock(settings.lockDir, spec.lockName ?? spec.job);
       cleanups.push(() => lock.release());
-    }
-    if (spec.maxRuntimeMs) {
-      capTimer = setTimeout(() => {
-        log.error({ maxRuntimeMs: spec.maxRuntimeMs }, 'run exceeded its time cap; aborting');
-        abort.abort(new Error(`run exceeded ${spec.maxRuntimeMs} ms`));
-      }, spec.maxRuntimeMs);
-      capTimer.unref();
     }
     const ctx: JobContext = {
       job: spec.job,

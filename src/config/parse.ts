@@ -1,16 +1,12 @@
 import path from 'node:path';
 import os from 'node:os';
 import { ConfigError } from '../errors.js';
+import { shown } from './redact.js';
 
-// Field parsers: each names the setting and shows the bad value (masked when the setting is a secret).
+// Field parsers: each names the setting and shows the bad value (masked when the setting is a secret, and
+// with any URL credentials cut out, see redact.ts).
 
 export type RawSettings = Readonly<Record<string, string | undefined>>;
-
-export const SECRET_SETTINGS = new Set(['BITCOIN_RPC_PASSWORD', 'ALERT_WEBHOOK_SECRET']);
-
-export function shown(name: string, value: string): string {
-  return SECRET_SETTINGS.has(name) ? '"***"' : JSON.stringify(value);
-}
 
 function bad(name: string, what: string, value: string): ConfigError {
   return new ConfigError(`${name} must be ${what}, got ${shown(name, value)}`, name);

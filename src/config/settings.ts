@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { filePath, int, num, oneOf, raw, url, type RawSettings } from './parse.js';
@@ -77,10 +76,10 @@ export interface Settings {
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 /**
- * Builds the settings from one flat map (environment already merged over .env by the caller).
- * Pure apart from creating the data directory, which the jobs cannot work without.
+ * Builds the settings from one flat map (environment already merged over .env by the caller). Pure:
+ * the data directory is created by the job's settings phase (dataDir.ts), under its signal and deadline.
  */
-export function buildSettings(env: RawSettings, opts: { createDirs?: boolean } = {}): Readonly<Settings> {
+export function buildSettings(env: RawSettings): Readonly<Settings> {
   const dataDir = filePath(env, 'UTXORACLE_DATA_DIR', './data');
   const under = (p: string) => path.join(dataDir, p);
   const bitcoinDatadir = filePath(env, 'BITCOIN_DATADIR', '~/.bitcoin');
@@ -166,24 +165,30 @@ export function buildSettings(env: RawSettings, opts: { createDirs?: boolean } =
   if ((s.bitcoinRpcUser === undefined) !== (s.bitcoinRpcPassword === undefined)) {
     throw new ConfigError('BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD must be set together', 'BITCOIN_RPC_USER');
   }
-  if (opts.createDirs !== false) ensureDir(s.dataDir, 'UTXORACLE_DATA_DIR');
   return deepFreeze(s);
 }
 
-export function ensureDir(dir: string, setting: string): void {
-  try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o750 });
-    fs.accessSync(dir, fs.constants.W_OK);
-  } catch (err) {
-    throw new ConfigError(
-      `${setting} ${JSON.stringify(dir)} cannot be created or written: ${(err as Error).message}`,
-      setting,
-      {
-        cause: err,
+/**
+ * Every name buildSettings reads (the settings .env may set), found by building the defaults from a
+ * map that records what is asked of it: a setting added to buildSettings is known here by itself.
+ */
+export function settingNames(): ReadonlySet<string> {
+  if (names) return names;
+  const seen = new Set<string>();
+  const probe = new Proxy<RawSettings>(
+    {},
+    {
+      get: (_target, key) => {
+        if (typeof key === 'string') seen.add(key);
+        return undefined;
       },
-    );
-  }
+    },
+  );
+  buildSettings(probe);
+  names = seen;
+  return names;
 }
+let names: ReadonlySet<string> | undefined;
 
 function deepFreeze<T extends object>(o: T): Readonly<T> {
   for (const v of Object.values(o)) if (v && typeof v === 'object') deepFreeze(v as object);

@@ -1,6 +1,9 @@
 import path from 'node:path';
 import type { Settings } from '../config/settings.js';
+import { ConfigError } from '../errors.js';
+import { withDeadline } from '../lib/deadline.js';
 import type { Logger } from '../log/logger.js';
+import { checkAuth, type AuthConfig } from './bitcoind/auth.js';
 import { createBitcoindClient, type BitcoindClient } from './bitcoind/index.js';
 import { createMempoolPriceSource, type MempoolPriceSource } from './mempool/prices.js';
 
@@ -9,11 +12,31 @@ export function cookieFileOf(s: Readonly<Settings>): string {
   return s.bitcoinRpcCookieFile ?? path.join(s.bitcoinDatadir, '.cookie');
 }
 
-/** Bitcoin Core with the operator's credentials: rpcuser/rpcpassword when set, else the cookie. */
-export function bitcoindFromSettings(s: Readonly<Settings>, log: Logger): BitcoindClient {
-  const creds = s.bitcoinRpcUser
+/** rpcuser/rpcpassword when set, else the cookie. */
+function credentialsOf(s: Readonly<Settings>): AuthConfig {
+  return s.bitcoinRpcUser
     ? { user: s.bitcoinRpcUser, password: s.bitcoinRpcPassword }
     : { cookieFile: cookieFileOf(s) };
+}
+
+/** The settings phase's check of Bitcoin Core's credentials (the cookie read, bounded). */
+export async function checkBitcoindCredentials(s: Readonly<Settings>, signal?: AbortSignal): Promise<void> {
+  const cookie = cookieFileOf(s);
+  await withDeadline(
+    checkAuth(credentialsOf(s)),
+    5_000,
+    () =>
+      new ConfigError(
+        `BITCOIN_RPC_COOKIE_FILE ${cookie} did not answer in 5 s (a dead mount?)`,
+        'BITCOIN_RPC_COOKIE_FILE',
+      ),
+    signal,
+  );
+}
+
+/** Bitcoin Core with the operator's credentials. */
+export function bitcoindFromSettings(s: Readonly<Settings>, log: Logger): BitcoindClient {
+  const creds = credentialsOf(s);
   return createBitcoindClient({
     url: s.bitcoinRpcUrl,
     ...creds,

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'dotenv';
-import { buildSettings } from '../../src/config/settings.js';
+import { parseEnvFile } from '../../src/config/envFile.js';
+import { buildSettings, settingNames } from '../../src/config/settings.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const settingsSource = fs.readFileSync(path.join(REPO_ROOT, 'src/config/settings.ts'), 'utf8');
@@ -14,6 +15,11 @@ describe('.env.example', () => {
     const listed = new Set(Object.keys(parse(example)));
     expect([...read].filter((n) => !listed.has(n))).toEqual([]);
     expect([...listed].filter((n) => !read.has(n))).toEqual([]);
+  });
+
+  it('is accepted by the strict .env reader: every key is known (settingNames sees every setting)', () => {
+    expect(new Set(settingNames())).toEqual(new Set(Object.keys(parse(example))));
+    expect(() => parseEnvFile(example, '.env.example')).not.toThrow();
   });
 
   it('documents the real defaults: loading it as-is gives the built-in settings', () => {

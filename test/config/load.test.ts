@@ -32,3 +32,40 @@ describe('loadSettings precedence: environment > .env > defaults', () => {
     expect(() => loadSettings({}, cwd)).toThrow('WHALE_THRESHOLD_BTC must be a number, got "lots"');
   });
 });
+
+describe('loadSettings reads .env strictly', () => {
+  const withEnv = (text: string) => {
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'load-'));
+    fs.writeFileSync(path.join(cwd, '.env'), text);
+    return cwd;
+  };
+
+  it('a malformed line is exit 2 naming the file and the line', () => {
+    const cwd = withEnv('MIN_PRICE_USD=20000\nthis line is junk\n');
+    expect(() => loadSettings({}, cwd)).toThrow(`${cwd}/.env line 2: not a KEY=value line`);
+  });
+
+  it('a misspelt setting is exit 2 with "did you mean"', () => {
+    const cwd = withEnv('# thresholds\nUTXORACLE_CONFIDENCE_TRESHOLD=0.5\n');
+    expect(() => loadSettings({}, cwd)).toThrow(
+      `${cwd}/.env line 2: unknown setting UTXORACLE_CONFIDENCE_TRESHOLD; did you mean UTXORACLE_CONFIDENCE_THRESHOLD?`,
+    );
+  });
+
+  it("another program's keys in a shared .env are left alone", () => {
+    const cwd = withEnv(`COMPOSE_PROJECT_NAME=node\nPGPASSWORD=x\nUTXORACLE_DATA_DIR=${'/tmp'}/d\n`);
+    expect(loadSettings({}, cwd).dataDir).toBe('/tmp/d');
+  });
+
+  it('the environment itself is not held to the rule (it is shared by everything)', () => {
+    const cwd = withEnv('');
+    expect(loadSettings({ UTXORACLE_CONFIDENCE_TRESHOLD: '0.5' }, cwd).confidenceThreshold).toBe(0.3);
+  });
+
+  it('an unreadable .env is exit 2 naming it', () => {
+    const cwd = withEnv('');
+    fs.rmSync(path.join(cwd, '.env'));
+    fs.mkdirSync(path.join(cwd, '.env')); // a directory: EISDIR, as unreadable as a file without permission
+    expect(() => loadSettings({}, cwd)).toThrow(`cannot read ${cwd}/.env (EISDIR)`);
+  });
+});

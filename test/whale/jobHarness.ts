@@ -150,5 +150,5 @@ export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps:
 }
 
 export async function readTable(w: World, sql: string): Promise<Record<string, unknown>[]> {
-  return withWhaleDb(buildSettings(w.env, { createDirs: false }), (conn) => queryRows(conn, sql), { readOnly: true });
+  return withWhaleDb(buildSettings(w.env), (conn) => queryRows(conn, sql), { readOnly: true });
 }

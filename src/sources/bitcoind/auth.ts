@@ -41,6 +41,14 @@ async function readCookie(file: string): Promise<string> {
   return basic(line.slice(0, colon), line.slice(colon + 1));
 }
 
+/**
+ * Reads the credentials once, as the settings phase does before any network call: a missing or
+ * malformed cookie is exit 2 now, not at the first RPC after other requests have started.
+ */
+export async function checkAuth(config: AuthConfig): Promise<void> {
+  await createAuth(config).header();
+}
+
 export function createAuth(config: AuthConfig): RpcAuth {
   if (config.user !== undefined || config.password !== undefined) {
     if (!config.user || !config.password) {

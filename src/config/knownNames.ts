@@ -1,0 +1,69 @@
+import { ConfigError } from '../errors.js';
+import type { EnvKey } from './envFile.js';
+
+// Unknown keys in .env. The file may be shared with other programs (a docker-compose .env, a node's
+// own settings), so a key that is plainly not ours is left alone; a key that looks like ours — one of
+// our prefixes, or a near miss of a setting's name — is a typo that would otherwise run the job on the
+// default it was meant to change (UTXORACLE_CONFIDENCE_TRESHOLD), and stops the job.
+
+/** The prefixes of our settings' names. */
+const OUR_PREFIXES = [
+  'UTXORACLE_',
+  'BITCOIN_',
+  'ELECTRS_',
+  'MEMPOOL_',
+  'WHALE_',
+  'HEALTH_',
+  'BACKUP_',
+  'ARCHIVE_',
+  'ALERT_',
+  'DUCKDB_',
+  'BLOCK_CACHE_',
+  'ANALYZE_',
+  'EXCHANGE_',
+  'SOURCE_',
+  'LOG_',
+];
+
+/** Levenshtein distance, stopping early once it exceeds `max`. */
+export function editDistance(a: string, b: string, max = Infinity): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const d = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/** The closest known name within a typo's reach (a quarter of the name's length, at most 3 edits). */
+export function closestName(name: string, known: Iterable<string>): string | undefined {
+  const upper = name.toUpperCase();
+  const reach = Math.min(3, Math.max(1, Math.floor(name.length / 4)));
+  let best: string | undefined;
+  let bestDistance = reach + 1;
+  for (const k of known) {
+    const d = editDistance(upper, k, reach);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best;
+}
+
+/** Throws for the first key of `keys` that is not known but looks like one of ours. */
+export function checkUnknownKeys(keys: readonly EnvKey[], known: ReadonlySet<string>, file: string): void {
+  for (const { name, line } of keys) {
+    if (known.has(name)) continue;
+    const suggestion = closestName(name, known);
+    const ours = OUR_PREFIXES.some((p) => name.toUpperCase().startsWith(p));
+    if (!suggestion && !ours) continue;
+    const hint = suggestion ? `; did you mean ${suggestion}?` : ' (not a utxoracle-ops setting; see .env.example)';
+    throw new ConfigError(`${file} line ${line}: unknown setting ${name}${hint}`, name);
+  }
+}

@@ -1,0 +1,26 @@
+// What a message may show of a setting's value. A URL can carry credentials (`http://user:pw@host`),
+// and a malformed one (`htp://user:pw@host`, a port that is not a number) is exactly the value an
+// error message wants to echo, so credentials are cut out of the raw text before anything parses it.
+
+/** Settings whose whole value is a secret: shown as *** whatever it holds. */
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set(['BITCOIN_RPC_PASSWORD', 'ALERT_WEBHOOK_SECRET']);
+
+/**
+ * The value with anything that may be URL credentials masked: from the start of the authority (after
+ * `scheme://`, or the start when there is no scheme) up to the last `@` anywhere in the text. A
+ * malformed password may itself hold `/`, `?` or `#`, so the last `@` is taken rather than the
+ * authority's; a path with an `@` in it is masked too, which costs a little of the message, never a secret.
+ */
+export function redactCredentials(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(value);
+  const start = scheme ? scheme[0].length : 0;
+  if (at < start) return value;
+  return `${value.slice(0, start)}***@${value.slice(at + 1)}`;
+}
+
+/** A setting's value as an error message may quote it (JSON-quoted, secrets and credentials masked). */
+export function shown(name: string, value: string): string {
+  return SECRET_SETTINGS.has(name) ? '"***"' : JSON.stringify(redactCredentials(value));
+}

@@ -58,7 +58,7 @@ export class DataError extends UtxoracleError {
   }
 }
 
-/** DuckDB could not be opened, read or written. Exit 1. */
+/** Local storage failed: DuckDB could not be opened, read or written, a lock or cache file could not be written. Exit 1. */
 export class StoreError extends UtxoracleError {
   readonly exitCode = EXIT.FAILED;
   constructor(

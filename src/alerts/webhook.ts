@@ -19,6 +19,8 @@ export interface DeliveryResult {
   delivered: boolean;
   attempts: number;
   error?: string;
+  /** A dry run: the event was logged, not sent. */
+  dryRun?: boolean;
 }
 
 export interface AlertOptions {
@@ -27,6 +29,8 @@ export interface AlertOptions {
   timeoutMs?: number;
   /** Waits between attempts (ms); short, since a cron job must not stall on a dead webhook. */
   backoffMs?: number[];
+  /** --dry-run: log what would be sent and send nothing. */
+  dryRun?: boolean;
 }
 
 /** `sha256=<hex HMAC-SHA256 of the exact body>` for the X-UTXOracle-Signature header. */
@@ -40,7 +44,7 @@ export function makeEvent(event_type: string, severity: Severity, payload: Recor
 
 /**
  * Posts the event to ALERT_WEBHOOK_URL (3 attempts, short timeouts). Delivery failure is logged
- * and returned, never thrown: an alert must not fail the job that raised it.
+ * and returned, never thrown: an alert must not fail the job that raised it. A dry run sends nothing.
  */
 export async function deliverAlert(
   settings: Readonly<Settings>,
@@ -48,6 +52,14 @@ export async function deliverAlert(
   opts: AlertOptions,
 ): Promise<DeliveryResult> {
   const url = settings.alertWebhookUrl;
+  if (opts.dryRun) {
+    // The payload is ours (prices, txids, check messages already masked): safe to log whole.
+    opts.log.info(
+      { event_type: event.event_type, severity: event.severity, payload: event.payload, webhook: url !== undefined },
+      `[DRY-RUN] Would send alert ${event.event_type}`,
+    );
+    return { event, delivered: false, attempts: 0, dryRun: true };
+  }
   if (!url) {
     opts.log.debug({ event_type: event.event_type }, 'no ALERT_WEBHOOK_URL set; alert not sent');
     return { event, delivered: false, attempts: 0, error: 'no webhook configured' };

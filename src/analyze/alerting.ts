@@ -14,11 +14,15 @@ export async function raiseAlert(
   type: string,
   severity: Severity,
   payload: Record<string, unknown>,
-  opts: { record: boolean; backoffMs?: number[] },
+  opts: { record: boolean; dryRun: boolean; backoffMs?: number[] },
 ): Promise<void> {
   releaseSharedDatabases(); // no database held while the webhook is tried
-  const result = await deliverAlert(s, makeEvent(type, severity, payload), { log, backoffMs: opts.backoffMs });
-  if (!opts.record) return;
+  const result = await deliverAlert(s, makeEvent(type, severity, payload), {
+    log,
+    backoffMs: opts.backoffMs,
+    dryRun: opts.dryRun,
+  });
+  if (!opts.record || result.dryRun) return;
   await withPriceDb(s, (conn) => recordAlert(conn, result), { logger: log, retries: 3 }).catch((err: unknown) => {
     log.warn({ err: (err as Error).message, event_type: type }, 'could not record the alert in alert_events');
   });

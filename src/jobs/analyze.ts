@@ -88,7 +88,7 @@ async function analyzeRecent(
   let exitCode: ExitCode = EXIT.OK;
   const problems: string[] = [];
   const alert = (type: string, severity: 'warning' | 'critical', payload: Record<string, unknown>) =>
-    raiseAlert(s, log, type, severity, { run_id: ctx.runId, ...payload }, { record: !ctx.dryRun });
+    raiseAlert(s, log, type, severity, { run_id: ctx.runId, ...payload }, { record: !ctx.dryRun, dryRun: ctx.dryRun });
 
   if (exchange === null) {
     exitCode = EXIT.DEGRADED;
@@ -121,7 +121,7 @@ async function analyzeRecent(
         'primary_db_write_failed',
         'critical',
         { run_id: ctx.runId, error: saved.primaryError, fallback: saved.path },
-        { record: false },
+        { record: false, dryRun: false },
       );
     }
     win.cache.prune(tip - 144 * (s.blockCacheDays + 1));
@@ -295,7 +295,9 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
     ...days.map((d) => (d.error ? `${d.date}: FAILED (${d.error})` : `${d.date}: ${formatUsd(d.price!)}`)),
     `Summary: ${days.length - failed.length} priced, ${failed.length} failed, ${all.length - todo.length} already done${ctx.dryRun ? ' (dry run: nothing saved)' : ''}`,
   ];
-  const exitCode = failed.length === 0 ? EXIT.OK : failed.length === days.length ? EXIT.FAILED : EXIT.DEGRADED;
+  // A day that could not be priced is work not done: exit 1, as the README's exit table says (the
+  // priced days are saved, and a re-run retries only the failed ones).
+  const exitCode = failed.length === 0 ? EXIT.OK : EXIT.FAILED;
   return {
     exitCode,
     result: {

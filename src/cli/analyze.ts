@@ -1,7 +1,7 @@
-import { EXIT } from '../errors.js';
 import { runAnalyze, type AnalyzeOptions } from '../jobs/analyze.js';
+import { checkBitcoindCredentials } from '../sources/fromSettings.js';
 import { runAndExit } from './harness.js';
-import { createProgram, parseDate } from './program.js';
+import { createProgram, parseDate, usageError } from './program.js';
 
 const program = createProgram(
   'analyze',
@@ -33,10 +33,7 @@ type Flags = {
 };
 const f = program.opts<Flags>();
 
-function usage(message: string): never {
-  process.stderr.write(`analyze: ${message}\n`);
-  process.exit(EXIT.USAGE);
-}
+const usage = (message: string): never => usageError(program, message);
 
 const modes = [f.recent, f.date, f.from ?? f.to].filter((x) => x !== undefined).length;
 if (modes > 1) usage('choose one of --recent, --date, or --from/--to');
@@ -63,5 +60,6 @@ await runAndExit({
   // A cron run every 10 minutes must never pile up: give up well before the next one.
   maxRuntimeMs: opts.mode === 'range' ? undefined : 9 * 60_000,
   shareDatabases: true,
+  preflight: checkBitcoindCredentials,
   main: (ctx) => runAnalyze(opts, ctx),
 });

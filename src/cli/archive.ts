@@ -1,6 +1,6 @@
 import { runArchive } from '../jobs/archive.js';
 import { runAndExit } from './harness.js';
-import { createProgram, parseDuration } from './program.js';
+import { createProgram, parseDuration, usageError } from './program.js';
 
 const program = createProgram(
   'archive',
@@ -24,7 +24,7 @@ const flags = program.opts<{
   restore?: string;
 }>();
 if (flags.restore !== undefined && flags.olderThan !== undefined)
-  program.error('archive: --restore and --older-than cannot be combined', { exitCode: 2 });
+  usageError(program, '--restore and --older-than cannot be combined');
 
 await runAndExit({
   job: 'archive',

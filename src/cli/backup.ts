@@ -1,6 +1,6 @@
 import { runBackup, type BackupMode } from '../jobs/backup.js';
 import { runAndExit } from './harness.js';
-import { createProgram } from './program.js';
+import { createProgram, usageError } from './program.js';
 
 const program = createProgram(
   'backup',
@@ -30,7 +30,7 @@ const chosen = [
   flags.verify !== undefined && '--verify',
   flags.restore !== undefined && '--restore',
 ].filter(Boolean);
-if (chosen.length > 1) program.error(`backup: ${chosen.join(' and ')} cannot be combined`, { exitCode: 2 });
+if (chosen.length > 1) usageError(program, `${chosen.join(' and ')} cannot be combined`);
 
 const mode: BackupMode = flags.list
   ? { kind: 'list' }

@@ -16,14 +16,20 @@ function packageVersion(): string {
   return '0.0.0';
 }
 
-/** A commander program with the flags every job shares; bad usage exits 2, as documented. */
+/**
+ * A commander program with the flags every job shares; bad usage exits 2, as documented, with one
+ * line on stderr (`analyze: unknown option '--bogus' (see analyze --help)`): a cron mail or a log
+ * holds the mistake, not the whole help text.
+ */
 export function createProgram(name: string, description: string, opts: { dryRun?: boolean } = {}): Command {
   const program = new Command(name)
     .description(description)
     .version(packageVersion(), '--version')
     .option('--json', 'print the result as one JSON document on stdout (logs stay on stderr)')
     .option('--verbose', 'debug logs')
-    .showHelpAfterError()
+    .configureOutput({
+      outputError: (text, write) => write(`${name}: ${text.replace(/^error: /, '').trim()} (see ${name} --help)\n`),
+    })
     .exitOverride((err: CommanderError) => {
       // --help and --version are not errors.
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
@@ -57,12 +63,24 @@ export function parseDuration(name: string) {
   };
 }
 
-export function parseDate(name: string) {
+/** Bad usage found after parsing (flags that do not go together): the same one line, exit 2. */
+export function usageError(program: Command, message: string): never {
+  program.error(message, { exitCode: EXIT.USAGE });
+}
+
+/**
+ * A UTC day `YYYY-MM-DD` that is over: a price is read from a finished day's blocks, so today and
+ * later days are bad usage, not a failure to retry (`now` is for tests).
+ */
+export function parseDate(name: string, now: () => Date = () => new Date()) {
   return (v: string): string => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
     const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
     if (!m || !d || d.toISOString().slice(0, 10) !== v)
       throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
+    const today = now().toISOString().slice(0, 10);
+    if (v > today) throw new InvalidArgumentError(`${name} ${v} is in the future (today is ${today} UTC)`);
+    if (v === today) throw new InvalidArgumentError(`${name} ${v} is today: a UTC day can be priced once it is over`);
     return v;
   };
 }

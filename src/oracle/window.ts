@@ -1,7 +1,7 @@
 // Which blocks make a window (oracle.md §1). Header times are not monotonic, so date mode must
 // make exactly the reference's search, step by step, to land on the same first and last block.
 
-import { ConfigError, DataError } from '../errors.js';
+import { ConfigError, DataError, SourceError } from '../errors.js';
 
 const DAY_SECONDS = 86400;
 const BLOCKS_PER_DAY = 144;
@@ -10,6 +10,8 @@ const CONFIRMATIONS = 6;
 /** The reference refuses dates before 2023-12-15 (its tested range). */
 export const EARLIEST_DATE = '2023-12-15';
 const EARLIEST_SECONDS = Date.UTC(2023, 11, 15) / 1000;
+/** Bitcoin Core's RPC_INVALID_PARAMETER, what getblockhash answers for a height it has no block at. */
+const RPC_INVALID_PARAMETER = -8;
 
 export type TimeAt = (height: number) => Promise<number>;
 
@@ -74,10 +76,24 @@ export async function dateWindow(date: string, tip: number, timeAt: TimeAt): Pro
   const D = parseUtcDate(date);
   // Every read is bounds-checked: odd timestamps must give an error, never an endless walk.
   const read = async (height: number): Promise<number> => {
-    if (!Number.isSafeInteger(height) || height < 0 || height > tip) {
+    if (Number.isSafeInteger(height) && height < 0) {
+      throw new DataError(`${date} is before this chain's first block: its search went below height 0`);
+    }
+    if (!Number.isSafeInteger(height) || height > tip) {
       throw new DataError(`searching blocks for ${date} went to height ${height}, outside 0..${tip}`);
     }
-    const time = await timeAt(height);
+    const time = await timeAt(height).catch((err: unknown) => {
+      // Core answers -8 "Block height out of range" for a height it has no block for; below the tip
+      // that is a node serving a chain that starts later than the date.
+      if (err instanceof SourceError && err.details.code === RPC_INVALID_PARAMETER) {
+        throw new DataError(
+          `${date} is before the first block this node serves (it has no block at height ${height})`,
+          undefined,
+          { cause: err },
+        );
+      }
+      throw err;
+    });
     if (!Number.isSafeInteger(time)) throw new DataError(`block ${height} has time ${time}, not whole Unix seconds`);
     return time;
   };
@@ -91,8 +107,9 @@ export async function dateWindow(date: string, tip: number, timeAt: TimeAt): Pro
   const M = utcMidnight(T);
   if (D >= M) {
     throw new DataError(
-      `date ${date} is not finished on this chain yet: block ${c} (tip - ${CONFIRMATIONS}) is stamped ` +
-        `${new Date(T * 1000).toISOString()}, and a date must end before that block's day starts`,
+      `${date} is after this node's tip: its chain does not reach ${CONFIRMATIONS} blocks past the day yet ` +
+        `(block ${c}, tip - ${CONFIRMATIONS}, is stamped ${new Date(T * 1000).toISOString()}, and the date must ` +
+        `end before that block's day starts)`,
     );
   }
 

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { describeError } from '../errors.js';
+import { plainOpenError } from '../store/duckdb.js';
 import { diffSums, type TableSums } from './checksum.js';
 import { inspectInChild } from './inspectChild.js';
 import { MANIFEST_TABLE, type Manifest } from './manifest.js';
@@ -38,7 +38,7 @@ export async function verifyBackupFile(file: string, expected?: TableSums): Prom
     if (expected) problems.push(...diffSums(expected, manifest.sums).map((p) => `against the backups record: ${p}`));
     return { file, ok: problems.length === 0, problems, sizeBytes: st.size, manifest, actual: seen.tables };
   } catch (err) {
-    problems.push(`cannot read: ${describeError(err)}`);
+    problems.push(`cannot read: ${plainOpenError(err)}`);
     return { file, ok: false, problems, sizeBytes: st.size };
   }
 }

@@ -4,8 +4,9 @@ import path from 'node:path';
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { duckdb } from '../lib/commonjs.js';
 import pRetry, { AbortError } from 'p-retry';
-import { StoreError } from '../errors.js';
+import { StoreError, describeError } from '../errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
+import { describeHolders } from './lockHolders.js';
 
 export type { DuckDBConnection, DuckDBValue };
 
@@ -16,6 +17,17 @@ export interface OpenOptions {
   minRetryMs?: number;
   maxRetryMs?: number;
   logger?: Logger;
+}
+
+/**
+ * Why a file would not open, in plain words where DuckDB's are raw (`IO Error: The file … exists,
+ * but it is not a valid DuckDB database file!`); other errors keep their own message.
+ */
+export function plainOpenError(err: unknown): string {
+  const msg = describeError(err);
+  if (/not a valid DuckDB database file/i.test(msg)) return 'not a DuckDB database file';
+  if (/Could not read enough bytes/i.test(msg)) return 'a truncated or damaged DuckDB file (it ends too early)';
+  return msg;
 }
 
 /** DuckDB's message when another process holds the file lock. */
@@ -95,6 +107,7 @@ export async function withDatabase<T>(
   const log = opts.logger ?? silentLogger;
   if (!opts.readOnly) fs.mkdirSync(path.dirname(dbPath), { recursive: true, mode: 0o750 });
   else if (!fs.existsSync(dbPath)) throw new StoreError(`database ${dbPath} does not exist (run init-db)`, dbPath);
+  let holder: string | undefined;
   const instance = await pRetry(
     async () => {
       try {
@@ -110,14 +123,16 @@ export async function withDatabase<T>(
       maxTimeout: opts.maxRetryMs ?? 2_000,
       randomize: true,
       onFailedAttempt: ({ attemptNumber, retriesLeft }) => {
+        // Who holds it, for the operator (the runbook's own duckdb session left open is the usual one).
+        if (attemptNumber === 1 || retriesLeft === 0) holder = describeHolders(dbPath) ?? holder;
         log.warn(
-          { db: dbPath, attempt: attemptNumber, retriesLeft },
-          'database busy (another process holds it); retrying',
+          { db: dbPath, attempt: attemptNumber, retriesLeft, holder },
+          `database busy (held by ${holder ?? 'another process'}); retrying`,
         );
       },
     },
   ).catch((err: unknown) => {
-    const why = isLockConflict(err) ? 'another process holds it' : (err as Error).message;
+    const why = isLockConflict(err) ? `another process holds it${holder ? `: ${holder}` : ''}` : plainOpenError(err);
     throw new StoreError(`cannot open database ${dbPath}: ${why}`, dbPath, { cause: err });
   });
   let conn: DuckDBConnection | undefined;

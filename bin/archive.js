@@ -1,3 +1,5 @@
 #!/usr/bin/env node
 // Runs the compiled program; `npm ci` builds it (prepare script).
-import '../dist/src/cli/archive.js';
+import { load } from './load.js';
+
+await load('archive', '../dist/src/cli/archive.js');

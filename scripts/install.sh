@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# Installs utxoracle-ops in place for the user who will own the crontab:
-# checks Node, runs `npm ci` (which builds), creates the data, log, backup and
-# archive directories (mode 0750), copies .env.example to .env when there is
-# none, creates the databases (init-db) and prints the crontab lines to add.
-# Safe to re-run: it never overwrites .env and init-db is idempotent.
+# Installs utxoracle-ops in place: checks Node, runs `npm ci` (which builds)
+# and makes the code readable by every user but writable only by its owner,
+# creates the data, log, backup and archive directories (mode 0750, owned by
+# the service user with --user), copies .env.example to .env when there is none,
+# creates the databases (init-db, as the service user) and prints the crontab
+# lines to add. Safe to re-run: it never overwrites .env and init-db is idempotent.
 set -euo pipefail
 
 readonly MIN_NODE=20.18.1
 
 usage() {
   cat <<EOF
-Usage: scripts/install.sh [--home DIR] [--data-dir DIR] [--skip-npm-ci] [-h|--help]
+Usage: scripts/install.sh [--home DIR] [--data-dir DIR] [--user NAME] [--skip-npm-ci] [-h|--help]
 
   --home DIR       the utxoracle-ops checkout (default: the one holding this script)
   --data-dir DIR   the data directory (default: UTXORACLE_DATA_DIR from the
                    environment, else from .env, else ./data under --home)
+  --user NAME      run as root for a service user: the directories and the
+                   databases become NAME's, .env readable by NAME's group, and
+                   init-db runs as NAME (a check that NAME can run the jobs)
   --skip-npm-ci    do not run npm ci (dependencies installed and built already)
 
 Environment: UTXORACLE_HOME, UTXORACLE_DATA_DIR, UTXORACLE_SKIP_NPM_CI=1, and
@@ -28,10 +32,12 @@ note() { echo "install.sh: $*" >&2; }
 
 home="${UTXORACLE_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 skip_npm_ci="${UTXORACLE_SKIP_NPM_CI:-0}"
+service_user=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --home) [[ $# -ge 2 ]] || die "--home needs a directory" 2; home="$2"; shift 2 ;;
     --data-dir) [[ $# -ge 2 ]] || die "--data-dir needs a directory" 2; export UTXORACLE_DATA_DIR="$2"; shift 2 ;;
+    --user) [[ $# -ge 2 ]] || die "--user needs a user name" 2; service_user="$2"; shift 2 ;;
     --skip-npm-ci) skip_npm_ci=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown argument: $1" 2 ;;
@@ -40,8 +46,15 @@ done
 [[ -f "$home/package.json" && -d "$home/bin" ]] || die "--home $home is not a utxoracle-ops checkout (no package.json and bin/)" 2
 home="$(cd "$home" && pwd)"
 cd "$home"
-# Databases, backups and .env hold prices, addresses and credentials: not for other users.
-umask 027
+if [[ -n "$service_user" ]]; then
+  id -u "$service_user" >/dev/null 2>&1 || die "--user $service_user: no such user" 2
+  [[ $EUID -eq 0 ]] || die "--user needs root (it hands the directories to $service_user)" 2
+  service_group="$(id -gn "$service_user")"
+fi
+# The code (node_modules, dist, bin) must be readable by the user the jobs run as, and writable by its
+# owner only: npm ci runs under umask 022 whatever the caller's umask is (a 027 one made node_modules
+# 0750, and every job of another user died in a stack trace).
+umask 022
 
 # 1. Node >= MIN_NODE (the version @duckdb/node-api and the code need).
 command -v node >/dev/null 2>&1 || die "node not found in PATH; install Node.js >= $MIN_NODE"
@@ -66,14 +79,29 @@ else
   npm ci >&2 || die "npm ci failed in $home (see its output above)"
 fi
 [[ -f dist/src/cli/initDb.js ]] || die "the build is missing ($home/dist/src/cli/initDb.js); run npm ci or npm run build"
+# A checkout cloned under a strict umask is as unreadable as a strict npm ci: open the code up (read
+# and traverse for all, write for the owner), never .env or the data.
+for p in . bin dist node_modules scripts logrotate package.json package-lock.json crontab.example .env.example README.md; do
+  [[ -e "$p" ]] || continue
+  if [[ "$p" == . ]]; then chmod go+rx,go-w . ; else chmod -R go+rX,go-w "$p" ; fi
+done
+note "the code is readable by all users, writable by $(stat -c %U .) only"
+# Databases, backups and .env hold prices, addresses and credentials: not for other users.
+umask 027
 
 # 3. .env from the template, never over an existing one.
 if [[ -e .env ]]; then
   note ".env exists; left as it is"
 elif [[ -f .env.example ]]; then
   cp .env.example .env
-  chmod 600 .env # it will hold the RPC password and the webhook secret
-  note "created .env from .env.example (mode 600); edit it for your node"
+  if [[ -n "$service_user" ]]; then
+    # The jobs run as the service user and must read it; only the owner may change it.
+    chgrp "$service_group" .env && chmod 640 .env
+    note "created .env from .env.example (mode 640, group $service_group); edit it for your node"
+  else
+    chmod 600 .env # it will hold the RPC password and the webhook secret
+    note "created .env from .env.example (mode 600); edit it for your node"
+  fi
 else
   note "warning: no .env.example in $home; the jobs will use the environment and defaults"
 fi
@@ -109,21 +137,32 @@ for d in "${dir_list[@]}"; do
     fi
     note "created $d (mode 0750)"
   fi
+  if [[ -n "$service_user" ]]; then chown -R "$service_user:$service_group" "$d"; fi
 done
 
-# 5. The databases (idempotent; migrates an older schema in place).
-# Its report goes to stderr with the other notes: stdout carries only the crontab lines.
-./bin/init-db.js >&2 || die "init-db failed (exit $?); see its message above"
+# 5. The databases (idempotent; migrates an older schema in place), as the user the jobs run as.
+# Its report goes to stderr with the other notes (stdout carries only the crontab lines); its logs
+# only when something is wrong, so each database is named once.
+if [[ -n "$service_user" ]]; then
+  if [[ -e .env ]] && ! runuser -u "$service_user" -- test -r .env; then
+    die "$service_user cannot read $home/.env: chgrp $service_group $home/.env && chmod 640 $home/.env" 2
+  fi
+  runuser -u "$service_user" -- env PATH="$PATH" LOG_LEVEL=warn ./bin/init-db.js >&2 ||
+    die "init-db as $service_user failed (exit $?); see its message above"
+else
+  LOG_LEVEL=warn ./bin/init-db.js >&2 || die "init-db failed (exit $?); see its message above"
+fi
 
 # 6. The crontab, from crontab.example with this install's paths.
 [[ -f crontab.example ]] || die "crontab.example is missing from $home"
-if [[ $EUID -eq 0 ]]; then
-  note "warning: running as root; install the crontab for, and chown the directories to, the user that runs the jobs"
+cron_user="${service_user:-$(id -un)}"
+if [[ $EUID -eq 0 && -z "$service_user" ]]; then
+  note "warning: running as root without --user: the directories and databases are root's; re-run with --user <the user that runs the jobs>"
 fi
 # cron's PATH must reach this node (nvm and friends install outside /usr/bin).
 node_dir="$(dirname "$(command -v node)")"
 echo
-echo "# Add these lines with 'crontab -e' (as $(id -un)):"
+echo "# Add these lines with 'crontab -e -u $cron_user':"
 while IFS= read -r line; do
   case "$line" in
     ''|'#'*) continue ;;

@@ -2,10 +2,12 @@
 # The runbook's hourly health check, for cron:
 #   5 * * * *  /opt/utxoracle-ops/scripts/health_check.sh
 # Runs bin/health-check.js with --alert (webhook when not healthy) and, when HEALTH_PROMETHEUS_FILE
-# is set, --prometheus for node_exporter's textfile collector. The report (one line per check and
-# the Overall Status) is appended to $LOG_DIR/health-check.log under a timestamp, with the job's
-# JSON logs; the script exits with the job's code (0 healthy, 3 degraded, 1 unhealthy, 2 usage,
-# 4 already running) so cron's MAILTO or a wrapper can act on it. Extra arguments are passed on.
+# is set, --prometheus for node_exporter's textfile collector. $LOG_DIR/health-check.log gets JSON
+# lines only, like every other job's log: the report as one document (--json: each check's state,
+# figure and message, and the overall status) and the job's own log lines (LOG_FORMAT=json), so
+# `jq` reads the whole file. The script exits with the job's code (0 healthy, 3 degraded,
+# 1 unhealthy, 2 usage, 4 already running) so cron's MAILTO or a wrapper can act on it. Extra
+# arguments are passed on.
 set -euo pipefail
 
 home="${UTXORACLE_HOME:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
@@ -17,7 +19,7 @@ if ! mkdir -p "$log_dir" 2>/dev/null || [ ! -w "$log_dir" ]; then
   exit 2
 fi
 
-args=(--alert)
+args=(--alert --json)
 if [ -n "${HEALTH_PROMETHEUS_FILE:-}" ]; then
   args+=(--prometheus "$HEALTH_PROMETHEUS_FILE")
 fi
@@ -27,9 +29,5 @@ log="$log_dir/health-check.log"
 cd "$home" || exit 2
 # Not healthy is an exit code to pass on, not an error to stop at: capture it.
 status=0
-{
-  echo "=== $(date -u '+%Y-%m-%dT%H:%M:%SZ') health-check"
-  "$node_bin" "$home/bin/health-check.js" "${args[@]}" "$@"
-} >>"$log" 2>&1 || status=$?
-echo "=== exit $status" >>"$log"
+LOG_FORMAT=json "$node_bin" "$home/bin/health-check.js" "${args[@]}" "$@" >>"$log" 2>&1 || status=$?
 exit "$status"

@@ -79,13 +79,6 @@ else
   npm ci >&2 || die "npm ci failed in $home (see its output above)"
 fi
 [[ -f dist/src/cli/initDb.js ]] || die "the build is missing ($home/dist/src/cli/initDb.js); run npm ci or npm run build"
-# A checkout cloned under a strict umask is as unreadable as a strict npm ci: open the code up (read
-# and traverse for all, write for the owner), never .env or the data.
-for p in . bin dist node_modules scripts logrotate package.json package-lock.json crontab.example .env.example README.md; do
-  [[ -e "$p" ]] || continue
-  if [[ "$p" == . ]]; then chmod go+rx,go-w . ; else chmod -R go+rX,go-w "$p" ; fi
-done
-note "the code is readable by all users, writable by $(stat -c %U .) only"
 # Databases, backups and .env hold prices, addresses and credentials: not for other users.
 umask 027
 
@@ -124,6 +117,15 @@ dirs="$(node --input-type=module -e '
 mapfile -t dir_list <<<"$dirs"
 data_dir="${dir_list[0]}"
 log_dir="${dir_list[1]}"
+
+# A checkout cloned under a strict umask is as unreadable as a strict npm ci: open the code up (read,
+# and traverse directories, for all; write for the owner only), never .env or the data directories.
+prune=(-path ./.env)
+for d in "${dir_list[@]}"; do
+  case "$d" in "$home"/*) prune+=(-o -path "./${d#"$home"/}") ;; esac
+done
+find . \( "${prune[@]}" \) -prune -o -exec chmod go+rX,go-w {} +
+note "the code is readable by all users, writable by $(stat -c %U .) only"
 for d in "${dir_list[@]}"; do
   if [[ -d "$d" ]]; then
     # Existing directories are the operator's: report a loose mode instead of changing it.
@@ -144,6 +146,9 @@ done
 # Its report goes to stderr with the other notes (stdout carries only the crontab lines); its logs
 # only when something is wrong, so each database is named once.
 if [[ -n "$service_user" ]]; then
+  if ! runuser -u "$service_user" -- test -r "$home/bin/analyze.js"; then
+    die "$service_user cannot reach $home (a parent directory is not open to it: check with namei -l $home/bin)" 2
+  fi
   if [[ -e .env ]] && ! runuser -u "$service_user" -- test -r .env; then
     die "$service_user cannot read $home/.env: chgrp $service_group $home/.env && chmod 640 $home/.env" 2
   fi

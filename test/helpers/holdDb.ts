@@ -2,6 +2,8 @@ import { execa } from 'execa';
 import { REPO_ROOT } from './paths.js';
 
 export interface DbHolder {
+  /** The holding process. */
+  pid: number;
   /** Ends the holding process (if still running) and waits for it. */
   release(): Promise<void>;
   /** Resolves when the holder exits by itself after `ms`. */
@@ -34,6 +36,7 @@ export async function holdDatabase(dbPath: string, ms = 30_000): Promise<DbHolde
   });
   const exited = child.then(() => undefined);
   return {
+    pid: child.pid!,
     exited,
     async release() {
       child.kill('SIGTERM');

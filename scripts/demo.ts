@@ -19,18 +19,26 @@ const chartFile = path.join(demoDir, `chart-${DEMO_DATE}.html`);
 const say = (line = '') => process.stdout.write(line + '\n');
 
 function runJob(job: string, args: string[]): Promise<number> {
-  say(`\n$ ${job} ${args.join(' ')}`);
+  say(`\n$ ${[job, ...args].join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(repo, 'bin', `${job}.js`), ...args], {
       cwd: demoDir,
       env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), UTXORACLE_ENV_FILE: envFile },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout.on('data', (d: Buffer) => process.stdout.write(d.toString().replace(/^/gm, '  ')));
+    // Indent whole lines: a chunk can end mid-line, and one that ends with a newline must not indent
+    // the next chunk's first line twice.
+    let partial = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const lines = (partial + d.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const l of lines) say(`  ${l}`);
+    });
     let errTail = '';
     child.stderr.on('data', (d: Buffer) => (errTail = (errTail + d.toString()).slice(-4000)));
     child.on('error', reject);
     child.on('close', (code) => {
+      if (partial) say(`  ${partial}`);
       if (code !== 0 && code !== 3) process.stdout.write(errTail.replace(/^/gm, '  ! '));
       say(`  -> exit ${code}${code === 3 ? ' (done, degraded)' : ''}`);
       resolve(code ?? 1);

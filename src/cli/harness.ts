@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { prepareDataDir } from '../config/dataDir.js';
 import { loadSettings } from '../config/load.js';
-import { untilAborted } from '../lib/deadline.js';
+import { stuckWork, untilAborted } from '../lib/deadline.js';
 import type { Settings } from '../config/settings.js';
 import { EXIT, UtxoracleError, describeError, exitCodeOf, type ExitCode } from '../errors.js';
 import type { JobContext, JobOutcome } from '../jobs/context.js';
@@ -161,7 +161,9 @@ export async function runAndExit(spec: HarnessSpec): Promise<void> {
   const code = await runJob(spec);
   process.exitCode = code;
   // Anything still holding the event loop (a stuck socket, a forgotten timer) must not hang cron.
-  setTimeout(() => process.exit(code), 3_000).unref();
+  // A filesystem call stuck in a libuv thread would hang process.exit itself (Node joins those
+  // threads), so then the process ends by SIGKILL: the job's line and document are already out.
+  setTimeout(() => (stuckWork() > 0 ? process.kill(process.pid, 'SIGKILL') : process.exit(code)), 3_000).unref();
 }
 
 function errorFields(err: unknown): Record<string, unknown> {

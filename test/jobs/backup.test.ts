@@ -104,6 +104,28 @@ describe('backup job', () => {
     if (want !== 0) expect(doc.problems.length).toBeGreaterThan(0);
   });
 
+  it.each([
+    [
+      'a text file',
+      (f: string) => fs.writeFileSync(f, 'not a database\n'.repeat(500)),
+      'cannot read: not a DuckDB database file',
+    ],
+    [
+      'a truncated backup',
+      (f: string) => {
+        fs.copyFileSync(path.join(t.backupDir, `utxoracle_cache_${today()}.db`), f);
+        fs.truncateSync(f, 5000);
+      },
+      'cannot read: a truncated or damaged DuckDB file (it ends too early)',
+    ],
+  ])('--verify of %s says so in plain words, exit 1', async (_name, make, problem) => {
+    const f = path.join(t.dir, `plain-${_name.replace(/\W/g, '')}.db`);
+    make(f);
+    const { code, doc } = await backup(t, { kind: 'verify', file: f });
+    expect(code).toBe(1);
+    expect(doc.problems).toEqual([problem]);
+  });
+
   it('--verify of a missing file is a usage error naming the file', async () => {
     const { code, doc } = await backup(t, { kind: 'verify', file: path.join(t.dir, 'nope.db') });
     expect(code).toBe(2);

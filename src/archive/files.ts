@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { sqlString } from '../backup/checksum.js';
+import { sqlString } from '../store/sqlText.js';
 import type { Logger } from '../log/logger.js';
 import { monthDir, tempDir, type ArchiveTable } from './tables.js';
 

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ident, relationSum, rowHashSql, tableColumns } from '../backup/checksum.js';
-import { crashPoint } from '../backup/crashPoint.js';
-import { fsyncDir, fsyncFile, publishNoClobber } from '../backup/durable.js';
+import { relationSum, rowHashSql, tableColumns } from '../store/checksum.js';
+import { ident } from '../store/sqlText.js';
+import { crashPoint } from '../lib/crashPoint.js';
+import { fsyncDir, fsyncFile, publishNoClobber } from '../fs/durable.js';
 import { StoreError } from '../errors.js';
 import { inTransaction, queryRows, queryValue, type DuckDBConnection } from '../store/duckdb.js';
 import { partFiles, readParquetSql } from './files.js';

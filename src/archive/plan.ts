@@ -1,4 +1,4 @@
-import { ident } from '../backup/checksum.js';
+import { ident } from '../store/sqlText.js';
 import { queryRows, type DuckDBConnection } from '../store/duckdb.js';
 import type { ArchiveTable } from './tables.js';
 

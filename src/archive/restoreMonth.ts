@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ident, rowHashSql, tableColumns } from '../backup/checksum.js';
-import { crashPoint } from '../backup/crashPoint.js';
-import { fsyncDir } from '../backup/durable.js';
+import { rowHashSql, tableColumns } from '../store/checksum.js';
+import { ident } from '../store/sqlText.js';
+import { crashPoint } from '../lib/crashPoint.js';
+import { fsyncDir } from '../fs/durable.js';
 import { StoreError } from '../errors.js';
 import { inTransaction, queryValue, type DuckDBConnection } from '../store/duckdb.js';
 import { partFiles, readParquetSql } from './files.js';

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
-import type { TableSums } from './checksum.js';
+import { COLUMNS_SQL, TABLES_SQL, checksumSql, type TableSums } from '../store/checksum.js';
 import { MANIFEST_TABLE } from './manifest.js';
 
 /**
@@ -11,25 +11,26 @@ import { MANIFEST_TABLE } from './manifest.js';
  * bytes). In-process, that would kill the backup job, or the restore, half-way. In a child, a
  * crash is just a failed verification.
  *
- * The child is plain JavaScript handed to `node -e`, so it needs no build step; it computes the
- * same per-table count and checksum as checksum.ts (sum of hash() over the columns in table order).
+ * The child is plain JavaScript handed to `node -e`, so it needs no build step. Its SQL comes from
+ * store/checksum.ts (the queries for tables and columns, and the checksum query with placeholders for
+ * the relation and the hash() arguments), so it computes exactly what the parent's tableSums does.
  */
 const CHILD = `
 import { pathToFileURL } from 'node:url';
-const [file, entry, manifestTable] = process.argv.slice(1);
+const [file, entry, manifestTable, tablesSql, columnsSql, checksumSql] = process.argv.slice(1);
 const { DuckDBInstance } = await import(pathToFileURL(entry).href);
 const q = (s) => '"' + s.replaceAll('"', '""') + '"';
 const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
 const conn = await instance.connect();
 const rows = async (sql, p) => (await conn.runAndReadAll(sql, p)).getRowObjectsJS();
 await conn.run("SET TimeZone = 'UTC'");
-const tables = (await rows("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND database_name = current_database() ORDER BY 1")).map((r) => r.table_name);
+const tables = (await rows(tablesSql, [null])).map((r) => r.table_name);
 const out = { tables: {}, manifest: null };
 if (tables.includes(manifestTable)) out.manifest = (await rows('SELECT * FROM ' + q(manifestTable) + ' ORDER BY table_name')).map((r) => ({ ...r, row_count: Number(r.row_count) }));
 for (const t of tables) {
   if (t === manifestTable) continue;
-  const cols = (await rows("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND database_name = current_database() AND table_name = $1 ORDER BY column_index", [t])).map((r) => q(r.column_name));
-  const r = (await rows('SELECT count(*) AS n, coalesce(sum(hash(' + cols.join(', ') + ')), 0)::VARCHAR AS h FROM ' + q(t)))[0];
+  const cols = (await rows(columnsSql, [t, null])).map((r) => q(r.column_name));
+  const r = (await rows(checksumSql.replace('$RELATION', () => q(t)).replace('$HASH_ARGS', () => cols.join(', '))))[0];
   out.tables[t] = { rows: Number(r.n), checksum: r.h };
 }
 conn.closeSync();
@@ -48,7 +49,17 @@ export function inspectInChild(file: string, timeoutMs = 30 * 60_000): Promise<I
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
-      ['--input-type=module', '-e', CHILD, file, duckdbEntry(), MANIFEST_TABLE],
+      [
+        '--input-type=module',
+        '-e',
+        CHILD,
+        file,
+        duckdbEntry(),
+        MANIFEST_TABLE,
+        TABLES_SQL,
+        COLUMNS_SQL,
+        checksumSql('$RELATION', '$HASH_ARGS'),
+      ],
       { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { PATH: process.env.PATH ?? '' } },
       (err, stdout, stderr) => {
         if (err) {

@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '../store/duckdb.js';
-import { ident, type TableSums } from './checksum.js';
+import { type TableSums } from '../store/checksum.js';
+import { ident } from '../store/sqlText.js';
 import type { DbRole } from './names.js';
 
 /**

@@ -3,7 +3,7 @@ import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import { withPriceDb } from '../store/databases.js';
 import { queryRows, withDatabase } from '../store/duckdb.js';
-import type { TableSums } from './checksum.js';
+import type { TableSums } from '../store/checksum.js';
 
 /**
  * The `backups` table (price database) records each backup. It is a record, not the truth: the

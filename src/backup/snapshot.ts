@@ -1,7 +1,8 @@
 import { inTransaction, queryValue, withDatabase } from '../store/duckdb.js';
 import type { Logger } from '../log/logger.js';
-import { ident, listTables, sqlString, tableSums } from './checksum.js';
-import { crashPoint } from './crashPoint.js';
+import { listTables, tableSums } from '../store/checksum.js';
+import { ident, sqlString } from '../store/sqlText.js';
+import { crashPoint } from '../lib/crashPoint.js';
 import { MANIFEST_TABLE, writeManifest, type Manifest } from './manifest.js';
 import type { DbTarget } from './names.js';
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { plainOpenError } from '../store/duckdb.js';
-import { diffSums, type TableSums } from './checksum.js';
+import { diffSums, type TableSums } from '../store/checksum.js';
 import { inspectInChild } from './inspectChild.js';
 import { MANIFEST_TABLE, type Manifest } from './manifest.js';
 

@@ -23,7 +23,7 @@
 // moves them out again unless `--older-than` is raised). `--dry-run` lists, per table and month,
 // what would move (or, with --restore, what would come back).
 import fs from 'node:fs';
-import { dbFileSize } from '../backup/durable.js';
+import { dbFileSize } from '../fs/durable.js';
 import { removeStaleTemps } from '../archive/files.js';
 import { moveMonth, type MonthResult } from '../archive/moveMonth.js';
 import { planMonths, type MonthPlan } from '../archive/plan.js';

@@ -37,7 +37,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { crashPoint } from '../backup/crashPoint.js';
+import { crashPoint } from '../lib/crashPoint.js';
 import { listBackups, formatList } from '../backup/list.js';
 import { backupTargets } from '../backup/names.js';
 import { forgetBackups, readRecords, recordBackups, type BackupRecord } from '../backup/records.js';

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { ARCHIVE_TABLES, type ArchiveTable } from '../../src/archive/tables.js';
-import { ident, rowHashSql, sqlString, tableColumns, type TableSum } from '../../src/backup/checksum.js';
+import { rowHashSql, tableColumns, type TableSum } from '../../src/store/checksum.js';
+import { ident, sqlString } from '../../src/store/sqlText.js';
 import { queryRows, queryValue, withDatabase } from '../../src/store/duckdb.js';
 import type { TestEnv } from '../backup/helpers.js';
 

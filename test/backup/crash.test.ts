@@ -4,7 +4,7 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseBackupName } from '../../src/backup/names.js';
 import { verifyBackupFile } from '../../src/backup/verify.js';
-import type { TableSums } from '../../src/backup/checksum.js';
+import type { TableSums } from '../../src/store/checksum.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { binEnv, buildBins } from './build.js';
 import { dbSums, generatePriceDb, generateWhaleDb } from './generate.js';

@@ -1,4 +1,4 @@
-import { listTables, tableSums, type TableSums } from '../../src/backup/checksum.js';
+import { listTables, tableSums, type TableSums } from '../../src/store/checksum.js';
 import { withDatabase } from '../../src/store/duckdb.js';
 import { migrate } from '../../src/store/migrations.js';
 import { priceDbSchema } from '../../src/store/schema/priceDb.js';

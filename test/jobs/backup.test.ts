@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBackup, type BackupMode } from '../../src/jobs/backup.js';
 import { acquireJobLock } from '../../src/lock/jobLock.js';
 import { verifyBackupFile } from '../../src/backup/verify.js';
-import type { TableSums } from '../../src/backup/checksum.js';
+import type { TableSums } from '../../src/store/checksum.js';
 import { dbSums, generatePriceDb, generateWhaleDb } from '../backup/generate.js';
 import { daysAgo, exec, flipBytes, makeEnv, run, today, type TestEnv } from '../backup/helpers.js';
 

@@ -1,4 +1,5 @@
-import { queryRows, type DuckDBConnection } from '../store/duckdb.js';
+import { queryRows, type DuckDBConnection } from './duckdb.js';
+import { ident } from './sqlText.js';
 
 /** Row count and an order-independent checksum of one table's rows. */
 export interface TableSum {
@@ -8,10 +9,6 @@ export interface TableSum {
 }
 
 export type TableSums = Record<string, TableSum>;
-
-/** Double-quoted identifier; our names are plain, but a stray quote must not become SQL. */
-export const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`;
-export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /**
  * The checksum SQL expression over `cols` for rows aliased `alias`.
@@ -24,32 +21,31 @@ export function rowHashSql(cols: string[], alias?: string): string {
   return `hash(${cols.map((c) => p + ident(c)).join(', ')})`;
 }
 
+/** A table's columns in table order ($1 table, $2 catalog or NULL for the current one). */
+export const COLUMNS_SQL = `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = $1
+       AND database_name = coalesce($2, current_database()) ORDER BY column_index`;
+/** The catalog's tables ($1 catalog or NULL for the current one). */
+export const TABLES_SQL = `SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary
+       AND database_name = coalesce($1, current_database()) ORDER BY table_name`;
+
+/** The count-and-checksum query over a relation, given its columns already as a hash() argument list. */
+export function checksumSql(relation: string, hashArgs: string): string {
+  return `SELECT count(*) AS n, coalesce(sum(hash(${hashArgs})), 0)::VARCHAR AS h FROM ${relation}`;
+}
+
 export async function tableColumns(conn: DuckDBConnection, table: string, catalog?: string): Promise<string[]> {
-  const rows = await queryRows(
-    conn,
-    `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'main' AND table_name = $1
-       AND database_name = coalesce($2, current_database()) ORDER BY column_index`,
-    [table, catalog ?? null],
-  );
+  const rows = await queryRows(conn, COLUMNS_SQL, [table, catalog ?? null]);
   return rows.map((r) => String(r.column_name));
 }
 
 export async function listTables(conn: DuckDBConnection, catalog?: string): Promise<string[]> {
-  const rows = await queryRows(
-    conn,
-    `SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT temporary
-       AND database_name = coalesce($1, current_database()) ORDER BY table_name`,
-    [catalog ?? null],
-  );
+  const rows = await queryRows(conn, TABLES_SQL, [catalog ?? null]);
   return rows.map((r) => String(r.table_name));
 }
 
 /** Count and checksum of any relation (a table, or `read_parquet(...)`), over the given columns. */
 export async function relationSum(conn: DuckDBConnection, relation: string, cols: string[]): Promise<TableSum> {
-  const rows = await queryRows(
-    conn,
-    `SELECT count(*) AS n, coalesce(sum(${rowHashSql(cols)}), 0)::VARCHAR AS h FROM ${relation}`,
-  );
+  const rows = await queryRows(conn, checksumSql(relation, cols.map((c) => ident(c)).join(', ')));
   return { rows: Number(rows[0]!.n), checksum: String(rows[0]!.h) };
 }
 

@@ -15,6 +15,12 @@ export interface RestOptions {
 }
 
 const SERVICE = 'bitcoind-rest';
+/**
+ * Answers worth another try on these idempotent GETs: Core's 503 (work queue full, warming up) and
+ * the 500/502/504 a proxy in front of the node sends when the node is slow or restarting. 404 and
+ * 400 are definite answers (not found, bad request).
+ */
+const RETRYABLE_STATUS: ReadonlySet<number> = new Set([500, 502, 503, 504]);
 
 export class RestClient {
   private readonly pool: HttpPool;
@@ -27,16 +33,11 @@ export class RestClient {
   /** True when the node serves REST; asked once (GET /rest/chaininfo.json), then remembered. */
   isAvailable(): Promise<boolean> {
     const endpoint = '/rest/chaininfo.json';
-    // A busy node (503) is asked again; only a definite answer decides: 200 yes, 404 (no handler) no.
+    // A busy node or a proxy's 5xx is asked again; only a definite answer decides: 200 yes, 404 (no
+    // handler: -rest=0) or anything else no.
     this.available ??= withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {
       const r = await this.get(endpoint);
-      if (r.status === 503)
-        throw new SourceError(`Bitcoin Core REST ${endpoint}: HTTP 503`, {
-          service: SERVICE,
-          endpoint,
-          status: 503,
-          retryable: true,
-        });
+      if (RETRYABLE_STATUS.has(r.status)) throw this.statusError(endpoint, r);
       return r.status === 200;
     }).then(
       (ok) => {
@@ -58,18 +59,26 @@ export class RestClient {
   }
 
   /** `/rest/block/<hash>.bin`: the block's consensus bytes. */
-  async getBlock(hash: string): Promise<Uint8Array> {
-    const endpoint = `/rest/block/${hash}.bin`;
+  getBlock(hash: string): Promise<Uint8Array> {
+    return this.getBody(`/rest/block/${hash}.bin`);
+  }
+
+  /** GET `endpoint` and its body when 200; 5xx answers are tried again (bounded), others are errors. */
+  private getBody(endpoint: string): Promise<Uint8Array> {
     return withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {
       const r = await this.get(endpoint);
       if (r.status === 200) return r.body;
-      const text = Buffer.from(r.body).toString('utf8').trim().slice(0, 120);
-      throw new SourceError(`Bitcoin Core REST ${endpoint}: HTTP ${r.status}${text ? ` ${text}` : ''}`, {
-        service: SERVICE,
-        endpoint,
-        status: r.status,
-        retryable: r.status === 503,
-      });
+      throw this.statusError(endpoint, r);
+    });
+  }
+
+  private statusError(endpoint: string, r: { status: number; body: Uint8Array }): SourceError {
+    const text = Buffer.from(r.body).toString('utf8').trim().slice(0, 120);
+    return new SourceError(`Bitcoin Core REST ${endpoint}: HTTP ${r.status}${text ? ` ${text}` : ''}`, {
+      service: SERVICE,
+      endpoint,
+      status: r.status,
+      retryable: RETRYABLE_STATUS.has(r.status),
     });
   }
 

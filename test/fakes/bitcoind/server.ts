@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { SyntheticBlock, SyntheticChain } from '../chain/index.js';
 import { FakeAuth, type AuthOptions } from './auth.js';
 import { ChainView } from './chainview.js';
-import { FaultState, type Faults } from './faults.js';
+import { FaultState, type Faults, type RandomFaults } from './faults.js';
 import { handleRpcBody } from './jsonrpc.js';
 import type { MethodContext } from './methods.js';
 import { handleRest } from './rest.js';
@@ -45,6 +45,8 @@ export interface FakeBitcoind {
   setWarmingUp(warming: boolean, message?: string): void;
   setInitialBlockDownload(ibd: boolean): void;
   injectFaults(faults: Faults): void;
+  /** Fail a share of every later request at random (see RandomFaults). */
+  injectRandomFaults(faults: RandomFaults): void;
   pendingFaults(): Required<Faults>;
   readonly requests: LoggedRequest[];
   close(): Promise<void>;
@@ -109,6 +111,22 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
     if (fault === '503') {
       requests.push({ ...entry, status: 503 });
       send(res, 503, 'Work queue depth exceeded', { 'Content-Type': 'text/html; charset=ISO-8859-1' });
+      return;
+    }
+    if (fault === 'proxy500' || fault === 'proxy502' || fault === 'proxy504') {
+      const status = Number(fault.slice(5));
+      requests.push({ ...entry, status });
+      // nginx's own error page: HTML, not Core's JSON-RPC error body.
+      const title = { 500: 'Internal Server Error', 502: 'Bad Gateway', 504: 'Gateway Time-out' }[status];
+      send(
+        res,
+        status,
+        `<html>\r\n<head><title>${status} ${title}</title></head>\r\n<body>\r\n<center><h1>${status} ${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`,
+        {
+          'Content-Type': 'text/html',
+          Server: 'nginx',
+        },
+      );
       return;
     }
 
@@ -182,6 +200,7 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
       ibd = v;
     },
     injectFaults: (f) => faults.inject(f),
+    injectRandomFaults: (r) => faults.injectRandom(r),
     pendingFaults: () => faults.pending(),
     requests,
     async close() {

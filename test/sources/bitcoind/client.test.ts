@@ -169,10 +169,40 @@ describe('bitcoind client: calls and retries', () => {
   it.each([
     { name: '503 Work queue depth exceeded', faults: { status503Count: 3 } },
     { name: 'connection resets', faults: { resetCount: 2 } },
+    { name: "a proxy's 500, 502 and 504 pages", faults: { proxy500Count: 1, proxy502Count: 1, proxy504Count: 1 } },
   ])('survives $name', async ({ faults }) => {
     const { client, fake } = await setup({ faults });
     expect(await client.getTipHeight()).toBe(chain.tip.height);
-    expect(fake.pendingFaults()).toMatchObject({ status503Count: 0, resetCount: 0 });
+    expect(fake.pendingFaults()).toMatchObject({
+      status503Count: 0,
+      resetCount: 0,
+      proxy500Count: 0,
+      proxy502Count: 0,
+      proxy504Count: 0,
+    });
+  });
+
+  it.each([
+    { rest: true, name: 'REST' },
+    { rest: false, name: 'RPC' },
+  ])('fetches every block over $name while a fifth of all requests answer 503, 500, 502 or 504', async ({ rest }) => {
+    const { client, fake } = await setup({ rest }, { retries: 6 });
+    fake.injectRandomFaults({ rate: 0.2, kinds: ['503', 'proxy500', 'proxy502', 'proxy504'], seed: 7 });
+    const heights = Array.from({ length: 40 }, (_, i) => chain.firstHeight + i);
+    const refs = await client.getBlockRefs(heights);
+    const blocks = await client.getRawBlocks(refs);
+    expect(blocks.map((b) => b.ref.hash)).toEqual(heights.map((h) => chain.byHeight(h)!.hash));
+    expect(fake.requests.filter((r) => r.status !== undefined && r.status >= 500).length).toBeGreaterThan(5);
+  });
+
+  it('a REST 404 is a definite answer, not retried', async () => {
+    const { client, fake } = await setup({ rest: true });
+    expect(await client.usesRest()).toBe(true);
+    const [ref] = await client.getBlockRefs([chain.firstHeight + 1]);
+    const missing = { ...ref!, hash: 'ab'.repeat(32) };
+    const err = await failure(client.getRawBlocks([missing]));
+    expect(err.message).toMatch(/HTTP 404/);
+    expect(fake.requests.filter((r) => r.name === `/rest/block/${missing.hash}.bin`)).toHaveLength(1);
   });
 
   it('retries -28 (warming up) until the node is ready', async () => {

@@ -35,6 +35,11 @@ export interface BlockSource {
   /** Hash and header time for each height, batched; order follows `heights`. */
   getBlockRefs(heights: readonly number[]): Promise<BlockRef[]>;
   /**
+   * Refs for the consecutive heights `from .. from+count-1` in one or two round trips (REST headers,
+   * else RPC batches), fewer when the tip comes first; each header checked to build on the one before.
+   */
+  getHeaderRefs(from: number, count: number): Promise<BlockRef[]>;
+  /**
    * Raw blocks for the refs, fetched in parallel (bounded), each checked: its hash equals ref.hash and
    * it links to the previous ref when heights are consecutive. Order follows `refs`.
    */

@@ -3,6 +3,7 @@ import { ConfigError, SourceError } from '../../errors.js';
 import type { BlockRef, BlockSource, ChainInfo, MempoolInfo, RawBlock } from '../types.js';
 import { createAuth } from './auth.js';
 import { getBlockRefs, getRawBlocks } from './blocks.js';
+import { getHeaderRefs } from './headers.js';
 import { RestClient } from './rest.js';
 import type { Logger } from './retry.js';
 import { RpcClient } from './rpc.js';
@@ -109,6 +110,7 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
       return n as number;
     },
     getBlockRefs: (heights: readonly number[]): Promise<BlockRef[]> => getBlockRefs(rpc, heights),
+    getHeaderRefs: (from: number, count: number): Promise<BlockRef[]> => getHeaderRefs(deps, from, count),
     getRawBlocks: (refs: readonly BlockRef[], onBlock?: (b: RawBlock) => void): Promise<RawBlock[]> =>
       getRawBlocks(deps, refs, onBlock),
     async getBlockchainInfo(): Promise<ChainInfo> {

@@ -63,6 +63,11 @@ export class RestClient {
     return this.getBody(`/rest/block/${hash}.bin`);
   }
 
+  /** `/rest/headers/<count>/<hash>.bin`: up to `count` 80-byte headers of the active chain from `hash` on. */
+  getHeaders(count: number, hash: string): Promise<Uint8Array> {
+    return this.getBody(`/rest/headers/${count}/${hash}.bin`);
+  }
+
   /** GET `endpoint` and its body when 200; 5xx answers are tried again (bounded), others are errors. */
   private getBody(endpoint: string): Promise<Uint8Array> {
     return withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {

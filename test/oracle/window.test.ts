@@ -178,8 +178,13 @@ describe('date window: the reference search, step by step', () => {
     ['before 2023-12-15', '2023-12-14', ConfigError, /before 2023-12-15/],
     ['malformed', '2024-13-01', ConfigError, /YYYY-MM-DD/],
     // time(tip-6) = T0 + 594*600 = 2024-01-11 03:02:03: its midnight is 2024-01-11, so that date and later are refused
-    ['not finished yet', '2024-01-11', DataError, /not finished/],
-    ['in the future', '2030-01-01', DataError, /not finished/],
+    [
+      'not finished yet',
+      '2024-01-11',
+      DataError,
+      /is after this node's tip: its chain does not reach 6 blocks past the day yet/,
+    ],
+    ['in the future', '2030-01-01', DataError, /is after this node's tip/],
   ])('%s is an error', async (_name, date, cls, msg) => {
     const c = chain(600, {});
     await expect(dateWindow(date, H0 + 600, c.timeAt)).rejects.toThrow(cls);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseBlock } from '../../src/chain/block.js';
-import { scanBlock } from '../../src/analyze/scanBlock.js';
+import { scanBlock } from '../../src/summary/scanBlock.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
 const here = path.dirname(fileURLToPath(import.meta.url));

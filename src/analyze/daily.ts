@@ -2,13 +2,14 @@ import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import { priceWindow, type OracleResult } from '../oracle/price.js';
 import { WindowAccumulator } from '../oracle/windowAccumulator.js';
+import type { Entry } from '../summary/codec.js';
 import { EARLIEST_DATE, dateWindow, heightsOf, type TimeAt } from '../oracle/window.js';
 import { withPriceDb } from '../store/databases.js';
 import { inTransaction, queryRows, releaseSharedDatabases } from '../store/duckdb.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
-import type { BlockCache } from './blockCache.js';
+import type { BlockCache } from '../summary/blockCache.js';
+import type { Summarizer } from '../summary/summarizer.js';
 import { cacheResolved, loadWindow, type LoadStats } from './loadWindow.js';
-import type { Summarizer } from './summarizer.js';
 import { assertFinite } from './priceRow.js';
 
 const DAY = 86_400;
@@ -61,7 +62,7 @@ export async function priceRefs(
   signal?: AbortSignal,
 ): Promise<{ result: OracleResult; stats: LoadStats }> {
   releaseSharedDatabases(); // the window may take a while to fetch: no database held meanwhile
-  const acc = new WindowAccumulator();
+  const acc = new WindowAccumulator<Entry>();
   let stats: LoadStats;
   let result: OracleResult;
   try {

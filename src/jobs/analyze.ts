@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BlockCache } from '../analyze/blockCache.js';
+import { BlockCache } from '../summary/blockCache.js';
 import { raiseAlert } from '../analyze/alerting.js';
 import { writeChart } from '../analyze/chart.js';
 import {
@@ -12,7 +12,7 @@ import {
   saveDailyRow,
   type WindowSources,
 } from '../analyze/daily.js';
-import { createSummarizer } from '../analyze/summarizer.js';
+import { createSummarizer } from '../summary/summarizer.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
 import { savePriceRow } from '../analyze/savePrice.js';
 import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';

@@ -11,6 +11,7 @@ import type { BlockCache } from '../summary/blockCache.js';
 import type { Summarizer } from '../summary/summarizer.js';
 import { cacheResolved, loadWindow, type LoadStats } from './loadWindow.js';
 import { assertFinite } from './priceRow.js';
+import { resultColumns } from './resultColumns.js';
 
 const DAY = 86_400;
 
@@ -76,23 +77,11 @@ export async function priceRefs(
 }
 
 export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string, string | number> {
-  const r = day.result;
   return {
     date: day.date,
-    price: r.price,
-    rough_price: r.roughPrice,
-    first_height: r.firstHeight,
-    last_height: r.lastHeight,
-    first_time: new Date(r.firstTime * 1000).toISOString(),
-    last_time: new Date(r.lastTime * 1000).toISOString(),
+    price: day.result.price,
+    ...resultColumns(day.result),
     last_hash: day.lastHash,
-    tx_count: r.txCount,
-    output_count: r.outputCount,
-    point_count: r.pointCount,
-    points_in_window: r.pointsInWindow,
-    dev: r.dev,
-    dev_pct: r.devPct,
-    confidence: r.confidence,
     computed_at: now.toISOString(),
     run_id: runId,
   };

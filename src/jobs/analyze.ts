@@ -14,6 +14,7 @@ import {
 } from '../analyze/daily.js';
 import { createSummarizer } from '../summary/summarizer.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
+import { resultColumns } from '../analyze/resultColumns.js';
 import { savePriceRow } from '../analyze/savePrice.js';
 import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';
 import { formatUsd, formatWholeUsd } from '../lib/formatUsd.js';
@@ -239,16 +240,7 @@ async function analyzeDate(
   const doc = {
     date,
     utxoracle_price: r.price,
-    rough_price: r.roughPrice,
-    confidence: r.confidence,
-    tx_count: r.txCount,
-    output_count: r.outputCount,
-    point_count: r.pointCount,
-    points_in_window: r.pointsInWindow,
-    first_height: r.firstHeight,
-    last_height: r.lastHeight,
-    dev: r.dev,
-    dev_pct: r.devPct,
+    ...resultColumns(r),
     blocks_from_node: day.stats.fromNode,
     blocks_from_cache: day.stats.fromCache,
     dry_run: ctx.dryRun,

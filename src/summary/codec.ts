@@ -66,7 +66,7 @@ const prefixSumOf = (bytes: Uint8Array, keysAt: number) => checksum(bytes, [0, S
 
 /** Recomputes an entry's checksums (encodeSummary does; tests use it to forge consistent entries). */
 export function sealEntry(bytes: Uint8Array): void {
-  writeSums(bytes, offsets(decodeHeader(bytes)));
+  writeSums(bytes, offsets(headerFields(bytes)));
 }
 
 function writeSums(bytes: Uint8Array, at: ReturnType<typeof offsets>): void {
@@ -166,6 +166,26 @@ function truncated(what: string, have: number): DataError {
   return new DataError(`block summary truncated reading ${what} (${have} bytes)`, have);
 }
 
+/** The header's fields as written, unchecked (bytes holds at least HEADER_BYTES). */
+function headerFields(bytes: Uint8Array): Header {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const u32 = (o: number) => buf.readUInt32LE(o);
+  return {
+    height: u32(FIELD.height),
+    time: u32(FIELD.time),
+    hash: buf.toString('hex', FIELD.hash, FIELD.hash + HASH_BYTES),
+    txCount: u32(FIELD.txCount),
+    candidateCount: u32(FIELD.candidateCount),
+    amountCount: u32(FIELD.amountCount),
+    inputCount: u32(FIELD.inputCount),
+    resolvedFrom: u32(FIELD.resolvedFrom),
+    rulesVersion: u32(FIELD.rulesVersion),
+    prefixSum: u32(FIELD.prefixSum),
+    keysSum: u32(FIELD.keysSum),
+    restSum: u32(FIELD.restSum),
+  };
+}
+
 /**
  * Whether the bytes start like a summary of another version (an older or newer format, or the
  * current format drawn under other candidate rules): not damage, just to be summarised again.
@@ -182,24 +202,9 @@ export function isOtherVersion(head: Uint8Array): boolean {
 /** The header, checked; `bytes` may be just the header, the amounts prefix, or the whole entry. */
 export function decodeHeader(bytes: Uint8Array): Header & { length: number; prefixLength: number } {
   if (bytes.length < HEADER_BYTES) throw truncated('header', bytes.length);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = buf.toString('latin1', FIELD.magic, FIELD.magic + 4);
+  const magic = Buffer.from(bytes.buffer, bytes.byteOffset, 4).toString('latin1');
   if (magic !== MAGIC) throw new DataError(`not a block summary (magic "${magic}", want "${MAGIC}")`, 0);
-  const u32 = (o: number) => buf.readUInt32LE(o);
-  const h: Header = {
-    height: u32(FIELD.height),
-    time: u32(FIELD.time),
-    hash: buf.toString('hex', FIELD.hash, FIELD.hash + HASH_BYTES),
-    txCount: u32(FIELD.txCount),
-    candidateCount: u32(FIELD.candidateCount),
-    amountCount: u32(FIELD.amountCount),
-    inputCount: u32(FIELD.inputCount),
-    resolvedFrom: u32(FIELD.resolvedFrom),
-    rulesVersion: u32(FIELD.rulesVersion),
-    prefixSum: u32(FIELD.prefixSum),
-    keysSum: u32(FIELD.keysSum),
-    restSum: u32(FIELD.restSum),
-  };
+  const h = headerFields(bytes);
   if (h.rulesVersion !== RULES_VERSION)
     throw new DataError(
       `block summary was drawn with candidate rules version ${h.rulesVersion}, this is version ${RULES_VERSION}`,

@@ -7,7 +7,7 @@
 import { sha256dInto } from './hash.js';
 import { RANGE_FIELDS, type TxsLayout } from './layout.js';
 import { computeMerkleFlat } from './merkle.js';
-import { nativeHasher } from './nativeHash.js';
+import { MUTATED, SEGWIT, nativeHasher, type NativeHasher } from './nativeHash.js';
 
 export interface BlockHashes {
   /** Every txid in block order, 32 bytes each (a fresh array: summaries keep it). */
@@ -32,7 +32,23 @@ export interface HashBlockOptions {
 /** Hashes a block laid out by readBlockLayout, natively when the addon is loaded. */
 export function hashBlock(l: TxsLayout, opts: HashBlockOptions = {}): BlockHashes {
   const native = opts.typescript ? undefined : nativeHasher();
-  return native ? native(l, opts.wtxids ?? false) : hashBlockTs(l, opts.wtxids ?? false);
+  return native ? hashBlockNative(native, l, opts.wtxids ?? false) : hashBlockTs(l, opts.wtxids ?? false);
+}
+
+/** The native path: one call for the whole block. */
+function hashBlockNative(native: NativeHasher, l: TxsLayout, keepWtxids: boolean): BlockHashes {
+  const n = l.txCount;
+  const txids = new Uint8Array(32 * n);
+  const wtxids = keepWtxids ? new Uint8Array(32 * n) : null;
+  const roots = new Uint8Array(64);
+  const flags = native.hashBlock(l.bytes, l.ranges, n, txids, wtxids, roots);
+  return {
+    txids,
+    wtxids: wtxids ?? undefined,
+    merkleRoot: roots.subarray(0, 32),
+    mutated: (flags & MUTATED) !== 0,
+    witnessRoot: flags & SEGWIT ? roots.subarray(32, 64) : undefined,
+  };
 }
 
 // A segwit tx's non-witness serialization, copied into one buffer for a single node:crypto call

@@ -7,11 +7,9 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BlockHashes } from './blockHash.js';
-import type { TxsLayout } from './layout.js';
 
-/** The addon's one function (see native/blockhash.c for the contract). */
-interface Addon {
+/** The addon (see native/blockhash.c for the contract). */
+export interface NativeHasher {
   /**
    * Hashes every transaction of the block in `bytes` whose ranges (4 per tx, see layout.ts) are in
    * `ranges`; writes txids into `txids`, wtxids into `wtxids` (may be null), the txid root at
@@ -36,6 +34,9 @@ export interface HashPath {
 }
 
 export const ADDON_FILE = 'blockhash.node';
+/** Flags in hashBlock's answer. */
+export const MUTATED = 2;
+export const SEGWIT = 4;
 
 /** Where the built addon is: native/build/ at the package root (from src/chain or dist/src/chain). */
 function addonPath(): string | undefined {
@@ -47,9 +48,9 @@ function addonPath(): string | undefined {
   return undefined;
 }
 
-let loaded: { addon: Addon | undefined; path: HashPath } | undefined;
+let loaded: { addon: NativeHasher | undefined; path: HashPath } | undefined;
 
-function load(): { addon: Addon | undefined; path: HashPath } {
+function load(): { addon: NativeHasher | undefined; path: HashPath } {
   if (loaded) return loaded;
   const off = process.env.UTXORACLE_NATIVE_HASH;
   if (off !== undefined && ['0', 'false', 'off', 'no'].includes(off.trim().toLowerCase())) {
@@ -62,7 +63,7 @@ function load(): { addon: Addon | undefined; path: HashPath } {
       path: { path: 'typescript', detail: 'native hasher not built (see npm ci output)' },
     });
   try {
-    const addon = createRequire(import.meta.url)(file) as Addon;
+    const addon = createRequire(import.meta.url)(file) as NativeHasher;
     return (loaded = { addon, path: { path: 'native', detail: addon.implementation() } });
   } catch (err) {
     return (loaded = {
@@ -77,25 +78,7 @@ export function hashPath(): HashPath {
   return load().path;
 }
 
-/** The native hasher as a BlockHashes function, or undefined when the TypeScript path is in use. */
+/** The native hasher, or undefined when the TypeScript path is in use. */
 export function nativeHasher(): NativeHasher | undefined {
-  const addon = load().addon;
-  if (!addon) return undefined;
-  return (hasher ??= (l, keepWtxids) => {
-    const n = l.txCount;
-    const txids = new Uint8Array(32 * n);
-    const wtxids = keepWtxids ? new Uint8Array(32 * n) : null;
-    const roots = new Uint8Array(64);
-    const flags = addon.hashBlock(l.bytes, l.ranges, n, txids, wtxids, roots);
-    return {
-      txids,
-      wtxids: wtxids ?? undefined,
-      merkleRoot: roots.subarray(0, 32),
-      mutated: (flags & 2) !== 0,
-      witnessRoot: flags & 4 ? roots.subarray(32, 64) : undefined,
-    };
-  });
+  return load().addon;
 }
-
-type NativeHasher = (l: TxsLayout, keepWtxids: boolean) => BlockHashes;
-let hasher: NativeHasher | undefined;

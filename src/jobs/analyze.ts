@@ -16,6 +16,7 @@ import { createSummarizer } from '../summary/summarizer.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
 import { resultColumns } from '../analyze/resultColumns.js';
 import { savePriceRow } from '../analyze/savePrice.js';
+import { hashPath } from '../chain/nativeHash.js';
 import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';
 import { formatUsd, formatWholeUsd } from '../lib/formatUsd.js';
 import type { OracleResult } from '../oracle/price.js';
@@ -52,6 +53,8 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
   ctx.defer(() => summarizer.close());
   const win: WindowSources = { source: blocks, cache: new BlockCache(s.cacheDir, log, !ctx.dryRun), summarizer };
   log.info({ mode: opts.mode, dryRun: ctx.dryRun }, 'Starting daily analysis');
+  const hashing = hashPath();
+  log.debug({ hashing }, `block hashing: ${hashing.path} (${hashing.detail})`);
   if (opts.mode === 'date') return analyzeDate(opts.date!, opts, ctx, win);
   if (opts.mode === 'range') return analyzeRange(opts, ctx, win);
   return analyzeRecent(opts, ctx, deps, win);

@@ -10,10 +10,9 @@ import { readHeader, HEADER_BYTES } from './header.js';
 import type { BlockHeader } from './types.js';
 
 // Smallest possible serializations, used to reject absurd counts before allocating.
-export const MIN_INPUT_BYTES = 32 + 4 + 1 + 4; // prev txid, index, empty scriptSig, sequence
-export const MIN_OUTPUT_BYTES = 8 + 1; // value, empty script
-export const MIN_TX_BYTES = 4 + 1 + MIN_INPUT_BYTES + 1 + MIN_OUTPUT_BYTES + 4;
-export const NULL_INDEX = 0xffffffff;
+const MIN_INPUT_BYTES = 32 + 4 + 1 + 4; // prev txid, index, empty scriptSig, sequence
+const MIN_OUTPUT_BYTES = 8 + 1; // value, empty script
+const MIN_TX_BYTES = 4 + 1 + MIN_INPUT_BYTES + 1 + MIN_OUTPUT_BYTES + 4;
 
 /**
  * Per transaction, RANGE_FIELDS numbers in `ranges`: where it starts, where its inputs start (after

@@ -6,8 +6,6 @@ import { RANGE_FIELDS, isNullPrevoutAt, readTxLayout, type TxsLayout } from './l
 import { ByteReader } from './reader.js';
 import type { Transaction, TxInput, TxOutput } from './types.js';
 
-export { MIN_TX_BYTES, NULL_INDEX } from './layout.js';
-
 class Input implements TxInput {
   private display: string | undefined;
   constructor(

@@ -1,9 +1,8 @@
 // BIP141 witness commitment: the txid merkle root does not cover witnesses, so a damaged witness
 // (which the oracle reads: its 500-byte rule) would pass unnoticed. The coinbase commits to the
 // merkle root of the wtxids; checking it makes witness bytes as trustworthy as the rest.
-import { DataError } from '../errors.js';
 import { sha256d, toHex } from './hash.js';
-import type { BlockLayout } from './layout.js';
+import { badBlock, type BlockLayout } from './layout.js';
 
 /** Output script prefix of a witness commitment: OP_RETURN, push 36, then the tag aa21a9ed. */
 const COMMITMENT_TAG = [0x6a, 0x24, 0xaa, 0x21, 0xa9, 0xed];
@@ -29,18 +28,16 @@ function findCommitment(l: BlockLayout): Uint8Array | undefined {
 export function checkWitnessCommitment(l: BlockLayout, witnessRoot: Uint8Array): void {
   const blockHash = l.header.hash;
   const commitment = findCommitment(l);
-  if (!commitment)
-    throw new DataError(`bad block ${blockHash}: has witness data but no witness commitment in its coinbase (BIP141)`);
+  if (!commitment) throw badBlock(blockHash, 'has witness data but no witness commitment in its coinbase (BIP141)');
   const items = l.witnessItems[0]!;
   if (items !== 1 || l.witnessBytes[0] !== 32)
-    throw new DataError(
-      `bad block ${blockHash}: coinbase witness must be one 32-byte reserved value (BIP141), got ${items} item(s)`,
-    );
+    throw badBlock(blockHash, `coinbase witness must be one 32-byte reserved value (BIP141), got ${items} item(s)`);
   const at = l.witnessAt[0]! + 2; // item count 1 and length 32 are one byte each (shortest varints)
   const expected = sha256d(witnessRoot, l.bytes.subarray(at, at + 32));
   if (toHex(expected) !== toHex(commitment)) {
-    throw new DataError(
-      `bad block ${blockHash}: witness commitment ${toHex(commitment)} does not match the witnesses (computed ${toHex(expected)})`,
+    throw badBlock(
+      blockHash,
+      `witness commitment ${toHex(commitment)} does not match the witnesses (computed ${toHex(expected)})`,
     );
   }
 }

@@ -48,27 +48,34 @@ const nativeBuilt = fs.existsSync(path.join(repo, 'native', 'build', 'blockhash.
 
 // Cold: a fresh data directory each time, so no cache. --dry-run keeps it to the 144-block window
 // (fetch, parse, price, exchange price) without the finished-day fill a first real run also does.
-async function coldSeries(label: string, env: NodeJS.ProcessEnv) {
-  const ms: number[] = [];
-  const rss: number[] = [];
-  let price = 0;
-  for (let i = 0; i < runs; i++) {
+interface Series {
+  label: string;
+  env: NodeJS.ProcessEnv;
+  ms: number[];
+  rss: number[];
+  price: number;
+}
+const series: Series[] = [
+  { label: nativeBuilt ? 'native hasher' : 'TypeScript hasher', env: {}, ms: [], rss: [], price: 0 },
+];
+if (nativeBuilt)
+  series.push({ label: 'TypeScript hasher', env: { UTXORACLE_NATIVE_HASH: '0' }, ms: [], rss: [], price: 0 });
+// The two paths alternate run by run, so a busy machine slows both alike.
+for (let i = 0; i < runs; i++) {
+  for (const s of series) {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-analyze-'));
-    const r = await analyzeDry(dir, env);
+    const r = await analyzeDry(dir, s.env);
     if (r.code !== 0 && r.code !== 3) throw new Error(`analyze failed (${r.code}): ${r.stderr.slice(-500)}`);
     const doc = JSON.parse(r.stdout) as { utxoracle_price: number; blocks_from_node: number };
-    price = doc.utxoracle_price;
-    ms.push(r.ms);
-    rss.push(r.peakRssMb);
+    s.price = doc.utxoracle_price;
+    s.ms.push(r.ms);
+    s.rss.push(r.peakRssMb);
     console.log(
-      `cold run ${i + 1} (${label}): ${fmt(r.ms / 1000, 2)} s, ${doc.blocks_from_node} blocks from the node, peak RSS ${fmt(r.peakRssMb)} MB`,
+      `cold run ${i + 1} (${s.label}): ${fmt(r.ms / 1000, 2)} s, ${doc.blocks_from_node} blocks from the node, peak RSS ${fmt(r.peakRssMb)} MB`,
     );
   }
-  return { ms, rss, price };
 }
-// Interleaving would be fairer on a noisy machine, but each series needs fresh data directories anyway.
-const main = await coldSeries(nativeBuilt ? 'native hasher' : 'TypeScript hasher', {});
-const fallback = nativeBuilt ? await coldSeries('TypeScript hasher', { UTXORACLE_NATIVE_HASH: '0' }) : undefined;
+const [main, fallback] = series as [Series, Series | undefined];
 if (fallback && fallback.price !== main.price)
   throw new Error(`the two hashing paths priced differently: ${main.price} vs ${fallback.price}`);
 const cold = main.ms;

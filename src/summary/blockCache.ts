@@ -2,18 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import {
-  HEADER_BYTES,
-  decodeAmounts,
-  decodeEntry,
-  decodeHeader,
-  isOtherVersion,
-  keysOf,
-  sectionsOf,
-  withFunding,
-  type Entry,
-  type Header,
-} from './codec.js';
+import { decodeAmounts, decodeEntry, keysOf, sectionsOf, withFunding, type Entry } from './codec.js';
+import { HEADER_BYTES, decodeHeader, isOtherVersion, type Header } from './entryHeader.js';
 import type { BlockTxids, Funding, WindowBlock } from './types.js';
 
 /**

@@ -4,7 +4,7 @@
 // (candidateRule.ts), and an entry of either kind from another version is summarised again. The
 // part a run usually needs comes first, so it can read just that:
 //
-//   header (HEADER_BYTES): the fields of FIELD below, in that order
+//   header (HEADER_BYTES): the fields of FIELD (entryHeader.ts), in that order
 //     (the sums are the first 4 bytes of a SHA-256: prefixSum over the header before the sums and
 //      the amounts and funding, keysSum over the keys, restSum over everything after them; a
 //      flipped bit on disk is a damaged entry, fetched again, never a different price)
@@ -23,6 +23,17 @@ import { createHash } from 'node:crypto';
 import { DataError } from '../errors.js';
 import { MAX_AMOUNTS, MAX_INPUTS, RULES_VERSION, isKeptBtc } from './candidateRule.js';
 import {
+  FIELD,
+  HEADER_BYTES,
+  MAGIC,
+  decodeHeader,
+  headerFields,
+  offsets,
+  truncated,
+  type Header,
+} from './entryHeader.js';
+import { f64At, i32At, u32At } from './littleEndian.js';
+import {
   TXID_BYTES,
   unresolved,
   type BlockAmounts,
@@ -32,26 +43,6 @@ import {
   type ResolvableBlock,
 } from './types.js';
 
-/** The format; a different layout of these bytes gets a different magic. */
-export const MAGIC = 'UXS5';
-/** Byte offsets of the header's fields, the one place they are named (u32 each unless noted). */
-export const FIELD = {
-  magic: 0, // 4 latin1 bytes
-  height: 4,
-  time: 8,
-  hash: 12, // 32 bytes, display order
-  txCount: 44,
-  candidateCount: 48,
-  amountCount: 52,
-  inputCount: 56,
-  resolvedFrom: 60,
-  rulesVersion: 64,
-  prefixSum: 68, // the sums come last: the prefix sum covers every field before them
-  keysSum: 72,
-  restSum: 76,
-} as const;
-export const HEADER_BYTES = 80;
-const HASH_BYTES = 32;
 /** Header bytes covered by the prefix sum: everything before the sums. */
 const SUMMED_HEADER = FIELD.prefixSum;
 
@@ -78,41 +69,6 @@ function writeSums(bytes: Uint8Array, at: ReturnType<typeof offsets>): void {
 
 function sumError(what: string, offset: number): DataError {
   return new DataError(`block summary ${what} fails its checksum (damaged on disk?)`, offset);
-}
-
-export interface Header {
-  height: number;
-  time: number;
-  hash: string;
-  txCount: number;
-  candidateCount: number;
-  amountCount: number;
-  inputCount: number;
-  resolvedFrom: number;
-  rulesVersion: number;
-  prefixSum: number;
-  keysSum: number;
-  restSum: number;
-}
-
-function offsets(h: Pick<Header, 'txCount' | 'candidateCount' | 'amountCount' | 'inputCount'>) {
-  const fundedFrom = HEADER_BYTES + 8 * h.amountCount;
-  const keys = fundedFrom + 4 * h.amountCount;
-  const txIndex = keys + 4 * h.txCount;
-  const inputCounts = txIndex + 4 * h.candidateCount;
-  const amountCounts = inputCounts + h.candidateCount;
-  const inputTxids = amountCounts + h.candidateCount;
-  const txids = inputTxids + TXID_BYTES * h.inputCount;
-  return {
-    fundedFrom,
-    keys,
-    txIndex,
-    inputCounts,
-    amountCounts,
-    inputTxids,
-    txids,
-    end: txids + TXID_BYTES * h.txCount,
-  };
 }
 
 export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s)): Uint8Array {
@@ -161,100 +117,6 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
   writeSums(bytes, at);
   return bytes;
 }
-
-function truncated(what: string, have: number): DataError {
-  return new DataError(`block summary truncated reading ${what} (${have} bytes)`, have);
-}
-
-/** The header's fields as written, unchecked (bytes holds at least HEADER_BYTES). */
-function headerFields(bytes: Uint8Array): Header {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const u32 = (o: number) => buf.readUInt32LE(o);
-  return {
-    height: u32(FIELD.height),
-    time: u32(FIELD.time),
-    hash: buf.toString('hex', FIELD.hash, FIELD.hash + HASH_BYTES),
-    txCount: u32(FIELD.txCount),
-    candidateCount: u32(FIELD.candidateCount),
-    amountCount: u32(FIELD.amountCount),
-    inputCount: u32(FIELD.inputCount),
-    resolvedFrom: u32(FIELD.resolvedFrom),
-    rulesVersion: u32(FIELD.rulesVersion),
-    prefixSum: u32(FIELD.prefixSum),
-    keysSum: u32(FIELD.keysSum),
-    restSum: u32(FIELD.restSum),
-  };
-}
-
-/**
- * Whether the bytes start like a summary of another version (an older or newer format, or the
- * current format drawn under other candidate rules): not damage, just to be summarised again.
- */
-export function isOtherVersion(head: Uint8Array): boolean {
-  if (head.length < 4) return false;
-  const magic = Buffer.from(head.buffer, head.byteOffset, 4).toString('latin1');
-  if (magic !== MAGIC) return /^UXS[0-9]$/.test(magic);
-  if (head.length < FIELD.rulesVersion + 4) return false;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  return view.getUint32(FIELD.rulesVersion, true) !== RULES_VERSION;
-}
-
-/** The header, checked; `bytes` may be just the header, the amounts prefix, or the whole entry. */
-export function decodeHeader(bytes: Uint8Array): Header & { length: number; prefixLength: number } {
-  if (bytes.length < HEADER_BYTES) throw truncated('header', bytes.length);
-  const magic = Buffer.from(bytes.buffer, bytes.byteOffset, 4).toString('latin1');
-  if (magic !== MAGIC) throw new DataError(`not a block summary (magic "${magic}", want "${MAGIC}")`, 0);
-  const h = headerFields(bytes);
-  if (h.rulesVersion !== RULES_VERSION)
-    throw new DataError(
-      `block summary was drawn with candidate rules version ${h.rulesVersion}, this is version ${RULES_VERSION}`,
-      FIELD.rulesVersion,
-    );
-  const { candidateCount: c, amountCount: a, inputCount: n } = h;
-  if (c > h.txCount || a < c || a > MAX_AMOUNTS * c || n < c || n > MAX_INPUTS * c) {
-    throw new DataError(
-      `block summary counts are inconsistent: ${h.txCount} txs, ${c} candidates, ${a} amounts, ${n} inputs`,
-      FIELD.txCount,
-    );
-  }
-  if (h.resolvedFrom > h.height + 1)
-    throw new DataError(`block summary resolved from ${h.resolvedFrom}, past block ${h.height}`, FIELD.resolvedFrom);
-  const at = offsets(h);
-  return { ...h, length: at.end, prefixLength: at.keys };
-}
-
-/** Typed-array views read in the host's byte order; the entries are little-endian. */
-const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
-interface NumberArray<T> {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
-  new (length: number): T;
-  readonly BYTES_PER_ELEMENT: number;
-}
-
-/** `n` little-endian numbers at bytes[o..]: a view when the host is little-endian and the bytes are aligned for one, else a decoded copy. */
-function numbersAt<T extends Float64Array | Int32Array | Uint32Array>(
-  Kind: NumberArray<T>,
-  read: (v: DataView, at: number) => number,
-  bytes: Uint8Array,
-  o: number,
-  n: number,
-): T {
-  const at = bytes.byteOffset + o;
-  const width = Kind.BYTES_PER_ELEMENT;
-  if (HOST_LE && at % width === 0) return new Kind(bytes.buffer, at, n);
-  const view = new DataView(bytes.buffer, at, width * n);
-  const out = new Kind(n);
-  for (let i = 0; i < n; i++) out[i] = read(view, width * i);
-  return out;
-}
-
-const f64At = (bytes: Uint8Array, o: number, n: number) =>
-  numbersAt(Float64Array, (v, at) => v.getFloat64(at, true), bytes, o, n);
-const i32At = (bytes: Uint8Array, o: number, n: number) =>
-  numbersAt(Int32Array, (v, at) => v.getInt32(at, true), bytes, o, n);
-const u32At = (bytes: Uint8Array, o: number, n: number) =>
-  numbersAt(Uint32Array, (v, at) => v.getUint32(at, true), bytes, o, n);
 
 /** A block's amounts and funding heights, named by the header they were read with. */
 function blockAmounts(h: Header, amounts: Float64Array, fundedFrom: Int32Array): BlockAmounts {

@@ -1,14 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WindowAccumulator } from '../../src/oracle/windowAccumulator.js';
-import {
-  decodeAmounts,
-  decodeEntry,
-  decodeHeader,
-  encodeSummary,
-  withFunding,
-  type Entry,
-} from '../../src/summary/codec.js';
+import { decodeAmounts, decodeEntry, encodeSummary, withFunding, type Entry } from '../../src/summary/codec.js';
+import { decodeHeader } from '../../src/summary/entryHeader.js';
 import { memoryBlock } from '../../src/summary/memoryBlock.js';
 import type { BlockSummary, Candidate } from '../../src/summary/types.js';
 import { prng } from '../chain/craft.js';

@@ -9,7 +9,8 @@ import type { Logger } from '../../src/log/logger.js';
 import { silentLogger } from '../../src/log/logger.js';
 import { BlockCache } from '../../src/summary/blockCache.js';
 import { RULES_VERSION } from '../../src/summary/candidateRule.js';
-import { FIELD, encodeSummary, sealEntry } from '../../src/summary/codec.js';
+import { encodeSummary, sealEntry } from '../../src/summary/codec.js';
+import { FIELD } from '../../src/summary/entryHeader.js';
 import { summarizeBlock } from '../../src/summary/summarizeBlock.js';
 import { fakeBlock, fakeTx } from '../oracle/fakeTx.js';
 

@@ -1,19 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
 import {
-  FIELD,
-  HEADER_BYTES,
   decodeAmounts,
   decodeEntry,
-  decodeHeader,
   decodeSummary,
   encodeSummary,
-  isOtherVersion,
   keysOf,
   sealEntry,
   sectionsOf,
   withFunding,
 } from '../../src/summary/codec.js';
+import { FIELD, HEADER_BYTES, decodeHeader, isOtherVersion } from '../../src/summary/entryHeader.js';
 import { RULES_VERSION } from '../../src/summary/candidateRule.js';
 import { summarizeBlock } from '../../src/summary/summarizeBlock.js';
 import { fakeBlock, fakeTx } from '../oracle/fakeTx.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inlineSummarizer, type Summarizer } from '../../src/summary/summarizer.js';
 import { REPO_ROOT, fixturePath } from '../helpers/paths.js';
-import { decodeHeader } from '../../src/summary/codec.js';
+import { decodeHeader } from '../../src/summary/entryHeader.js';
 
 const blocks = fs.readdirSync(fixturePath('blocks')).filter((f) => f.endsWith('.raw'));
 const read = (name: string) => new Uint8Array(fs.readFileSync(fixturePath('blocks', name)));

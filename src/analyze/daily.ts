@@ -2,14 +2,16 @@ import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import { priceWindow, type OracleResult } from '../oracle/price.js';
 import { WindowAccumulator } from '../oracle/windowAccumulator.js';
+import type { Entry } from '../summary/codec.js';
 import { EARLIEST_DATE, dateWindow, heightsOf, type TimeAt } from '../oracle/window.js';
 import { withPriceDb } from '../store/databases.js';
 import { inTransaction, queryRows, releaseSharedDatabases } from '../store/duckdb.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
-import type { BlockCache } from './blockCache.js';
+import type { BlockCache } from '../summary/blockCache.js';
+import type { Summarizer } from '../summary/summarizer.js';
 import { cacheResolved, loadWindow, type LoadStats } from './loadWindow.js';
-import type { Summarizer } from './summarizer.js';
 import { assertFinite } from './priceRow.js';
+import { resultColumns } from './resultColumns.js';
 
 const DAY = 86_400;
 
@@ -61,7 +63,7 @@ export async function priceRefs(
   signal?: AbortSignal,
 ): Promise<{ result: OracleResult; stats: LoadStats }> {
   releaseSharedDatabases(); // the window may take a while to fetch: no database held meanwhile
-  const acc = new WindowAccumulator();
+  const acc = new WindowAccumulator<Entry>();
   let stats: LoadStats;
   let result: OracleResult;
   try {
@@ -75,23 +77,11 @@ export async function priceRefs(
 }
 
 export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string, string | number> {
-  const r = day.result;
   return {
     date: day.date,
-    price: r.price,
-    rough_price: r.roughPrice,
-    first_height: r.firstHeight,
-    last_height: r.lastHeight,
-    first_time: new Date(r.firstTime * 1000).toISOString(),
-    last_time: new Date(r.lastTime * 1000).toISOString(),
+    price: day.result.price,
+    ...resultColumns(day.result),
     last_hash: day.lastHash,
-    tx_count: r.txCount,
-    output_count: r.outputCount,
-    point_count: r.pointCount,
-    points_in_window: r.pointsInWindow,
-    dev: r.dev,
-    dev_pct: r.devPct,
-    confidence: r.confidence,
     computed_at: now.toISOString(),
     run_id: runId,
   };

@@ -1,10 +1,10 @@
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { decodeEntry } from '../oracle/summaryCodec.js';
 import type { WindowAccumulator } from '../oracle/windowAccumulator.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
-import type { BlockCache } from './blockCache.js';
-import type { Summarizer } from './summarizer.js';
+import type { BlockCache } from '../summary/blockCache.js';
+import { decodeEntry, type Entry } from '../summary/codec.js';
+import type { Summarizer } from '../summary/summarizer.js';
 
 export interface LoadStats {
   blocks: number;
@@ -29,7 +29,7 @@ export async function loadWindow(
   cache: BlockCache,
   summarizer: Summarizer,
   log: Logger,
-  acc: WindowAccumulator,
+  acc: WindowAccumulator<Entry>,
   signal?: AbortSignal,
 ): Promise<LoadStats> {
   let fromNode = 0;
@@ -64,7 +64,7 @@ export async function loadWindow(
       fromNode++;
       // Cached now, unresolved, so a killed run keeps its parsing; rewritten once resolved (cacheResolved).
       cache.put(ref.height, ref.hash, entry.bytes);
-      acc.addEntry(entry);
+      acc.addResolvable(entry);
     }
     i = end;
   }
@@ -74,15 +74,15 @@ export async function loadWindow(
 }
 
 /** Adds a cached block to the window; false when the cache lacks it (or it was damaged). */
-function fromCache(cache: BlockCache, height: number, hash: string, acc: WindowAccumulator): boolean {
+function fromCache(cache: BlockCache, height: number, hash: string, acc: WindowAccumulator<Entry>): boolean {
   const hit = cache.read(height, hash, (resolvedFrom) => acc.covers(resolvedFrom, height));
   if (!hit) return false;
-  if ('amounts' in hit) acc.addAmounts(hit.amounts, cache.txidReader(height, hash));
-  else acc.addEntry(hit.entry);
+  if ('block' in hit) acc.add(hit.block);
+  else acc.addResolvable(hit.entry);
   return true;
 }
 
 /** Caches the funding heights the window worked out, so the next run reads them instead. */
-export function cacheResolved(acc: WindowAccumulator, cache: BlockCache): void {
-  for (const e of acc.resolved()) cache.put(e.header.height, e.header.hash, e.bytes);
+export function cacheResolved(acc: WindowAccumulator<Entry>, cache: BlockCache): void {
+  for (const { block, funding } of acc.resolved()) cache.putResolved(block, funding);
 }

@@ -1,5 +1,6 @@
 import type { Settings } from '../config/settings.js';
 import type { OracleResult } from '../oracle/price.js';
+import { resultColumns } from './resultColumns.js';
 
 /** One row of `prices`, with the column names the table and --json use. */
 export interface PriceRow {
@@ -47,22 +48,24 @@ export function buildPriceRow(
 ): PriceRow {
   // diff = mempool - utxoracle; percent relative to the UTXOracle price (never 0: validated > 0).
   const diff = mempoolPrice === null ? null : mempoolPrice - result.price;
+  const { confidence, tx_count, first_height, last_height, output_count, point_count, rough_price } =
+    resultColumns(result);
   return {
     run_id: runId,
     timestamp: now.toISOString(),
     utxoracle_price: result.price,
     mempool_price: mempoolPrice,
-    confidence: result.confidence,
-    tx_count: result.txCount,
+    confidence,
+    tx_count,
     diff_amount: diff,
     diff_percent: diff === null ? null : (100 * diff) / result.price,
     is_valid: verdict.valid,
-    first_height: result.firstHeight,
-    last_height: result.lastHeight,
+    first_height,
+    last_height,
     tip_hash: tipHash,
-    output_count: result.outputCount,
-    point_count: result.pointCount,
-    rough_price: result.roughPrice,
+    output_count,
+    point_count,
+    rough_price,
   };
 }
 

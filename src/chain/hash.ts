@@ -1,31 +1,38 @@
-// Hashing and hex helpers. Bitcoin hashes are sha256d; people read them byte-reversed ("display order").
+// The one SHA-256d entry point (and hex helpers). Bitcoin hashes are sha256d; people read them
+// byte-reversed ("display order"). sha256.ts is the plain TypeScript SHA-256 behind it, and
+// blockHash.ts hashes a whole block at once (natively when the addon is built); everything else
+// that needs a sha256d calls one of the functions here.
 import { createHash, hash } from 'node:crypto';
 import { DataError } from '../errors.js';
-import { secondRoundInto } from './sha256.js';
+import { secondRoundInto, sha256dTsInto } from './sha256.js';
 
-/** sha256(sha256(parts...)), hashing the parts in order without concatenating them. */
-export function sha256d(...parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return sha256dOne(parts[0]!);
-  const inner = createHash('sha256');
-  for (const part of parts) inner.update(part);
-  return sha256Bytes(inner.digest());
-}
+/** Below this many bytes the TypeScript SHA-256 beats a node:crypto call (its ~1 µs per call overhead). */
+const SHORT = 64;
 
 /**
- * sha256d of one byte range. The one-shot crypto.hash (Node >= 20.12) costs about half of a
- * createHash object per call, and a block needs thousands of these (txids, merkle nodes).
+ * sha256d(data[start..end)) written at out[off..off+32). The first round of a long message goes to
+ * node:crypto (fast per byte), the 32-byte second round and short messages (merkle nodes) stay in
+ * TypeScript (no call overhead, no allocation).
  */
-export function sha256dOne(data: Uint8Array): Uint8Array {
-  // First round natively (fast per byte), the 32-byte second round in TypeScript (no call overhead).
-  const out = new Uint8Array(32);
-  secondRoundInto(hash('sha256', data, 'buffer'), out, 0);
-  return out;
+export function sha256dInto(data: Uint8Array, start: number, end: number, out: Uint8Array, off: number): void {
+  if (end - start <= SHORT) {
+    sha256dTsInto(data, start, end, out, off);
+    return;
+  }
+  secondRoundInto(hash('sha256', data.subarray(start, end), 'buffer'), out, off);
 }
 
-/** sha256 of already-hashed bytes, as a plain Uint8Array view (not a Buffer, so equality checks are simple). */
-export function sha256Bytes(data: Uint8Array): Uint8Array {
-  const out = hash('sha256', data, 'buffer');
-  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+/** sha256(sha256(parts...)), hashing the parts in order without concatenating them; a fresh array. */
+export function sha256d(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(32);
+  if (parts.length === 1) {
+    sha256dInto(parts[0]!, 0, parts[0]!.length, out, 0);
+    return out;
+  }
+  const inner = createHash('sha256');
+  for (const part of parts) inner.update(part);
+  secondRoundInto(inner.digest(), out, 0);
+  return out;
 }
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));

@@ -1,7 +1,7 @@
 // The merkle root of a block's txids, as Bitcoin builds it: pair up, sha256d each pair, and when a
 // level has an odd count pair the last hash with itself.
 import { DataError } from '../errors.js';
-import { sha256dInto } from './sha256.js';
+import { sha256dInto } from './hash.js';
 
 export interface MerkleResult {
   root: Uint8Array;

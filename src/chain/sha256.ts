@@ -248,11 +248,12 @@ function secondFromState(s: Int32Array, out: Uint8Array, off: number): void {
 }
 
 /**
- * sha256(sha256(data[start..end))) written at out[off..off+32). A 64-byte message (a merkle node,
- * the most common case) takes a shortcut: its padding block's schedule is a constant and the
- * first digest goes to the second round as words, never as bytes.
+ * sha256(sha256(data[start..end))) written at out[off..off+32), all in TypeScript (hash.ts's
+ * sha256dInto is the entry point; it sends long messages to node:crypto). A 64-byte message (a
+ * merkle node, the most common case) takes a shortcut: its padding block's schedule is a constant
+ * and the first digest goes to the second round as words, never as bytes.
  */
-export function sha256dInto(data: Uint8Array, start: number, end: number, out: Uint8Array, off: number): void {
+export function sha256dTsInto(data: Uint8Array, start: number, end: number, out: Uint8Array, off: number): void {
   if (end - start === 64) {
     S.set(IV);
     compress(S, data, start);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { BlockCache } from '../analyze/blockCache.js';
+import { BlockCache } from '../summary/blockCache.js';
 import { raiseAlert } from '../analyze/alerting.js';
 import { writeChart } from '../analyze/chart.js';
 import {
@@ -12,9 +12,11 @@ import {
   saveDailyRow,
   type WindowSources,
 } from '../analyze/daily.js';
-import { createSummarizer } from '../analyze/summarizer.js';
+import { createSummarizer } from '../summary/summarizer.js';
 import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
+import { resultColumns } from '../analyze/resultColumns.js';
 import { savePriceRow } from '../analyze/savePrice.js';
+import { hashPath } from '../chain/nativeHash.js';
 import { EXIT, UtxoracleError, describeError, type ExitCode } from '../errors.js';
 import { formatUsd, formatWholeUsd } from '../lib/formatUsd.js';
 import type { OracleResult } from '../oracle/price.js';
@@ -51,6 +53,8 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
   ctx.defer(() => summarizer.close());
   const win: WindowSources = { source: blocks, cache: new BlockCache(s.cacheDir, log, !ctx.dryRun), summarizer };
   log.info({ mode: opts.mode, dryRun: ctx.dryRun }, 'Starting daily analysis');
+  const hashing = hashPath();
+  log.debug({ hashing }, `block hashing: ${hashing.path} (${hashing.detail})`);
   if (opts.mode === 'date') return analyzeDate(opts.date!, opts, ctx, win);
   if (opts.mode === 'range') return analyzeRange(opts, ctx, win);
   return analyzeRecent(opts, ctx, deps, win);
@@ -239,16 +243,7 @@ async function analyzeDate(
   const doc = {
     date,
     utxoracle_price: r.price,
-    rough_price: r.roughPrice,
-    confidence: r.confidence,
-    tx_count: r.txCount,
-    output_count: r.outputCount,
-    point_count: r.pointCount,
-    points_in_window: r.pointsInWindow,
-    first_height: r.firstHeight,
-    last_height: r.lastHeight,
-    dev: r.dev,
-    dev_pct: r.devPct,
+    ...resultColumns(r),
     blocks_from_node: day.stats.fromNode,
     blocks_from_cache: day.stats.fromCache,
     dry_run: ctx.dryRun,

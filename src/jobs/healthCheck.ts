@@ -9,6 +9,7 @@ import { checkJson, reportLines } from '../health/report.js';
 import { runChecks } from '../health/runner.js';
 import { knownSecrets, maskResult } from '../health/secrets.js';
 import type { OverallStatus } from '../health/types.js';
+import { hashPath } from '../chain/nativeHash.js';
 import type { JobContext, JobOutcome } from './context.js';
 
 export interface HealthCheckOptions {
@@ -51,6 +52,8 @@ export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, 
     checked_at: new Date(finished).toISOString(),
     duration_ms: finished - started,
     checks: checks.map(checkJson),
+    // Which block hashing analyze uses on this machine (native SHA-NI / portable C, or TypeScript).
+    hashing: hashPath(),
   };
 
   if (promFile) {

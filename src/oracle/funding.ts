@@ -16,32 +16,17 @@
 // over a long day, a block just fetched) resolves that block again over the whole window.
 
 import { DataError } from '../errors.js';
-import { TXID_BYTES, type BlockSummary } from './outputs.js';
-import type { Entry } from './summaryCodec.js';
+import { TXID_BYTES, type BlockTxids, type ResolvableBlock } from '../summary/types.js';
 
-/** A block's candidates' funding heights, valid for windows starting at resolvedFrom or later. */
-export interface Funding {
-  /** height + 1 when nothing is resolved yet (an empty range). */
-  resolvedFrom: number;
-  /** Per candidate: its fundedFrom, or -1. */
-  perCandidate: Int32Array;
-}
-
-/** What pricing needs from one block once its funding is known: one entry per amount. */
-export interface BlockAmounts {
+/** A block of the window as the resolution scans it: its height and txids. */
+export interface WindowTxids extends BlockTxids {
   height: number;
-  hash: string;
-  time: number;
-  txCount: number;
-  /** Every candidate's in-range amounts, in block and output order. */
-  amounts: Float64Array;
-  /** Per amount, its candidate's fundedFrom. */
-  fundedFrom: Int32Array;
-  resolvedFrom: number;
 }
 
-export function unresolved(s: BlockSummary): Funding {
-  return { resolvedFrom: s.height + 1, perCandidate: new Int32Array(s.candidates.length).fill(-1) };
+/** A block to resolve, and its index in the window. */
+export interface Pending {
+  position: number;
+  block: ResolvableBlock;
 }
 
 /** The low 30 bits of a txid's first 4 bytes (little-endian): a small-integer key, fast in V8. */
@@ -57,33 +42,21 @@ function sameTxid(a: Uint8Array, ao: number, b: Uint8Array, bo: number): boolean
   return true;
 }
 
-/** One block of the window, in order from the window's first; read only when a later block is resolved. */
-export interface WindowTxids {
-  height: number;
-  /** Each txid's first 4 bytes, little-endian (the keys section of its entry). */
-  keys(): Uint32Array;
-  /** Txid `j`, 32 bytes: read only when its key matches an input. */
-  txid(j: number): Uint8Array;
-}
-
 /**
- * Funding heights of the `pending` entries' candidates over the window `blocks` (consecutive,
- * starting at the window's first block, reaching at least the last pending block). `position` is
- * a pending block's index in `blocks`.
+ * Funding heights of the `pending` blocks' candidates over the window `blocks` (consecutive,
+ * starting at the window's first block, reaching at least the last pending block), one array per
+ * pending block: the caller keeps them (the cache layer persists them, see summary/blockCache.ts).
  *
  * The pending candidates' inputs go into a hash table (open addressing, linear probing, typed
  * arrays); then every txid of the window, in order, is looked up once. Scanning in height order
  * means the last hit for an input is its highest funding height. A cron run has one pending block
  * (a few thousand inputs) against ~430,000 txids: a few milliseconds.
  */
-export function resolveFunding(
-  blocks: readonly WindowTxids[],
-  pending: readonly { position: number; entry: Entry }[],
-): Int32Array[] {
-  const results = pending.map((p) => new Int32Array(p.entry.header.candidateCount).fill(-1));
+export function resolveFunding(blocks: readonly WindowTxids[], pending: readonly Pending[]): Int32Array[] {
+  const results = pending.map((p) => new Int32Array(p.block.candidateCount).fill(-1));
   if (pending.length === 0) return results;
   let inputs = 0;
-  for (const p of pending) inputs += p.entry.header.inputCount;
+  for (const p of pending) inputs += p.block.inputCount;
   // Entries: which pending block and candidate an input belongs to, and where its txid is.
   const entBlock = new Int32Array(inputs);
   const entCand = new Int32Array(inputs);
@@ -95,15 +68,15 @@ export function resolveFunding(
   const keys = new Int32Array(size); // key + 1; 0 = empty
   const vals = new Int32Array(size);
   let e = 0;
-  pending.forEach(({ entry }, pb) => {
+  pending.forEach(({ block }, pb) => {
     let off = 0;
-    for (let c = 0; c < entry.header.candidateCount; c++) {
-      for (let k = 0; k < entry.inputCounts[c]!; k++, off += TXID_BYTES, e++) {
+    for (let c = 0; c < block.candidateCount; c++) {
+      for (let k = 0; k < block.inputCounts[c]!; k++, off += TXID_BYTES, e++) {
         entBlock[e] = pb;
         entCand[e] = c;
-        entTx[e] = entry.txIndex[c]!;
+        entTx[e] = block.txIndex[c]!;
         entOff[e] = off;
-        const key = keyAt(entry.inputTxids, off) + 1;
+        const key = keyAt(block.inputTxids, off) + 1;
         let slot = key & mask;
         while (keys[slot] !== 0) slot = (slot + 1) & mask;
         keys[slot] = key;
@@ -133,7 +106,7 @@ interface InputTable {
 function scanBlockTxids(
   block: WindowTxids,
   w: number,
-  pending: readonly { position: number; entry: Entry }[],
+  pending: readonly Pending[],
   results: Int32Array[],
   t: InputTable,
 ): void {
@@ -147,7 +120,7 @@ function scanBlockTxids(
       const p = pending[t.entBlock[x]!]!;
       // Only transactions seen so far: an earlier block, or earlier in the same block (or itself).
       if (p.position < w || (p.position === w && t.entTx[x]! < j)) continue;
-      if (sameTxid(block.txid(j), 0, p.entry.inputTxids, t.entOff[x]!))
+      if (sameTxid(block.txid(j), 0, p.block.inputTxids, t.entOff[x]!))
         results[t.entBlock[x]!]![t.entCand[x]!] = block.height;
     }
   }

@@ -3,7 +3,7 @@
 
 import { DataError } from '../errors.js';
 import { MicroRoundFilter } from './microRound.js';
-import type { WindowOutputs } from './outputs.js';
+import type { WindowOutputs } from './windowAccumulator.js';
 
 /** Round USD amounts, in the reference's order (one output can give a point for several). */
 export const ROUND_USD: readonly number[] = [5, 10, 15, 20, 25, 30, 40, 50, 100, 150, 200, 300, 500, 1000];

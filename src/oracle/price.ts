@@ -7,7 +7,9 @@ import { finalPrice } from './centralPrice.js';
 import { confidence } from './confidence.js';
 import { buildHistogram } from './histogram.js';
 import { intradayPoints, type PricePoints } from './intraday.js';
-import { type BlockSummary, summarizeBlock } from './outputs.js';
+import { memoryBlock } from '../summary/memoryBlock.js';
+import { summarizeBlock } from '../summary/summarizeBlock.js';
+import type { BlockSummary, ResolvableBlock } from '../summary/types.js';
 import { WindowAccumulator } from './windowAccumulator.js';
 import { roughPrice } from './roughPrice.js';
 
@@ -42,12 +44,12 @@ export interface OracleResult {
 export function computePrice(summaries: readonly BlockSummary[]): OracleResult {
   if (summaries.length === 0) throw new DataError('no blocks to compute a price from');
   const acc = new WindowAccumulator();
-  for (const s of summaries) acc.add(s);
+  for (const s of summaries) acc.addResolvable(memoryBlock(s));
   return priceWindow(acc);
 }
 
 /** The price of a window whose blocks were fed, in order, to `acc` (see loadWindow in analyze). */
-export function priceWindow(acc: WindowAccumulator): OracleResult {
+export function priceWindow<R extends ResolvableBlock>(acc: WindowAccumulator<R>): OracleResult {
   const first = acc.first;
   const last = acc.lastBlock;
   if (!first || !last) throw new DataError('no blocks to compute a price from');

@@ -1,21 +1,37 @@
 // A window's blocks, fed in height order, and the outputs that pass the same-day rule (oracle.md
-// §2). A block comes either whole (a summary, perhaps with funding heights that do not reach back
-// to the window's start: it is "pending" and resolved here) or as just its amounts with funding
-// heights that already cover the window (a cached block: nothing to index). See funding.ts.
+// §2). A block comes either as one whose funding heights already cover the window (add: nothing
+// to index) or as one whose candidates' inputs are at hand (addResolvable): when its funding does
+// not reach back to the window's start it is "pending" and resolved here (see funding.ts). The
+// accumulator reads blocks only through the interfaces in summary/types.ts, so it neither knows
+// nor cares whether a block came from memory or from the cache; what it works out is handed back
+// (resolved()) for the caller to keep.
 
 import { DataError } from '../errors.js';
-import { resolveFunding, type BlockAmounts, type Funding, type WindowTxids } from './funding.js';
-import type { BlockSummary, WindowOutputs } from './outputs.js';
-import { blockAmounts, decodeEntry, encodeSummary, writeFunding, type Entry } from './summaryCodec.js';
+import { memoryBlock } from '../summary/memoryBlock.js';
+import type { BlockSummary, Funding, ResolvableBlock, WindowBlock } from '../summary/types.js';
+import { resolveFunding, type Pending } from './funding.js';
 
-interface Block extends WindowTxids {
-  amounts: BlockAmounts;
+/** The outputs a window's price is made from (oracle.md §2), in window order. */
+export interface WindowOutputs {
+  /** Amounts in BTC. */
+  amounts: Float64Array;
+  /** Height and time of each amount's block. */
+  heights: Uint32Array;
+  times: Float64Array;
+  /** Transactions scanned in the window. */
+  txCount: number;
 }
 
-export class WindowAccumulator {
-  private readonly blocks: Block[] = [];
-  private pending: { position: number; entry: Entry }[] = [];
-  private readonly newlyResolved: Entry[] = [];
+/** A block's funding per amount, as the window reads it. */
+interface Slot {
+  block: WindowBlock;
+  fundedFrom: Int32Array;
+}
+
+export class WindowAccumulator<R extends ResolvableBlock = ResolvableBlock> {
+  private readonly blocks: Slot[] = [];
+  private pending: (Pending & { block: R })[] = [];
+  private readonly newlyResolved: { block: R; funding: Funding }[] = [];
   private last: { height: number; time: number } | undefined;
   first: { height: number; time: number } | undefined;
 
@@ -27,7 +43,8 @@ export class WindowAccumulator {
     return this.last;
   }
 
-  private push(height: number, time: number, block: Block): number {
+  private push(block: WindowBlock): number {
+    const { height, time } = block;
     if (this.requireConsecutive && this.last && height !== this.last.height + 1) {
       throw new DataError(`blocks must be consecutive: height ${height} follows ${this.last.height}`);
     }
@@ -36,7 +53,7 @@ export class WindowAccumulator {
       throw new DataError(`blocks must ascend: height ${height} follows ${this.last.height}`);
     this.first ??= { height, time };
     this.last = { height, time };
-    return this.blocks.push(block) - 1;
+    return this.blocks.push({ block, fundedFrom: block.fundedFrom }) - 1;
   }
 
   /** Whether funding resolved from `resolvedFrom` serves this window (see funding.ts). */
@@ -44,51 +61,40 @@ export class WindowAccumulator {
     return resolvedFrom <= (this.first?.height ?? height);
   }
 
-  /** A whole cache entry (see summaryCodec.ts); resolved here unless its funding covers the window. */
-  addEntry(entry: Entry): void {
-    const h = entry.header;
-    const position = this.push(h.height, h.time, {
-      height: h.height,
-      amounts: blockAmounts(entry.header, entry.amounts, entry.fundedFrom),
-      keys: () => entry.keys,
-      txid: (j) => entry.txids.subarray(32 * j, 32 * j + 32),
-    });
-    if (!this.covers(h.resolvedFrom, h.height)) this.pending.push({ position, entry });
-  }
-
-  /** A block as objects (tests, tools): the same as its encoded entry. */
-  add(summary: BlockSummary, funding?: Funding): void {
-    this.addEntry(decodeEntry(encodeSummary(summary, funding)));
-  }
-
-  /** A block's amounts whose funding covers the window; `txids` reads its keys and txids if a later block needs them. */
-  addAmounts(amounts: BlockAmounts, txids: Omit<WindowTxids, 'height'>): void {
-    if (!this.covers(amounts.resolvedFrom, amounts.height)) {
+  /** A block whose funding covers the window (else a DataError: it would need resolving). */
+  add(block: WindowBlock): void {
+    if (!this.covers(block.resolvedFrom, block.height)) {
       throw new DataError(
-        `block ${amounts.height} is resolved from ${amounts.resolvedFrom}, after the window's start ${this.first?.height ?? amounts.height}`,
+        `block ${block.height} is resolved from ${block.resolvedFrom}, after the window's start ${this.first?.height ?? block.height}`,
       );
     }
-    this.push(amounts.height, amounts.time, {
-      height: amounts.height,
-      amounts,
-      keys: () => txids.keys(),
-      txid: (j) => txids.txid(j),
-    });
+    this.push(block);
+  }
+
+  /** A block that can be resolved; it is, over this window, unless its funding already covers it. */
+  addResolvable(block: R): void {
+    const covered = this.covers(block.resolvedFrom, block.height);
+    const position = this.push(block);
+    if (!covered) this.pending.push({ position, block });
   }
 
   private resolvePending(): void {
     if (this.pending.length === 0) return;
-    const from = this.first!.height;
-    const results = resolveFunding(this.blocks, this.pending);
-    this.pending.forEach(({ position, entry }, i) => {
-      this.blocks[position]!.amounts = writeFunding(entry, from, results[i]!);
-      this.newlyResolved.push(entry);
+    const resolvedFrom = this.first!.height;
+    const results = resolveFunding(
+      this.blocks.map((s) => s.block),
+      this.pending,
+    );
+    this.pending.forEach(({ position, block }, i) => {
+      const perCandidate = results[i]!;
+      this.blocks[position]!.fundedFrom = perAmount(block, perCandidate);
+      this.newlyResolved.push({ block, funding: { resolvedFrom, perCandidate } });
     });
     this.pending = [];
   }
 
-  /** Entries whose funding this window worked out (after outputs()), their bytes updated, for the caller to cache. */
-  resolved(): readonly Entry[] {
+  /** The blocks whose funding this window worked out (after outputs()), and that funding, for the caller to keep. */
+  resolved(): readonly { block: R; funding: Funding }[] {
     return this.newlyResolved;
   }
 
@@ -97,9 +103,9 @@ export class WindowAccumulator {
     const from = this.first?.height ?? 0;
     let kept = 0;
     let txCount = 0;
-    for (const { amounts: b } of this.blocks) {
-      txCount += b.txCount;
-      kept += countKept(b.fundedFrom, from);
+    for (const s of this.blocks) {
+      txCount += s.block.txCount;
+      kept += countKept(s.fundedFrom, from);
     }
     const out = {
       amounts: new Float64Array(kept),
@@ -108,9 +114,18 @@ export class WindowAccumulator {
       txCount,
     };
     let k = 0;
-    for (const { amounts: b } of this.blocks) k = copyKept(b, from, out, k);
+    for (const s of this.blocks) k = copyKept(s.block, s.fundedFrom, from, out, k);
     return out;
   }
+}
+
+/** Per-candidate funding heights spread over each candidate's amounts. */
+function perAmount(block: ResolvableBlock, perCandidate: Int32Array): Int32Array {
+  const out = new Int32Array(block.amounts.length);
+  let a = 0;
+  for (let c = 0; c < block.candidateCount; c++)
+    for (let k = 0; k < block.amountCounts[c]!; k++) out[a++] = perCandidate[c]!;
+  return out;
 }
 
 // The per-amount loops live in small functions of their own: V8 optimises a function called 144
@@ -124,8 +139,14 @@ function countKept(fundedFrom: Int32Array, from: number): number {
 }
 
 /** Appends the block's kept amounts at `k`; returns the next free index. */
-function copyKept(b: BlockAmounts, from: number, out: Omit<WindowOutputs, 'txCount'>, k: number): number {
-  const { amounts, fundedFrom, height, time } = b;
+function copyKept(
+  b: WindowBlock,
+  fundedFrom: Int32Array,
+  from: number,
+  out: Omit<WindowOutputs, 'txCount'>,
+  k: number,
+): number {
+  const { amounts, height, time } = b;
   for (let i = 0; i < amounts.length; i++) {
     if (fundedFrom[i]! >= from) continue;
     out.amounts[k] = amounts[i]!;
@@ -133,4 +154,14 @@ function copyKept(b: BlockAmounts, from: number, out: Omit<WindowOutputs, 'txCou
     out.times[k++] = time;
   }
   return k;
+}
+
+/**
+ * The same-day rule over the given summaries at once, in the order given (computePrice also
+ * insists the blocks are consecutive; this is for hand-picked blocks in tests and tools).
+ */
+export function windowOutputs(summaries: readonly BlockSummary[]): WindowOutputs {
+  const acc = new WindowAccumulator(false);
+  for (const s of summaries) acc.addResolvable(memoryBlock(s));
+  return acc.outputs();
 }

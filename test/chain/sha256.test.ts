@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Sha256, secondRoundInto, sha256dInto } from '../../src/chain/sha256.js';
+import { Sha256, secondRoundInto, sha256dTsInto as sha256dInto } from '../../src/chain/sha256.js';
 
 const nodeSha = (b: Uint8Array) => createHash('sha256').update(b).digest();
 const ours = (b: Uint8Array) => {

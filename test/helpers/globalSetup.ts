@@ -23,7 +23,9 @@ function newestSource(dir: string): number {
  */
 export default function setup(): void {
   if (process.env.UTXORACLE_SKIP_BUILD === '1') return;
-  const newest = Math.max(...['src', 'test/fakes', 'scripts'].map((d) => newestSource(path.join(REPO_ROOT, d))));
+  const newest = Math.max(
+    ...['src', 'test/fakes', 'scripts', 'examples'].map((d) => newestSource(path.join(REPO_ROOT, d))),
+  );
   const built = fs.existsSync(STAMP) ? fs.statSync(STAMP).mtimeMs : 0;
   if (built >= newest) return;
   const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');

@@ -31,7 +31,7 @@ describe('analyze killed with SIGKILL at a random point', () => {
     expect(killedRuns).toBeGreaterThan(0);
     // Cache entries are written to a temp name then renamed: any real-named entry decodes.
     const cacheDir = path.join(e.dataDir, 'block-cache');
-    const { decodeSummary } = await import('../../src/oracle/summaryCodec.js');
+    const { decodeSummary } = await import('../../src/summary/codec.js');
     if (fs.existsSync(cacheDir))
       for (const f of fs.readdirSync(cacheDir).filter((n) => n.endsWith('.uxs')))
         decodeSummary(fs.readFileSync(path.join(cacheDir, f)));

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from '../helpers/paths.js';
 import { HEALTHY_PRICES, type PriceSeed } from '../health/seed.js';
 import {
   check,
@@ -219,6 +222,11 @@ describe('health-check against the fakes', () => {
     expect(r.json.status).toBe(row.status);
     expect(r.lines.at(-1)).toBe(`Overall Status: ${row.status}`);
     expect(r.prom.value('utxoracle_health_overall')).toBe({ HEALTHY: 0, DEGRADED: 1, UNHEALTHY: 2 }[row.status]);
+    // Which block hashing analyze uses here (native when npm ci could build it, see native/build.mjs).
+    const addon =
+      process.env.UTXORACLE_NATIVE_HASH !== '0' &&
+      fs.existsSync(path.join(REPO_ROOT, 'native', 'build', 'blockhash.node'));
+    expect(r.json.hashing).toEqual({ path: addon ? 'native' : 'typescript', detail: expect.any(String) });
 
     // Every check, in order, in the lines, the JSON and the Prometheus file, with the same state.
     expect(r.json.checks.map((c) => c.check)).toEqual(KEYS);

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type BlockSummary, type Candidate } from '../../src/oracle/outputs.js';
 import { WindowAccumulator } from '../../src/oracle/windowAccumulator.js';
-import { decodeAmounts, decodeEntry, decodeHeader } from '../../src/oracle/summaryCodec.js';
+import { decodeAmounts, decodeEntry, encodeSummary, withFunding, type Entry } from '../../src/summary/codec.js';
+import { decodeHeader } from '../../src/summary/entryHeader.js';
+import { memoryBlock } from '../../src/summary/memoryBlock.js';
+import type { BlockSummary, Candidate } from '../../src/summary/types.js';
 import { prng } from '../chain/craft.js';
 
 const txidOf = (tag: string): Uint8Array => createHash('sha256').update(tag).digest();
@@ -97,17 +99,15 @@ function readerOf(s: BlockSummary, onRead = () => {}) {
 
 /** One run over window [from, to]: cached entries where they cover the window, as the job reads them. */
 function run(all: readonly BlockSummary[], from: number, to: number, cache: Cache): number[] {
-  const acc = new WindowAccumulator();
+  const acc = new WindowAccumulator<Entry>();
   for (let i = from; i <= to; i++) {
     const hit = cache.get(i);
-    const entry = hit && decodeEntry(hit.slice());
-    if (entry && acc.covers(entry.header.resolvedFrom, entry.header.height))
-      acc.addAmounts(decodeAmounts(hit.slice()), readerOf(all[i]!));
-    else if (entry) acc.addEntry(entry);
-    else acc.add(all[i]!);
+    const entry = decodeEntry((hit ?? encodeSummary(all[i]!)).slice());
+    if (acc.covers(entry.resolvedFrom, entry.height)) acc.add({ ...decodeAmounts(hit!.slice()), ...readerOf(all[i]!) });
+    else acc.addResolvable(entry);
   }
   const out = Array.from(acc.outputs().amounts);
-  for (const e of acc.resolved()) cache.set(e.header.height - all[0]!.height, e.bytes.slice());
+  for (const r of acc.resolved()) cache.set(r.block.height - all[0]!.height, withFunding(r.block, r.funding).slice());
   return out;
 }
 
@@ -138,9 +138,9 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     const cache: Cache = new Map();
     run(all, 5, 9, cache); // resolves blocks 5..9 from 505
     const acc = new WindowAccumulator();
-    acc.add(all[4]!);
+    acc.addResolvable(memoryBlock(all[4]!));
     expect(acc.covers(decodeHeader(cache.get(5)!).resolvedFrom, 505)).toBe(false);
-    expect(() => acc.addAmounts(decodeAmounts(cache.get(5)!.slice()), readerOf(all[5]!))).toThrow(
+    expect(() => acc.add({ ...decodeAmounts(cache.get(5)!.slice()), ...readerOf(all[5]!) })).toThrow(
       /resolved from 505, after the window's start 504/,
     );
   });
@@ -152,21 +152,15 @@ describe('funding heights: the same-day rule resolved once per block', () => {
     let reads = 0;
     const acc = new WindowAccumulator();
     for (let i = 1; i <= 4; i++)
-      acc.addAmounts(
-        decodeAmounts(cache.get(i)!.slice()),
-        readerOf(all[i]!, () => reads++),
-      );
+      acc.add({ ...decodeAmounts(cache.get(i)!.slice()), ...readerOf(all[i]!, () => reads++) });
     acc.outputs();
     expect(reads).toBe(0);
     const acc2 = new WindowAccumulator();
     for (let i = 1; i <= 4; i++)
-      acc2.addAmounts(
-        decodeAmounts(cache.get(i)!.slice()),
-        readerOf(all[i]!, () => reads++),
-      );
-    acc2.add(all[5]!);
+      acc2.add({ ...decodeAmounts(cache.get(i)!.slice()), ...readerOf(all[i]!, () => reads++) });
+    acc2.addResolvable(memoryBlock(all[5]!));
     expect(Array.from(acc2.outputs().amounts)).toEqual(naive(all.slice(1, 6)));
     expect(reads).toBe(4);
-    expect(acc2.resolved().map((r) => [r.header.height, r.header.resolvedFrom])).toEqual([[505, 501]]);
+    expect(acc2.resolved().map((r) => [r.block.height, r.funding.resolvedFrom])).toEqual([[505, 501]]);
   });
 });

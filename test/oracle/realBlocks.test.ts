@@ -6,10 +6,12 @@ import { DataError } from '../../src/errors.js';
 import { finalPrice } from '../../src/oracle/centralPrice.js';
 import { buildHistogram } from '../../src/oracle/histogram.js';
 import { intradayPoints } from '../../src/oracle/intraday.js';
-import { type BlockSummary, summarizeBlock, windowOutputs } from '../../src/oracle/outputs.js';
+import { windowOutputs } from '../../src/oracle/windowAccumulator.js';
+import { summarizeBlock } from '../../src/summary/summarizeBlock.js';
+import type { BlockSummary } from '../../src/summary/types.js';
 import { computePrice } from '../../src/oracle/price.js';
 import { roughPrice } from '../../src/oracle/roughPrice.js';
-import { decodeSummary, encodeSummary } from '../../src/oracle/summaryCodec.js';
+import { decodeSummary, encodeSummary } from '../../src/summary/codec.js';
 import { fixturePath } from '../helpers/paths.js';
 
 const dir = fixturePath('blocks');

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseBlock } from '../../src/chain/block.js';
-import { summarizeBlock } from '../../src/oracle/outputs.js';
+import { summarizeBlock } from '../../src/summary/summarizeBlock.js';
 import { computePrice } from '../../src/oracle/price.js';
 import { dateWindow, heightsOf, recentWindow } from '../../src/oracle/window.js';
 import { createBitcoindClient } from '../../src/sources/bitcoind/index.js';

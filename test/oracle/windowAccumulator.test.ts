@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
-import { summarizeBlock, windowOutputs, type Candidate } from '../../src/oracle/outputs.js';
-import { WindowAccumulator } from '../../src/oracle/windowAccumulator.js';
+import { WindowAccumulator, windowOutputs } from '../../src/oracle/windowAccumulator.js';
+import { decodeEntry, encodeSummary, type Entry } from '../../src/summary/codec.js';
+import { memoryBlock } from '../../src/summary/memoryBlock.js';
+import { summarizeBlock } from '../../src/summary/summarizeBlock.js';
+import type { Candidate } from '../../src/summary/types.js';
 import { fakeBlock, fakeTx } from './fakeTx.js';
 
 describe('WindowAccumulator: the same-day rule block by block', () => {
@@ -21,7 +24,7 @@ describe('WindowAccumulator: the same-day rule block by block', () => {
 
   it('gives the same outputs fed one block at a time as the whole window at once', () => {
     const acc = new WindowAccumulator();
-    for (const s of summaries) acc.add(s);
+    for (const s of summaries) acc.addResolvable(memoryBlock(s));
     const streamed = acc.outputs();
     const whole = windowOutputs(summaries);
     expect(Array.from(streamed.amounts)).toEqual(Array.from(whole.amounts));
@@ -32,10 +35,27 @@ describe('WindowAccumulator: the same-day rule block by block', () => {
     expect(acc.lastBlock).toEqual({ height: 101, time: 2000 });
   });
 
+  it('a cache entry and an in-memory summary are the same block to it, and what it resolves is handed back', () => {
+    const fromMemory = new WindowAccumulator();
+    const fromCache = new WindowAccumulator<Entry>();
+    for (const s of summaries) {
+      fromMemory.addResolvable(memoryBlock(s));
+      fromCache.addResolvable(decodeEntry(encodeSummary(s)));
+    }
+    expect(Array.from(fromCache.outputs().amounts)).toEqual(Array.from(fromMemory.outputs().amounts));
+    // Both blocks were unresolved; the funding comes back for the cache layer to write, the entries untouched.
+    const back = fromCache.resolved();
+    expect(back.map((r) => [r.block.height, r.funding.resolvedFrom, Array.from(r.funding.perCandidate)])).toEqual([
+      [100, 100, [-1, 100]],
+      [101, 100, [100, -1]],
+    ]);
+    expect(back.map((r) => r.block.resolvedFrom)).toEqual([101, 102]);
+  });
+
   it('refuses a gap between blocks', () => {
     const acc = new WindowAccumulator();
-    acc.add(summaries[0]!);
-    expect(() => acc.add({ ...summaries[1]!, height: 105 })).toThrow(DataError);
+    acc.addResolvable(memoryBlock(summaries[0]!));
+    expect(() => acc.addResolvable(memoryBlock({ ...summaries[1]!, height: 105 }))).toThrow(DataError);
   });
 
   it('grows past its initial capacity without losing txids, and tells colliding keys apart', () => {
@@ -52,7 +72,7 @@ describe('WindowAccumulator: the same-day rule block by block', () => {
       { txIndex: n - 1, inputTxids: Uint8Array.from(id(2)), amounts: [0.002] },
     ];
     const acc = new WindowAccumulator();
-    acc.add({ height: 1, hash: '00'.repeat(32), time: 1, txids, candidates });
+    acc.addResolvable(memoryBlock({ height: 1, hash: '00'.repeat(32), time: 1, txids, candidates }));
     const out = acc.outputs();
     expect(out.txCount).toBe(n);
     expect(Array.from(out.amounts)).toEqual([0.001]);

@@ -1,13 +1,13 @@
 // Bytes for a block summary and its same-day resolution, so the analyze job caches one file per
-// block and a run ten minutes later neither re-parses nor re-indexes anything. Little-endian,
-// versioned by the magic. The part a run usually needs comes first, so it can read just that:
+// block and a run ten minutes later neither re-parses nor re-indexes anything. Little-endian;
+// the magic names the format, rulesVersion the candidate rule the summary was drawn with
+// (candidateRule.ts), and an entry of either kind from another version is summarised again. The
+// part a run usually needs comes first, so it can read just that:
 //
-//   header (80 bytes): "UXS4" | height u32 | time u32 | hash 32 (display order) | txCount u32
-//                      | candidateCount u32 | amountCount u32 | inputCount u32 | resolvedFrom u32
-//                      | prefixSum u32 | keysSum u32 | restSum u32 | 0 u32
-//     (the sums are the first 4 bytes of a SHA-256: prefixSum over header bytes 0..64 and the
-//      amounts and funding, keysSum over the keys, restSum over everything after them; a flipped
-//      bit on disk is a damaged entry, fetched again, never a different price)
+//   header (HEADER_BYTES): the fields of FIELD (entryHeader.ts), in that order
+//     (the sums are the first 4 bytes of a SHA-256: prefixSum over the header before the sums and
+//      the amounts and funding, keysSum over the keys, restSum over everything after them; a
+//      flipped bit on disk is a damaged entry, fetched again, never a different price)
 //   amounts      f64 * amountCount   (the exact doubles: a decoded summary gives bit-identical prices)
 //   fundedFrom   i32 * amountCount   (per amount, see Funding; -1 = none)
 //   -- the prefix above is all a window that the resolution covers reads (prefixLength) --
@@ -19,10 +19,32 @@
 //   inputTxids   32  * inputCount      (per candidate, in candidate order)
 //   txids        32  * txCount         (every transaction of the block, in order)
 
-import { DataError } from '../errors.js';
-import { type BlockSummary, type Candidate, TXID_BYTES } from './outputs.js';
-import { type BlockAmounts, type Funding, unresolved } from './funding.js';
 import { createHash } from 'node:crypto';
+import { DataError } from '../errors.js';
+import { MAX_AMOUNTS, MAX_INPUTS, RULES_VERSION, isKeptBtc } from './candidateRule.js';
+import {
+  FIELD,
+  HEADER_BYTES,
+  MAGIC,
+  decodeHeader,
+  headerFields,
+  offsets,
+  truncated,
+  type Header,
+} from './entryHeader.js';
+import { f64At, i32At, u32At } from './littleEndian.js';
+import {
+  TXID_BYTES,
+  unresolved,
+  type BlockAmounts,
+  type BlockSummary,
+  type Candidate,
+  type Funding,
+  type ResolvableBlock,
+} from './types.js';
+
+/** Header bytes covered by the prefix sum: everything before the sums. */
+const SUMMED_HEADER = FIELD.prefixSum;
 
 /** A 32-bit check of the given byte ranges of `bytes` (the first 4 bytes of their SHA-256, LE). */
 function checksum(bytes: Uint8Array, ...ranges: [number, number][]): number {
@@ -35,60 +57,18 @@ const prefixSumOf = (bytes: Uint8Array, keysAt: number) => checksum(bytes, [0, S
 
 /** Recomputes an entry's checksums (encodeSummary does; tests use it to forge consistent entries). */
 export function sealEntry(bytes: Uint8Array): void {
-  writeSums(bytes, offsets(decodeHeader(bytes)));
+  writeSums(bytes, offsets(headerFields(bytes)));
 }
 
 function writeSums(bytes: Uint8Array, at: ReturnType<typeof offsets>): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  view.setUint32(64, prefixSumOf(bytes, at.keys), true);
-  view.setUint32(68, checksum(bytes, [at.keys, at.txIndex]), true);
-  view.setUint32(72, checksum(bytes, [at.txIndex, at.end]), true);
+  view.setUint32(FIELD.prefixSum, prefixSumOf(bytes, at.keys), true);
+  view.setUint32(FIELD.keysSum, checksum(bytes, [at.keys, at.txIndex]), true);
+  view.setUint32(FIELD.restSum, checksum(bytes, [at.txIndex, at.end]), true);
 }
 
 function sumError(what: string, offset: number): DataError {
   return new DataError(`block summary ${what} fails its checksum (damaged on disk?)`, offset);
-}
-
-export const MAGIC = 'UXS4';
-const HASH_BYTES = 32;
-export const HEADER_BYTES = 80;
-/** Header bytes covered by the prefix sum: everything before the sums. */
-const SUMMED_HEADER = 64;
-const MAX_INPUTS = 5;
-const MAX_AMOUNTS = 2;
-
-export interface Header {
-  height: number;
-  time: number;
-  hash: string;
-  txCount: number;
-  candidateCount: number;
-  amountCount: number;
-  inputCount: number;
-  resolvedFrom: number;
-  prefixSum: number;
-  keysSum: number;
-  restSum: number;
-}
-
-function offsets(h: Pick<Header, 'txCount' | 'candidateCount' | 'amountCount' | 'inputCount'>) {
-  const fundedFrom = HEADER_BYTES + 8 * h.amountCount;
-  const keys = fundedFrom + 4 * h.amountCount;
-  const txIndex = keys + 4 * h.txCount;
-  const inputCounts = txIndex + 4 * h.candidateCount;
-  const amountCounts = inputCounts + h.candidateCount;
-  const inputTxids = amountCounts + h.candidateCount;
-  const txids = inputTxids + TXID_BYTES * h.inputCount;
-  return {
-    fundedFrom,
-    keys,
-    txIndex,
-    inputCounts,
-    amountCounts,
-    inputTxids,
-    txids,
-    end: txids + TXID_BYTES * h.txCount,
-  };
 }
 
 export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s)): Uint8Array {
@@ -106,13 +86,16 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
   // Buffer's write methods cost ~2 ms a block in the parser threads.
   const bytes = new Uint8Array(at.end);
   const view = new DataView(bytes.buffer);
-  bytes.set(Buffer.from(MAGIC, 'latin1'), 0);
-  view.setUint32(4, s.height, true);
-  view.setUint32(8, s.time, true);
-  bytes.set(Buffer.from(s.hash, 'hex'), 12);
-  [h.txCount, h.candidateCount, amountCount, inputCount, funding.resolvedFrom].forEach((v, k) =>
-    view.setUint32(44 + 4 * k, v, true),
-  );
+  bytes.set(Buffer.from(MAGIC, 'latin1'), FIELD.magic);
+  view.setUint32(FIELD.height, s.height, true);
+  view.setUint32(FIELD.time, s.time, true);
+  bytes.set(Buffer.from(s.hash, 'hex'), FIELD.hash);
+  view.setUint32(FIELD.txCount, h.txCount, true);
+  view.setUint32(FIELD.candidateCount, h.candidateCount, true);
+  view.setUint32(FIELD.amountCount, amountCount, true);
+  view.setUint32(FIELD.inputCount, inputCount, true);
+  view.setUint32(FIELD.resolvedFrom, funding.resolvedFrom, true);
+  view.setUint32(FIELD.rulesVersion, RULES_VERSION, true);
   let a = 0;
   let input = at.inputTxids;
   for (let i = 0; i < s.candidates.length; i++) {
@@ -135,78 +118,8 @@ export function encodeSummary(s: BlockSummary, funding: Funding = unresolved(s))
   return bytes;
 }
 
-function truncated(what: string, have: number): DataError {
-  return new DataError(`block summary truncated reading ${what} (${have} bytes)`, have);
-}
-
-/** The header, checked; `bytes` may be just the header, the amounts prefix, or the whole entry. */
-export function decodeHeader(bytes: Uint8Array): Header & { length: number; prefixLength: number } {
-  if (bytes.length < HEADER_BYTES) throw truncated('header', bytes.length);
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const magic = buf.toString('latin1', 0, 4);
-  if (magic !== MAGIC) throw new DataError(`not a block summary (magic "${magic}", want "${MAGIC}")`, 0);
-  const u32 = (o: number) => buf.readUInt32LE(o);
-  const h: Header = {
-    height: u32(4),
-    time: u32(8),
-    hash: buf.toString('hex', 12, 12 + HASH_BYTES),
-    txCount: u32(44),
-    candidateCount: u32(48),
-    amountCount: u32(52),
-    inputCount: u32(56),
-    resolvedFrom: u32(60),
-    prefixSum: u32(64),
-    keysSum: u32(68),
-    restSum: u32(72),
-  };
-  const { candidateCount: c, amountCount: a, inputCount: n } = h;
-  if (c > h.txCount || a < c || a > MAX_AMOUNTS * c || n < c || n > MAX_INPUTS * c) {
-    throw new DataError(
-      `block summary counts are inconsistent: ${h.txCount} txs, ${c} candidates, ${a} amounts, ${n} inputs`,
-      44,
-    );
-  }
-  if (h.resolvedFrom > h.height + 1)
-    throw new DataError(`block summary resolved from ${h.resolvedFrom}, past block ${h.height}`, 60);
-  const at = offsets(h);
-  return { ...h, length: at.end, prefixLength: at.keys };
-}
-
-/** Typed-array views read in the host's byte order; the entries are little-endian. */
-const HOST_LE = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
-
-interface NumberArray<T> {
-  new (buffer: ArrayBufferLike, byteOffset: number, length: number): T;
-  new (length: number): T;
-  readonly BYTES_PER_ELEMENT: number;
-}
-
-/** `n` little-endian numbers at bytes[o..]: a view when the host is little-endian and the bytes are aligned for one, else a decoded copy. */
-function numbersAt<T extends Float64Array | Int32Array | Uint32Array>(
-  Kind: NumberArray<T>,
-  read: (v: DataView, at: number) => number,
-  bytes: Uint8Array,
-  o: number,
-  n: number,
-): T {
-  const at = bytes.byteOffset + o;
-  const width = Kind.BYTES_PER_ELEMENT;
-  if (HOST_LE && at % width === 0) return new Kind(bytes.buffer, at, n);
-  const view = new DataView(bytes.buffer, at, width * n);
-  const out = new Kind(n);
-  for (let i = 0; i < n; i++) out[i] = read(view, width * i);
-  return out;
-}
-
-const f64At = (bytes: Uint8Array, o: number, n: number) =>
-  numbersAt(Float64Array, (v, at) => v.getFloat64(at, true), bytes, o, n);
-const i32At = (bytes: Uint8Array, o: number, n: number) =>
-  numbersAt(Int32Array, (v, at) => v.getInt32(at, true), bytes, o, n);
-const u32At = (bytes: Uint8Array, o: number, n: number) =>
-  numbersAt(Uint32Array, (v, at) => v.getUint32(at, true), bytes, o, n);
-
 /** A block's amounts and funding heights, named by the header they were read with. */
-export function blockAmounts(h: Header, amounts: Float64Array, fundedFrom: Int32Array): BlockAmounts {
+function blockAmounts(h: Header, amounts: Float64Array, fundedFrom: Int32Array): BlockAmounts {
   return {
     height: h.height,
     hash: h.hash,
@@ -234,7 +147,7 @@ function amountsWith(h: Header & { prefixLength: number }, bytes: Uint8Array): B
   const fundedFrom = i32At(bytes, HEADER_BYTES + 8 * h.amountCount, h.amountCount);
   for (let i = 0; i < amounts.length; i++) {
     const a = amounts[i]!;
-    if (!(1e-5 < a && a < 1e5))
+    if (!isKeptBtc(a))
       throw new DataError(`block summary amount ${i} is ${a}, outside (1e-5, 1e5)`, HEADER_BYTES + 8 * i);
     const f = fundedFrom[i]!;
     if (f !== -1 && (f < h.resolvedFrom || f > h.height))
@@ -258,20 +171,17 @@ export function keysOf(h: Header, keys: Uint8Array): Uint32Array {
   return u32At(keys, 0, h.txCount);
 }
 
-/** A whole entry, checked, as views into its bytes: what the window needs to resolve its funding. */
-export interface Entry {
+/**
+ * A whole entry, checked, as views into its bytes: a block the window can resolve (types.ts
+ * ResolvableBlock), plus the bytes and header the cache writes back.
+ */
+export interface Entry extends ResolvableBlock {
   bytes: Uint8Array;
   header: Header;
-  amounts: Float64Array;
-  fundedFrom: Int32Array;
-  /** Each txid's first 4 bytes, little-endian. */
-  keys: Uint32Array;
-  /** Per candidate: its transaction's index in the block, its input and amount counts. */
   txIndex: Uint32Array;
   inputCounts: Uint8Array;
   amountCounts: Uint8Array;
-  /** Every candidate's input txids, candidate after candidate, 32 bytes each. */
-  inputTxids: Uint8Array;
+  /** Every txid of the block, 32 bytes each. */
   txids: Uint8Array;
 }
 
@@ -319,42 +229,50 @@ export function decodeEntry(bytes: Uint8Array): Entry {
   }
   if (a !== h.amountCount || inputs !== h.inputCount)
     throw new DataError(`block summary candidates do not add up to the header's counts`);
+  const txids = bytes.subarray(at.txids, at.end);
   return {
+    ...blockAmounts(h, amounts, fundedFrom),
     bytes,
     header: h,
-    amounts,
-    fundedFrom,
-    keys,
+    candidateCount: h.candidateCount,
+    inputCount: h.inputCount,
     txIndex,
     inputCounts,
     amountCounts,
     inputTxids: bytes.subarray(at.inputTxids, at.txids),
-    txids: bytes.subarray(at.txids, at.end),
+    txids,
+    keys: () => keys,
+    txid: (j) => txids.subarray(TXID_BYTES * j, TXID_BYTES * j + TXID_BYTES),
   };
 }
 
 /**
- * Records funding worked out for a window starting at `resolvedFrom` in the entry's own bytes
- * (so they can be cached as they are) and returns the block's amounts with it.
+ * Records funding the window worked out (oracle/funding.ts) in the entry's own bytes, in place, so
+ * they can be cached as they are; the entry's fields are updated to match. Returns the bytes.
  */
-export function writeFunding(e: Entry, resolvedFrom: number, perCandidate: Int32Array): BlockAmounts {
+export function withFunding(e: Entry, funding: Funding): Uint8Array {
   const h = e.header;
+  if (funding.perCandidate.length !== h.candidateCount)
+    throw new DataError(
+      `block ${h.height}: ${funding.perCandidate.length} funding heights for ${h.candidateCount} candidates`,
+    );
   const view = new DataView(e.bytes.buffer, e.bytes.byteOffset, e.bytes.byteLength);
-  const fundedAt = offsets(h).fundedFrom;
+  const at = offsets(h);
   const fundedFrom = new Int32Array(h.amountCount);
   let a = 0;
   for (let i = 0; i < h.candidateCount; i++) {
     for (let k = 0; k < e.amountCounts[i]!; k++, a++) {
-      fundedFrom[a] = perCandidate[i]!;
-      view.setInt32(fundedAt + 4 * a, perCandidate[i]!, true);
+      fundedFrom[a] = funding.perCandidate[i]!;
+      view.setInt32(at.fundedFrom + 4 * a, funding.perCandidate[i]!, true);
     }
   }
-  view.setUint32(60, resolvedFrom, true);
-  const prefixSum = prefixSumOf(e.bytes, offsets(h).keys);
-  view.setUint32(64, prefixSum, true);
-  e.header = { ...h, resolvedFrom, prefixSum };
+  view.setUint32(FIELD.resolvedFrom, funding.resolvedFrom, true);
+  const prefixSum = prefixSumOf(e.bytes, at.keys);
+  view.setUint32(FIELD.prefixSum, prefixSum, true);
+  e.header = { ...h, resolvedFrom: funding.resolvedFrom, prefixSum };
+  e.resolvedFrom = funding.resolvedFrom;
   e.fundedFrom = fundedFrom; // the entry stays what its bytes say, view or copy
-  return blockAmounts(e.header, e.amounts, fundedFrom);
+  return e.bytes;
 }
 
 /** The summary and funding an entry holds, as objects (for tests and tools; the job uses decodeEntry). */

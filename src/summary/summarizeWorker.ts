@@ -2,16 +2,8 @@
 // full block costs tens of milliseconds of CPU; spreading it over threads lets a cold run use every
 // core while the main thread fetches.
 import { parentPort } from 'node:worker_threads';
-import { encodeSummary } from '../oracle/summaryCodec.js';
-import { summarizeRaw } from './summarizer.js';
-
-export interface SummarizeRequest {
-  id: number;
-  height: number;
-  bytes: Uint8Array;
-}
-
-export type SummarizeReply = { id: number; ok: true; encoded: Uint8Array } | { id: number; ok: false; message: string };
+import { encodeSummary } from './codec.js';
+import { summarizeRaw, type SummarizeReply, type SummarizeRequest } from './summarizer.js';
 
 parentPort?.on('message', (req: SummarizeRequest) => {
   let reply: SummarizeReply;

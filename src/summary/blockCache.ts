@@ -2,23 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { BlockAmounts } from '../oracle/funding.js';
-import type { WindowTxids } from '../oracle/funding.js';
-import {
-  HEADER_BYTES,
-  MAGIC,
-  decodeAmounts,
-  decodeEntry,
-  decodeHeader,
-  keysOf,
-  sectionsOf,
-  type Entry,
-  type Header,
-} from '../oracle/summaryCodec.js';
+import { decodeAmounts, decodeEntry, keysOf, sectionsOf, withFunding, type Entry } from './codec.js';
+import { HEADER_BYTES, decodeHeader, isOtherVersion, type Header } from './entryHeader.js';
+import type { BlockTxids, Funding, WindowBlock } from './types.js';
 
 /**
  * Per-block cache of what the oracle needs from a block (its txids, the candidate outputs and their
- * funding heights), one file per block named `<height>-<hash>.uxs` (layout in summaryCodec.ts). Keyed by hash as well as height, so a reorg
+ * funding heights), one file per block named `<height>-<hash>.uxs` (layout in codec.ts). Keyed by hash as well as height, so a reorg
  * simply misses: the new block at that height has another hash, and the old file is removed
  * when the new one is written. Files are written to a temp name and renamed, so a killed run
  * never leaves a half-written entry behind under a real name.
@@ -55,11 +45,6 @@ export class BlockCache {
     return out;
   }
 
-  private static olderFormat(head: Uint8Array): boolean {
-    const magic = Buffer.from(head.buffer, head.byteOffset, Math.min(4, head.length)).toString('latin1');
-    return magic.length === 4 && magic.startsWith('UXS') && magic !== MAGIC;
-  }
-
   /**
    * Opens an entry and checks its header against the block asked for and the file's size; what
    * `read` returns from it is the result. A missing entry is undefined; a damaged one is dropped
@@ -81,12 +66,16 @@ export class BlockCache {
     try {
       const size = fs.fstatSync(fd).size;
       const head = BlockCache.readAt(fd, 0, Math.min(HEADER_BYTES, size));
-      if (BlockCache.olderFormat(head)) {
-        // Written by an older version: not damage, just to be fetched again (once, after an upgrade).
+      if (isOtherVersion(head)) {
+        // Another format or other candidate rules: not damage, just to be summarised again (once
+        // per block after an upgrade; said once per run).
         if (this.writable) fs.rmSync(file, { force: true });
         this.misses++;
         if (this.stale++ === 0)
-          this.log.info({ dir: this.dir }, 'block cache entries written by an older version are fetched again');
+          this.log.info(
+            { dir: this.dir },
+            'block cache entries written by another version (format or candidate rules) are summarised again',
+          );
         return undefined;
       }
       const header = decodeHeader(head);
@@ -109,17 +98,18 @@ export class BlockCache {
 
   /**
    * A cached block, read as little as the window needs, in one open: just its amounts and funding
-   * heights (the few kilobytes at the front) when `covers(resolvedFrom)` says its funding reaches
-   * back far enough (see oracle/funding.ts), else the whole entry, checked, to be resolved again.
+   * heights (the few kilobytes at the front, its txids read later only if a later block needs
+   * them) when `covers(resolvedFrom)` says its funding reaches back far enough (see
+   * oracle/funding.ts), else the whole entry, checked, to be resolved again.
    */
   read(
     height: number,
     hash: string,
     covers: (resolvedFrom: number) => boolean,
-  ): { amounts: BlockAmounts } | { entry: Entry } | undefined {
+  ): { block: WindowBlock } | { entry: Entry } | undefined {
     return this.withEntry(height, hash, (fd, h) =>
       covers(h.resolvedFrom)
-        ? { amounts: decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)) }
+        ? { block: { ...decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)), ...this.txidReader(height, hash) } }
         : { entry: decodeEntry(BlockCache.readAt(fd, 0, h.length)) },
     );
   }
@@ -130,7 +120,7 @@ export class BlockCache {
    * ~100 KB of txids. The entry was read moments ago in this run (the job holds the analyze lock),
    * so a missing or changed one is an error, not a miss. Files stay open until closeReaders().
    */
-  txidReader(height: number, hash: string): Omit<WindowTxids, 'height'> {
+  txidReader(height: number, hash: string): BlockTxids {
     const file = this.file(height, hash);
     let open: { fd: number; header: Header; keysAt: number; txidsAt: number; count: number } | undefined;
     const ensure = () => {
@@ -183,6 +173,11 @@ export class BlockCache {
   /** Whether an entry exists (without reading it). */
   has(height: number, hash: string): boolean {
     return fs.existsSync(this.file(height, hash));
+  }
+
+  /** Rewrites an entry with the funding heights a window worked out, so the next run reads them instead. */
+  putResolved(entry: Entry, funding: Funding): void {
+    this.put(entry.height, entry.hash, withFunding(entry, funding));
   }
 
   /** Writes an entry (encodeSummary's bytes) for block `height` `hash`. */

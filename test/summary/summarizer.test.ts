@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { inlineSummarizer, type Summarizer } from '../../src/analyze/summarizer.js';
+import { inlineSummarizer, type Summarizer } from '../../src/summary/summarizer.js';
 import { REPO_ROOT, fixturePath } from '../helpers/paths.js';
-import { decodeHeader } from '../../src/oracle/summaryCodec.js';
+import { decodeHeader } from '../../src/summary/entryHeader.js';
 
 const blocks = fs.readdirSync(fixturePath('blocks')).filter((f) => f.endsWith('.raw'));
 const read = (name: string) => new Uint8Array(fs.readFileSync(fixturePath('blocks', name)));
@@ -13,8 +13,8 @@ const heightOf = (name: string) => Number(name.split('_')[1]);
 // which the test setup builds.
 async function pool(threads: number): Promise<Summarizer> {
   const mod = (await import(
-    path.join(REPO_ROOT, 'dist/src/analyze/summarizer.js')
-  )) as typeof import('../../src/analyze/summarizer.js');
+    path.join(REPO_ROOT, 'dist/src/summary/summarizer.js')
+  )) as typeof import('../../src/summary/summarizer.js');
   return mod.createSummarizer(threads);
 }
 

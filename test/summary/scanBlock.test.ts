@@ -3,10 +3,10 @@
 // transaction kinds the oracle must skip), and on thousands of damaged blocks.
 import { describe, expect, it } from 'vitest';
 import { parseBlock } from '../../src/chain/block.js';
-import { scanBlock } from '../../src/analyze/scanBlock.js';
+import { scanBlock } from '../../src/summary/scanBlock.js';
 import { DataError } from '../../src/errors.js';
-import { summarizeBlock } from '../../src/oracle/outputs.js';
-import { encodeSummary } from '../../src/oracle/summaryCodec.js';
+import { summarizeBlock } from '../../src/summary/summarizeBlock.js';
+import { encodeSummary } from '../../src/summary/codec.js';
 import { generateChain } from '../fakes/chain/index.js';
 import { craftTx, prng, u32, varint, type CraftInput, type CraftTx } from '../chain/craft.js';
 import { merkleRoot } from '../../src/chain/merkle.js';

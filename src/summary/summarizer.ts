@@ -2,12 +2,20 @@ import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { DataError } from '../errors.js';
-import type { BlockSummary } from '../oracle/outputs.js';
+import { encodeSummary } from './codec.js';
 import { scanBlock } from './scanBlock.js';
-import { encodeSummary } from '../oracle/summaryCodec.js';
-import type { SummarizeReply } from './summarizeWorker.js';
+import type { BlockSummary } from './types.js';
 
-/** Raw block -> its checked summary, encoded as a cache entry (summaryCodec.ts). */
+/** What the pool sends a worker thread (summarizeWorker.ts) and what it answers. */
+export interface SummarizeRequest {
+  id: number;
+  height: number;
+  bytes: Uint8Array;
+}
+
+export type SummarizeReply = { id: number; ok: true; encoded: Uint8Array } | { id: number; ok: false; message: string };
+
+/** Raw block -> its checked summary, encoded as a cache entry (codec.ts). */
 export interface Summarizer {
   /**
    * Takes the bytes over: the caller must not read them afterwards (they may be moved to a thread).

@@ -1,0 +1,122 @@
+// The install never fails for lack of a compiler: native/build.mjs (npm's "install" script) says in
+// one line that it falls back, builds nothing, exits 0; and analyze then runs on the TypeScript
+// hasher, with --verbose naming the path, and gives the same price as the native path.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateChain } from '../fakes/chain/index.js';
+import { startFakeBitcoind, type FakeBitcoind } from '../fakes/bitcoind/index.js';
+import { startFakeMempool, type FakeMempool } from '../fakes/mempool/index.js';
+import { REPO_ROOT } from '../helpers/paths.js';
+
+const BUILD = path.join(REPO_ROOT, 'native', 'build.mjs');
+let tmp: string;
+beforeAll(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'native-build-'));
+});
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** Runs the install step with exactly `env` (plus HOME), into `out`. */
+function build(out: string, env: Record<string, string>, script = BUILD) {
+  return spawnSync(process.execPath, [script, '--out', out], {
+    env: { HOME: process.env.HOME ?? '/tmp', ...env },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+}
+
+describe('native/build.mjs', () => {
+  it.each([
+    [
+      'CC points nowhere',
+      { PATH: process.env.PATH ?? '', CC: '/nonexistent/cc' },
+      /no C compiler \(\/nonexistent\/cc not found\)/,
+    ],
+    ['no cc on PATH', { PATH: '/nonexistent' }, /no C compiler \(cc not found\)/],
+    ['a compiler that fails', { PATH: process.env.PATH ?? '', CC: 'false' }, /false failed/],
+    ['forced off', { PATH: process.env.PATH ?? '', UTXORACLE_NATIVE_HASH: '0' }, /UTXORACLE_NATIVE_HASH=0/],
+  ])('%s: exit 0, one line, nothing built', (_name, env, why) => {
+    const out = fs.mkdtempSync(path.join(tmp, 'out-'));
+    const r = build(out, env);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^native hasher: not built \(.*\); the TypeScript hasher is used$/);
+    expect(lines[0]).toMatch(why);
+    expect(fs.readdirSync(out)).toEqual([]);
+  });
+
+  it('builds and checks the addon with the local compiler when there is one', () => {
+    const out = fs.mkdtempSync(path.join(tmp, 'out-'));
+    const r = build(out, { PATH: process.env.PATH ?? '' });
+    expect(r.status).toBe(0);
+    if (/not built \(no C compiler|no Node headers/.test(r.stdout)) return; // a machine without the tools
+    expect(r.stdout.trim()).toMatch(/^native hasher: built \((sha-ni|portable)\) at /);
+    expect(fs.readdirSync(out)).toEqual(['blockhash.node']);
+  });
+});
+
+describe('analyze without the addon', () => {
+  let node: FakeBitcoind;
+  let mempool: FakeMempool;
+  let pkg: string;
+  beforeAll(async () => {
+    const chain = generateChain({ seed: 31, date: '2025-05-05', price: 95_000, scale: 'small' });
+    node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
+    mempool = await startFakeMempool({ usd: 95_100, priceTime: Math.floor(Date.now() / 1000) });
+    // A copy of the installed package (a copy, not links: the addon is found next to the real files).
+    pkg = path.join(tmp, 'pkg');
+    for (const entry of ['bin', 'dist', 'package.json'])
+      fs.cpSync(path.join(REPO_ROOT, entry), path.join(pkg, entry), { recursive: true });
+    fs.mkdirSync(path.join(pkg, 'native'));
+    for (const f of ['blockhash.c', 'build.mjs'])
+      fs.copyFileSync(path.join(REPO_ROOT, 'native', f), path.join(pkg, 'native', f));
+    fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  }, 60_000);
+  afterAll(async () => {
+    await node.close();
+    await mempool.close();
+  });
+
+  const analyze = (root: string) =>
+    execa(process.execPath, [path.join(root, 'bin', 'analyze.js'), '--json', '--dry-run', '--verbose'], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        UTXORACLE_DATA_DIR: fs.mkdtempSync(path.join(tmp, 'data-')),
+        BITCOIN_RPC_URL: node.url,
+        BITCOIN_RPC_COOKIE_FILE: node.cookiePath,
+        MEMPOOL_API_URL: mempool.url,
+        ANALYZE_BACKFILL_DAYS: '0',
+        LOG_FORMAT: 'json',
+      },
+      extendEnv: false,
+      reject: false,
+      timeout: 120_000,
+    });
+
+  it('the install step falls back, and the job prices on the TypeScript hasher as on the native one', async () => {
+    const step = build(
+      path.join(pkg, 'native', 'build'),
+      { PATH: '/nonexistent' },
+      path.join(pkg, 'native', 'build.mjs'),
+    );
+    expect(step.status).toBe(0);
+    expect(step.stdout).toMatch(/not built \(no C compiler/);
+    const fallback = await analyze(pkg);
+    expect(fallback.exitCode).toBe(0);
+    expect(fallback.stderr).toContain('block hashing: typescript (native hasher not built');
+    const price = JSON.parse(fallback.stdout).utxoracle_price as number;
+    expect(Number.isFinite(price)).toBe(true);
+
+    const here = await analyze(REPO_ROOT);
+    expect(here.exitCode).toBe(0);
+    if (fs.existsSync(path.join(REPO_ROOT, 'native', 'build', 'blockhash.node')))
+      expect(here.stderr).toMatch(/block hashing: native \((sha-ni|portable)\)/);
+    expect(JSON.parse(here.stdout).utxoracle_price).toBe(price);
+  }, 180_000);
+});

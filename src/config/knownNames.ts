@@ -56,10 +56,21 @@ export function closestName(name: string, known: Iterable<string>): string | und
   return best;
 }
 
+/**
+ * Switches read from the process environment only, never from .env (the file is not copied into the
+ * environment): UTXORACLE_NATIVE_HASH is needed by `npm ci` too, before any .env is read.
+ */
+const ENVIRONMENT_ONLY: ReadonlyMap<string, string> = new Map([
+  ['UTXORACLE_NATIVE_HASH', 'it is read at install and at start; set it in the crontab or the shell'],
+]);
+
 /** Throws for the first key of `keys` that is not known but looks like one of ours. */
 export function checkUnknownKeys(keys: readonly EnvKey[], known: ReadonlySet<string>, file: string): void {
   for (const { name, line } of keys) {
     if (known.has(name)) continue;
+    const why = ENVIRONMENT_ONLY.get(name);
+    if (why)
+      throw new ConfigError(`${file} line ${line}: ${name} is an environment variable, not a setting: ${why}`, name);
     const suggestion = closestName(name, known);
     const ours = OUR_PREFIXES.some((p) => name.toUpperCase().startsWith(p));
     if (!suggestion && !ours) continue;

@@ -51,6 +51,12 @@ describe('unknown keys in .env', () => {
     (name) => expect(check(name)).toBeUndefined(),
   );
 
+  it('an environment-only switch in .env says where it belongs', () => {
+    expect(check('UTXORACLE_NATIVE_HASH')).toBe(
+      `${FILE} line 7: UTXORACLE_NATIVE_HASH is an environment variable, not a setting: it is read at install and at start; set it in the crontab or the shell`,
+    );
+  });
+
   it('every setting is known', () => {
     for (const name of ['UTXORACLE_DATA_DIR', 'BITCOIN_RPC_URL', 'HEALTH_DISK_CRIT_PCT', 'LOG_FORMAT'])
       expect(check(name)).toBeUndefined();

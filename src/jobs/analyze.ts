@@ -2,6 +2,8 @@ import path from 'node:path';
 import { BlockCache } from '../analyze/blockCache.js';
 import { raiseAlert } from '../analyze/alerting.js';
 import { writeChart } from '../analyze/chart.js';
+import { writeRangeChart } from '../analyze/rangeChart.js';
+import { loadRangeSeries } from '../analyze/rangeSeries.js';
 import {
   dailyRow,
   dateRange,
@@ -80,9 +82,9 @@ async function analyzeRecent(
     { price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount },
     'UTXOracle price calculated',
   );
-  if (opts.chart) writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log);
-
   const exchange = await exchangeAsked;
+  if (opts.chart)
+    writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log, exchange);
   const verdict = judge(result, exchange, s);
   const row = buildPriceRow(ctx.runId, new Date(), result, tipRef.hash, exchange, verdict);
   let exitCode: ExitCode = EXIT.OK;
@@ -290,11 +292,22 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
     bar?.(days.length, date);
   }
   if (bar) process.stderr.write('\n');
+  // The chart shows the whole range as saved, days done by earlier runs included.
+  if (opts.chart)
+    writeRangeChart(
+      opts.chart,
+      ctx.dryRun ? [] : await loadRangeSeries(s.duckdbPath, opts.from!, opts.to!, log),
+      opts.from!,
+      opts.to!,
+      ctx.dryRun,
+      log,
+    );
   const failed = days.filter((d) => d.error);
   const lines = [
     ...days.map((d) => (d.error ? `${d.date}: FAILED (${d.error})` : `${d.date}: ${formatUsd(d.price!)}`)),
     `Summary: ${days.length - failed.length} priced, ${failed.length} failed, ${all.length - todo.length} already done${ctx.dryRun ? ' (dry run: nothing saved)' : ''}`,
   ];
+  if (opts.chart && !ctx.dryRun) lines.splice(-1, 0, `Chart written to ${path.resolve(opts.chart)}`);
   // A day that could not be priced is work not done: exit 1, as the README's exit table says (the
   // priced days are saved, and a re-run retries only the failed ones).
   const exitCode = failed.length === 0 ? EXIT.OK : EXIT.FAILED;
@@ -308,6 +321,7 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
       skipped: all.length - todo.length,
       days,
       dry_run: ctx.dryRun,
+      chart: opts.chart ? path.resolve(opts.chart) : null,
     },
     lines,
     message: lines.at(-1),

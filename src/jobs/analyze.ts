@@ -139,6 +139,7 @@ async function analyzeRecent(
   const lines = ctx.dryRun
     ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)]
     : summaryLines(row, result, savedTo);
+  if (opts.chart && !ctx.dryRun) lines.push(`Chart written to ${path.resolve(opts.chart)}`);
   for (const d of daily)
     lines.push(
       d.error ? `Daily price ${d.date}: FAILED (${d.error})` : `Daily price ${d.date}: ${formatUsd(d.price!)}`,
@@ -151,6 +152,7 @@ async function analyzeRecent(
       blocks_from_cache: stats.fromCache,
       saved_to: savedTo,
       dry_run: ctx.dryRun,
+      chart: opts.chart ? path.resolve(opts.chart) : null,
       daily,
       problems,
     },

@@ -90,6 +90,8 @@ describe('grafana/utxoracle.json', () => {
     expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
     const vars = dashboard.templating.list.map((v) => `${v.name}:${v.type}`);
     expect(vars).toEqual(['datasource:datasource', 'instance:query']);
+    const titles = dashboard.panels.map((p) => p.title);
+    expect(new Set(titles).size, 'panel titles are unique').toBe(titles.length);
     const ids = dashboard.panels.map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
     const cells = new Map<string, string>();

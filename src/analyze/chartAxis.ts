@@ -51,6 +51,8 @@ export function frame(title: string, subtitle: string, body: string[], legend: [
     `<text x="${W / 2}" y="75" fill="#bbb" font-size="16" text-anchor="middle">${esc(subtitle)}</text>`,
     `<rect x="${PLOT.x}" y="${PLOT.y}" width="${PLOT.w}" height="${PLOT.h}" fill="none" stroke="${COLORS.axis}"/>`,
     ...body,
+    // The legend sits on the plot: a dark band keeps it readable over the points.
+    `<rect class="legend-band" x="${PLOT.x + 1}" y="${PLOT.y + 1}" width="${Math.min(PLOT.w - 2, 20 + legend.length * 230)}" height="26" fill="black" fill-opacity="0.75"/>`,
     ...items,
     `</svg>`,
   ].join('\n');

@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { renderChartSvg } from '../../src/analyze/chart.js';
-import { chartHtml } from '../../src/analyze/chartAxis.js';
 import type { OracleResult } from '../../src/oracle/price.js';
-import { CHROMIUM, NO_CHROMIUM, startChromium, type Headless } from '../helpers/chromium.js';
-import { GREEN, near, ORANGE, readMarks } from './chartMarks.js';
+import { CHROMIUM, NO_CHROMIUM } from '../helpers/chromium.js';
+import { drawChart, GREEN, near, ORANGE, useChromium } from './chartMarks.js';
 
 // The intraday chart as Chromium draws it: round price ticks in order, the consensus line and the
 // exchange's dashed line where their prices say, the points inside the plot.
@@ -40,22 +39,8 @@ function result(price: number, axRange: number, n = 3000): OracleResult {
 }
 
 describe.skipIf(!CHROMIUM)('the intraday chart in headless Chromium', () => {
-  let b: Headless;
-  beforeAll(async () => {
-    b = await startChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await b?.close();
-  });
-
-  async function draw(svg: string) {
-    const page = await b.page();
-    await page.setContent(chartHtml(svg, 't'));
-    const marks = await readMarks(page);
-    const png = await page.screenshot({ type: 'png' });
-    await page.close();
-    return { marks, png };
-  }
+  const chromium = useChromium();
+  const draw = (svg: string) => drawChart(chromium(), svg);
 
   it('round price ticks, the consensus line and the exchange line where their prices are, the points inside', async () => {
     const { marks, png } = await draw(renderChartSvg(result(100_000, 0.05), 'blocks 880000-880143', 100_900));
@@ -84,10 +69,10 @@ describe.skipIf(!CHROMIUM)('the intraday chart in headless Chromium', () => {
     expect(pts.y + pts.h).toBeLessThanOrEqual(ys[0]! + gap);
     // And the browser painted them: orange at the consensus line, green on a dash of the exchange line.
     const cx = Math.round(line.x + 3);
-    expect(near(await b.pixel(png, cx, Math.round(line.y + line.h / 2)), ORANGE)).toBe(true);
-    expect(near(await b.pixel(png, Math.round(exchange.x + 3), Math.round(exchange.y + exchange.h / 2)), GREEN)).toBe(
-      true,
-    );
+    expect(near(await chromium().pixel(png, cx, Math.round(line.y + line.h / 2)), ORANGE)).toBe(true);
+    expect(
+      near(await chromium().pixel(png, Math.round(exchange.x + 3), Math.round(exchange.y + exchange.h / 2)), GREEN),
+    ).toBe(true);
   });
 
   it('without an exchange price: no exchange line; one far off is named at the edge instead', async () => {

@@ -1,6 +1,9 @@
 // Reads a chart's marks back from the page Chromium laid out: where each element landed (its
 // box in page pixels, after the browser's own layout), its text and its stroke.
 import type { Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { chartHtml } from '../../src/analyze/chartAxis.js';
+import { startChromium, type Headless } from '../helpers/chromium.js';
 
 export interface Mark {
   cls: string;
@@ -46,3 +49,26 @@ export function near(px: readonly number[], rgb: readonly number[], tol = 60): b
 
 export const ORANGE = [255, 165, 0];
 export const GREEN = [0x3d, 0xdc, 0x84];
+
+/** One headless Chromium for a describe block: started before its tests, closed after them. */
+export function useChromium(): () => Headless {
+  let b: Headless | undefined;
+  beforeAll(async () => {
+    b = await startChromium();
+  }, 60_000);
+  afterAll(async () => {
+    await b?.close();
+  });
+  return () => b!;
+}
+
+/** A chart's SVG in its HTML page, as Chromium lays it out: its marks, its paths and a screenshot. */
+export async function drawChart(b: Headless, svg: string) {
+  const page = await b.page();
+  try {
+    await page.setContent(chartHtml(svg, 'chart'));
+    return { marks: await readMarks(page), paths: await readPaths(page), png: await page.screenshot({ type: 'png' }) };
+  } finally {
+    await page.close();
+  }
+}

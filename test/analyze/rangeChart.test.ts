@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chartHtml } from '../../src/analyze/chartAxis.js';
+import { describe, expect, it } from 'vitest';
 import { renderRangeChartSvg, type RangeDay } from '../../src/analyze/rangeChart.js';
-import { CHROMIUM, NO_CHROMIUM, startChromium, type Headless } from '../helpers/chromium.js';
-import { GREEN, near, ORANGE, readMarks, readPaths } from './chartMarks.js';
+import { CHROMIUM, NO_CHROMIUM } from '../helpers/chromium.js';
+import { drawChart, GREEN, near, ORANGE, useChromium } from './chartMarks.js';
 
 // The range chart as Chromium draws it: a dot per priced day at its price, the consensus line
 // broken where a day is missing, the exchange's dashed line only where it is known.
@@ -18,22 +17,10 @@ const DAYS: RangeDay[] = [
 ];
 
 describe.skipIf(!CHROMIUM)('the range chart in headless Chromium', () => {
-  let b: Headless;
-  beforeAll(async () => {
-    b = await startChromium();
-  }, 60_000);
-  afterAll(async () => {
-    await b?.close();
-  });
+  const chromium = useChromium();
 
   it('puts each priced day at its price and date, breaks the line at the missing day, and draws the exchange where known', async () => {
-    const svg = renderRangeChartSvg(DAYS, '2025-05-26', '2025-06-01');
-    const page = await b.page();
-    await page.setContent(chartHtml(svg, 't'));
-    const marks = await readMarks(page);
-    const png = await page.screenshot({ type: 'png' });
-    const paths = await readPaths(page);
-    await page.close();
+    const { marks, paths, png } = await drawChart(chromium(), renderRangeChartSvg(DAYS, '2025-05-26', '2025-06-01'));
 
     // Round ticks over 101,000..106,300 plus padding: every 1,000 (at most six: 101,000..106,000).
     const ticks = marks.filter((m) => m.cls === 'price-tick');
@@ -67,14 +54,20 @@ describe.skipIf(!CHROMIUM)('the range chart in headless Chromium', () => {
     expect(marks.find((m) => m.cls === 'exchange')!.dash).not.toBe('none');
     // Painted: orange at a day's dot, green where the exchange line starts (05-28, no dot there).
     const d29 = dots.find((d) => d.data.date === '2025-05-29')!;
-    expect(near(await b.pixel(png, Math.round(d29.x + d29.w / 2), Math.round(d29.y + d29.h / 2)), ORANGE)).toBe(true);
+    expect(
+      near(await chromium().pixel(png, Math.round(d29.x + d29.w / 2), Math.round(d29.y + d29.h / 2)), ORANGE),
+    ).toBe(true);
     // 2 px along the exchange line from its first point (05-28 at 103,000 towards 05-29 at 104,200).
     const x28 = dates.find((d) => d.text === '05-28')!;
     const x29 = dates.find((d) => d.text === '05-29')!;
     const run = x29.x + x29.w / 2 - (x28.x + x28.w / 2);
     const rise = yOf(103_000) - yOf(104_200);
     const along = 2 / Math.hypot(run, rise);
-    const px = await b.pixel(png, Math.round(x28.x + x28.w / 2 + along * run), Math.round(yOf(103_000) - along * rise));
+    const px = await chromium().pixel(
+      png,
+      Math.round(x28.x + x28.w / 2 + along * run),
+      Math.round(yOf(103_000) - along * rise),
+    );
     expect(near(px, GREEN, 90), String(px)).toBe(true);
   });
 
@@ -87,10 +80,7 @@ describe.skipIf(!CHROMIUM)('the range chart in headless Chromium', () => {
       '2025-01-01',
       '2025-01-02',
     );
-    const page = await b.page();
-    await page.setContent(chartHtml(svg, 't'));
-    const texts = (await readMarks(page)).map((m) => m.text);
-    await page.close();
+    const texts = (await drawChart(chromium(), svg)).marks.map((m) => m.text);
     expect(texts).toContain('0 of 2 days priced · exchange: no saved mempool prices for these days');
   });
 });

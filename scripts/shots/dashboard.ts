@@ -153,10 +153,18 @@ function stateTimelineBody(series: Series[], d: FieldDefaults, w: number, h: num
   const x = (t: number) => L + ((t - t0) / (t1 - t0)) * (w - L - 10);
   const parts = series.map((s, i) => {
     const yy = 4 + i * rowH;
-    const segs = s.points.map(([t, v], k) => {
-      const next = s.points[k + 1]?.[0] ?? t1;
+    // Consecutive equal values make one segment, labelled with its state (Grafana's mergeValues).
+    const runs: { from: number; to: number; v: number }[] = [];
+    for (const [k, [t, v]] of s.points.entries()) {
+      const to = s.points[k + 1]?.[0] ?? t1;
+      const last = runs.at(-1);
+      if (last && last.v === v) last.to = to;
+      else runs.push({ from: t, to, v });
+    }
+    const segs = runs.map(({ from, to, v }) => {
       const { text, color } = display(v, d);
-      return `<rect x="${x(t).toFixed(1)}" y="${yy}" width="${Math.max(1, x(next) - x(t)).toFixed(1)}" height="${rowH - 3}" fill="${color}" fill-opacity="0.8"/>${k === 0 ? `<text x="${x(t) + 6}" y="${yy + rowH / 2 + 2}" fill="#111" font-size="11">${text}</text>` : ''}`;
+      const width = Math.max(1, x(to) - x(from));
+      return `<rect x="${x(from).toFixed(1)}" y="${yy}" width="${width.toFixed(1)}" height="${rowH - 3}" fill="${color}" fill-opacity="0.8"/><text x="${x(from) + 6}" y="${yy + rowH / 2 + 2}" fill="#111" font-size="11">${esc(text)}</text>`;
     });
     return `<text x="${L - 6}" y="${yy + rowH / 2 + 2}" fill="#ccccdc" font-size="12" text-anchor="end">${esc(s.name)}</text>${segs.join('')}`;
   });

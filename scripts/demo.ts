@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DEMO_DATE, DEMO_SECRET, startWorld } from './demo/world.js';
+import { DEMO_DATE, DEMO_FROM, DEMO_SECRET, startWorld } from './demo/world.js';
 import { playWhales, writeExchangeCsv } from './demo/whales.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,6 +16,9 @@ const demoDir = path.resolve(process.env.UTXORACLE_DEMO_DIR ?? path.join(repo, '
 const dataDir = path.join(demoDir, 'data');
 const envFile = path.join(demoDir, '.env');
 const chartFile = path.join(demoDir, `chart-${DEMO_DATE}.html`);
+const recentChart = path.join(demoDir, 'chart-recent.html');
+const rangeChart = path.join(demoDir, `chart-${DEMO_FROM}_${DEMO_DATE}.html`);
+const textfile = path.join(demoDir, 'textfile', 'utxoracle.prom');
 const say = (line = '') => process.stdout.write(line + '\n');
 
 function runJob(job: string, args: string[]): Promise<number> {
@@ -76,10 +79,11 @@ async function main(): Promise<void> {
   try {
     const { chain } = world;
     say(
-      `  chain: ${chain.blocks.length} synthetic blocks ${chain.firstHeight}..${chain.tip.height} covering ${DEMO_DATE} (price drifting $104,000 -> $106,000)`,
+      `  chain: ${chain.blocks.length} synthetic blocks ${chain.firstHeight}..${chain.tip.height} covering ${DEMO_FROM}..${DEMO_DATE} (price climbing from about $99,000 to $105,000 in swings)`,
     );
     say(`  bitcoind ${world.node.url}  electrs ${world.electrs.url}  mempool ${world.mempool.url}`);
     writeExchangeCsv(path.join(demoDir, 'exchanges.csv'));
+    fs.mkdirSync(path.dirname(textfile), { recursive: true });
     fs.writeFileSync(
       envFile,
       [
@@ -95,6 +99,8 @@ async function main(): Promise<void> {
         `ALERT_WEBHOOK_SECRET=${DEMO_SECRET}`,
         'ANALYZE_BACKFILL_DAYS=0',
         'WHALE_HEARTBEAT_SEC=5',
+        // node_exporter's textfile collector would read this directory (see grafana/).
+        `HEALTH_PROMETHEUS_FILE=${textfile}`,
         'WHALE_FLUSH_INTERVAL_MS=1000',
         'LOG_LEVEL=warn',
         'LOG_FORMAT=json',
@@ -104,8 +110,16 @@ async function main(): Promise<void> {
     );
     const codes: Record<string, number> = {};
     codes['init-db'] = await runJob('init-db', []);
-    codes['analyze --recent'] = await runJob('analyze', ['--recent']);
+    codes['analyze --recent'] = await runJob('analyze', ['--recent', '--chart', recentChart]);
     codes['analyze --date'] = await runJob('analyze', ['--date', DEMO_DATE, '--chart', chartFile]);
+    codes['analyze --from/--to'] = await runJob('analyze', [
+      '--from',
+      DEMO_FROM,
+      '--to',
+      DEMO_DATE,
+      '--chart',
+      rangeChart,
+    ]);
     codes['health-check'] = await runJob('health-check', []);
     codes['backup'] = await runJob('backup', []);
     codes['archive --dry-run'] = await runJob('archive', ['--dry-run']);
@@ -124,7 +138,8 @@ async function main(): Promise<void> {
     for (const [job, code] of Object.entries(codes)) say(`  ${job.padEnd(24)} exit ${code}`);
     say(`\nPrice database: ${path.join(dataDir, 'utxoracle_cache.db')}`);
     say(`Whale database: ${path.join(dataDir, 'mempool_predictions.db')}`);
-    say(`Chart:          ${chartFile}`);
+    say(`Charts:         ${recentChart}\n                ${chartFile}\n                ${rangeChart}`);
+    say(`Prometheus:     ${textfile} (the health-check's node_exporter textfile)`);
     say(`Settings used:  ${envFile}`);
     say(`Done in ${((Date.now() - t0) / 1000).toFixed(1)} s. The simulated services are stopped.`);
     const failed = Object.entries(codes).filter(([, c]) => c !== 0 && c !== 3);

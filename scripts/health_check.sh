@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The runbook's hourly health check, for cron:
 #   5 * * * *  /opt/utxoracle-ops/scripts/health_check.sh
-# Runs bin/health-check.js with --alert (webhook when not healthy) and, when HEALTH_PROMETHEUS_FILE
-# is set, --prometheus for node_exporter's textfile collector. $LOG_DIR/health-check.log gets JSON
+# Runs bin/health-check.js with --alert (webhook when not healthy). The job itself writes the
+# node_exporter textfile when HEALTH_PROMETHEUS_FILE is set, in .env or in the environment (a
+# setting like any other, so this script passes nothing for it). $LOG_DIR/health-check.log gets JSON
 # lines only, like every other job's log: the report as one document (--json: each check's state,
 # figure and message, and the overall status) and the job's own log lines (LOG_FORMAT=json), so
 # `jq` reads the whole file. The script exits with the job's code (0 healthy, 3 degraded,
@@ -20,9 +21,6 @@ if ! mkdir -p "$log_dir" 2>/dev/null || [ ! -w "$log_dir" ]; then
 fi
 
 args=(--alert --json)
-if [ -n "${HEALTH_PROMETHEUS_FILE:-}" ]; then
-  args+=(--prometheus "$HEALTH_PROMETHEUS_FILE")
-fi
 
 log="$log_dir/health-check.log"
 # The job reads .env from the working directory, as every job run from cron does.

@@ -7,6 +7,8 @@ import { startFakeMempool, type FakeMempool } from '../../test/fakes/mempool/ind
 import { startFakeWebhook, type FakeWebhook } from '../../test/fakes/webhook/server.js';
 
 export const DEMO_DATE = '2025-06-01';
+/** The demo's chain covers the week before DEMO_DATE too, for the range chart (analyze --from/--to). */
+export const DEMO_FROM = '2025-05-26';
 export const DEMO_SECRET = 'demo-webhook-secret';
 
 export interface DemoWorld {
@@ -19,10 +21,22 @@ export interface DemoWorld {
 }
 
 export async function startWorld(): Promise<DemoWorld> {
-  // A day whose price drifts from $104,000 to $106,000: the oracle should land near the middle.
-  const start = Date.parse(`${DEMO_DATE}T00:00:00Z`) / 1000;
-  const price = (t: number) => 104_000 + (2_000 * Math.min(Math.max(t - start, 0), 86_400)) / 86_400;
-  const chain = generateChain({ seed: 'utxoracle-demo', date: DEMO_DATE, price, scale: 'small' });
+  // A week of prices climbing from about $99,000 to $105,000 in three-day swings of ±$1,800:
+  // each day's consensus price should follow the curve, and the range chart shows it.
+  const weekStart = Date.parse(`${DEMO_FROM}T00:00:00Z`) / 1000 - 86_400;
+  const price = (t: number) => {
+    const days = (t - weekStart) / 86_400;
+    return 99_000 + 750 * days + 1_800 * Math.sin((2 * Math.PI * days) / 3);
+  };
+  const weekBlocks = 144 * 7;
+  const chain = generateChain({
+    seed: 'utxoracle-demo',
+    date: DEMO_DATE,
+    price,
+    scale: 'small',
+    marginBeforeBlocks: weekBlocks,
+    startHeight: 880_000 - weekBlocks + 144,
+  });
   const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
   const electrs = await startFakeElectrs({ getTip: () => ({ height: chain.tip.height, hash: chain.tip.hash }) });
   const mempool = await startFakeMempool({

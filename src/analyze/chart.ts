@@ -1,30 +1,23 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Logger } from '../log/logger.js';
 import type { OracleResult } from '../oracle/price.js';
+import { COLORS, frame, niceTicks, PLOT, priceAxis, usd, writeChartFile } from './chartAxis.js';
 
-const W = 1000;
-const H = 660;
-const M = { left: 120, right: 90, top: 100, bottom: 120 };
-
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-const usd = (n: number) => `$${Math.round(n).toLocaleString('en-US')}`;
 const hhmm = (t: number) => new Date(t * 1000).toISOString().slice(11, 16);
 
 /**
  * The intraday price points as a self-contained SVG, drawn like the reference's plot: points within
  * price*(1±ax) (ax from the spread, oracle.md §8), the consensus price as a line, UTC time and
- * block height along the bottom.
+ * block height along the bottom, prices at round numbers up the side. With `exchangeUsd` (recent
+ * mode: mempool's price of the moment) a second, dashed line shows the exchange price; one
+ * outside the plotted range is named at the edge it lies beyond.
  */
-export function renderChartSvg(r: OracleResult, label: string): string {
+export function renderChartSvg(r: OracleResult, label: string, exchangeUsd: number | null = null): string {
   const lo = r.price * (1 - r.axRange);
   const hi = r.price * (1 + r.axRange);
   const tMin = Math.min(r.firstTime, r.lastTime);
   const tMax = Math.max(r.firstTime, r.lastTime, tMin + 1);
-  const pw = W - M.left - M.right;
-  const ph = H - M.top - M.bottom;
-  const x = (t: number) => M.left + ((t - tMin) / (tMax - tMin)) * pw;
-  const y = (p: number) => M.top + (1 - (p - lo) / (hi - lo)) * ph;
+  const x = (t: number) => PLOT.x + ((t - tMin) / (tMax - tMin)) * PLOT.w;
+  const y = (p: number) => PLOT.y + (1 - (p - lo) / (hi - lo)) * PLOT.h;
   // Points of one block share a time: spread them across the block's slot, as the reference does.
   const { prices, heights, times } = r.points;
   const perBlock = new Map<number, number>();
@@ -41,47 +34,49 @@ export function renderChartSvg(r: OracleResult, label: string): string {
     const t = times[i]! + (k / (perBlock.get(height) ?? 1)) * slot;
     dots.push(`<circle cx="${x(Math.min(t, tMax)).toFixed(1)}" cy="${y(price).toFixed(1)}" r="1.2"/>`);
   }
-  const yTicks = Array.from({ length: 5 }, (_, i) => lo + ((hi - lo) * i) / 4);
   const xTicks = Array.from({ length: 5 }, (_, i) => tMin + ((tMax - tMin) * i) / 4);
   const heightAt = (t: number) =>
     Math.round(r.firstHeight + ((t - tMin) / (tMax - tMin)) * (r.lastHeight - r.firstHeight));
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="Arial, sans-serif">`,
-    `<rect width="${W}" height="${H}" fill="black"/>`,
-    `<text x="${W / 2}" y="45" fill="white" font-size="26" text-anchor="middle">UTXOracle Consensus Price ${usd(r.price)}</text>`,
-    `<text x="${W / 2}" y="75" fill="#bbb" font-size="16" text-anchor="middle">${esc(label)} · ${r.pointCount.toLocaleString('en-US')} points · confidence ${r.confidence.toFixed(2)}</text>`,
-    `<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="#666"/>`,
-    ...yTicks.map(
-      (p) => `<text x="${M.left - 10}" y="${y(p) + 5}" fill="white" font-size="14" text-anchor="end">${usd(p)}</text>`,
-    ),
+  const body = [
+    ...priceAxis(niceTicks(lo, hi), y),
     ...xTicks.map(
       (t) =>
-        `<text x="${x(t)}" y="${M.top + ph + 25}" fill="white" font-size="14" text-anchor="middle">${hhmm(t)} UTC</text>` +
-        `<text x="${x(t)}" y="${M.top + ph + 45}" fill="#aaa" font-size="13" text-anchor="middle">${heightAt(t)}</text>`,
+        `<text x="${x(t)}" y="${PLOT.y + PLOT.h + 25}" fill="white" font-size="14" text-anchor="middle">${hhmm(t)} UTC</text>` +
+        `<text x="${x(t)}" y="${PLOT.y + PLOT.h + 45}" fill="#aaa" font-size="13" text-anchor="middle">${heightAt(t)}</text>`,
     ),
-    `<text x="${M.left + pw / 2}" y="${H - 30}" fill="#ddd" font-size="15" text-anchor="middle">UTC time / block height</text>`,
-    `<g fill="cyan" fill-opacity="0.8">${dots.join('')}</g>`,
-    `<line x1="${M.left}" x2="${M.left + pw}" y1="${y(r.price)}" y2="${y(r.price)}" stroke="orange" stroke-width="2"/>`,
-    `<text x="${M.left + pw + 5}" y="${y(r.price) + 5}" fill="orange" font-size="14">${usd(r.price)}</text>`,
-    `</svg>`,
-  ].join('\n');
-}
-
-export function renderChartHtml(r: OracleResult, label: string): string {
-  return `<!doctype html>\n<html><head><meta charset="utf-8"><title>UTXOracle ${esc(label)}</title></head>\n<body style="margin:0;background:black"><style>svg{display:block;max-width:100%;height:auto}</style>\n${renderChartSvg(r, label)}\n</body></html>\n`;
-}
-
-/** Writes FILE (HTML when it ends in .html/.htm, SVG otherwise) atomically; nothing on a dry run. */
-export function writeChart(file: string, r: OracleResult, label: string, dryRun: boolean, log: Logger): void {
-  const target = path.resolve(file);
-  if (dryRun) {
-    log.info({ chart: target }, '[DRY-RUN] Would write the chart');
-    return;
+    `<text x="${PLOT.x + PLOT.w / 2}" y="${PLOT.y + PLOT.h + 90}" fill="#ddd" font-size="15" text-anchor="middle">UTC time / block height</text>`,
+    `<g class="points" fill="${COLORS.points}" fill-opacity="0.8">${dots.join('')}</g>`,
+    `<line class="consensus" x1="${PLOT.x}" x2="${PLOT.x + PLOT.w}" y1="${y(r.price)}" y2="${y(r.price)}" stroke="${COLORS.consensus}" stroke-width="2"/>`,
+    `<text x="${PLOT.x + PLOT.w + 5}" y="${y(r.price) + 5}" fill="${COLORS.consensus}" font-size="14">${usd(r.price)}</text>`,
+  ];
+  const legend: [string, string, boolean][] = [[`UTXOracle ${usd(r.price)}`, COLORS.consensus, false]];
+  if (exchangeUsd !== null) {
+    legend.push([`exchange (mempool) ${usd(exchangeUsd)}`, COLORS.exchange, true]);
+    const ey = Math.min(PLOT.y + PLOT.h, Math.max(PLOT.y, y(exchangeUsd)));
+    const inside = exchangeUsd >= lo && exchangeUsd <= hi;
+    body.push(
+      inside
+        ? `<line class="exchange" x1="${PLOT.x}" x2="${PLOT.x + PLOT.w}" y1="${ey}" y2="${ey}" stroke="${COLORS.exchange}" stroke-width="2" stroke-dasharray="8 5"/>`
+        : `<text class="exchange-off" x="${PLOT.x + PLOT.w - 8}" y="${ey + (exchangeUsd > hi ? 34 : -12)}" fill="${COLORS.exchange}" font-size="14" text-anchor="end">exchange ${usd(exchangeUsd)} ${exchangeUsd > hi ? '↑ above' : '↓ below'} the chart</text>`,
+      `<text x="${PLOT.x + PLOT.w + 5}" y="${ey + (Math.abs(ey - y(r.price)) < 16 ? 21 : 5)}" fill="${COLORS.exchange}" font-size="14">${usd(exchangeUsd)}</text>`,
+    );
   }
-  const body = /\.html?$/i.test(target) ? renderChartHtml(r, label) : renderChartSvg(r, label);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const tmp = `${target}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, body);
-  fs.renameSync(tmp, target);
-  log.info({ chart: target }, `chart written to ${target}`);
+  return frame(
+    `UTXOracle Consensus Price ${usd(r.price)}`,
+    `${label} · ${r.pointCount.toLocaleString('en-US')} points · confidence ${r.confidence.toFixed(2)}`,
+    body,
+    legend,
+  );
+}
+
+/** The intraday chart to FILE (HTML when it ends in .html/.htm, SVG otherwise), atomically; nothing on a dry run. */
+export function writeChart(
+  file: string,
+  r: OracleResult,
+  label: string,
+  dryRun: boolean,
+  log: Logger,
+  exchangeUsd: number | null = null,
+): void {
+  writeChartFile(file, renderChartSvg(r, label, exchangeUsd), `UTXOracle ${label}`, dryRun, log);
 }

@@ -17,7 +17,10 @@ const program = createProgram(
   )
   .option('--to <YYYY-MM-DD>', 'last day of a range (inclusive)', parseDate('--to'))
   .option('--force', 'with --from/--to: recompute days that are already saved')
-  .option('--chart <file>', 'write the intraday points as an SVG (or .html) chart')
+  .option(
+    '--chart <file>',
+    'write a chart as SVG (or .html): the intraday points (--recent, --date) or the daily prices (--from/--to)',
+  )
   .parse();
 
 type Flags = {
@@ -40,7 +43,6 @@ if (modes > 1) usage('choose one of --recent, --date, or --from/--to');
 if ((f.from === undefined) !== (f.to === undefined)) usage('--from and --to go together');
 if (f.from && f.to && f.from > f.to) usage(`--from ${f.from} is after --to ${f.to}`);
 if (f.force && !f.from) usage('--force goes with --from/--to');
-if (f.chart && f.from) usage('--chart goes with --recent or --date');
 
 const opts: AnalyzeOptions = f.date
   ? { mode: 'date', date: f.date, chart: f.chart }
@@ -50,6 +52,7 @@ const opts: AnalyzeOptions = f.date
         from: f.from,
         to: f.to,
         force: f.force === true,
+        chart: f.chart,
         progress: process.stderr.isTTY === true && !f.json,
       }
     : { mode: 'recent', chart: f.chart };

@@ -65,6 +65,8 @@ export interface Settings {
     invalidShareCritPct: number;
     checkTimeoutMs: number;
     totalTimeoutMs: number;
+    /** node_exporter textfile health-check writes every run (unset: none; --prometheus overrides). */
+    prometheusFile: string | undefined;
   };
 
   alertWebhookUrl: string | undefined;
@@ -155,6 +157,8 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
       invalidShareCritPct: num(env, 'HEALTH_INVALID_SHARE_CRIT_PCT', 75, { min: 0, max: 100 }),
       checkTimeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 8_000, { min: 100 }),
       totalTimeoutMs: int(env, 'HEALTH_TOTAL_TIMEOUT_MS', 20_000, { min: 200 }),
+      prometheusFile:
+        raw(env, 'HEALTH_PROMETHEUS_FILE') === undefined ? undefined : filePath(env, 'HEALTH_PROMETHEUS_FILE', ''),
     },
 
     alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', undefined, ['http:', 'https:']),

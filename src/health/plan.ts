@@ -36,7 +36,7 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
   const nowSec = () => nowMs() / 1000;
   const coreInfo = once(() => deps.bitcoind.getBlockchainInfo());
   const priceDb = once(() => readPriceDb(settings.duckdbPath, { log, nowMs: nowMs() }));
-  const whaleDb = once(() => readWhaleDb(settings.whaleDbPath, { log }));
+  const whaleDb = once(() => readWhaleDb(settings.whaleDbPath, { log, nowMs: nowMs() }));
   return [
     { key: 'bitcoind', label: 'Bitcoin Core RPC', timeoutState: 'CRIT', run: () => checkBitcoind(coreInfo) },
     {

@@ -80,20 +80,20 @@ export function renderMetrics(metrics: readonly Metric[]): string {
   return lines.join('\n') + '\n';
 }
 
-/** Refuses a target whose directory is missing or not writable, before any check runs (exit 2). */
-export function checkPrometheusTarget(file: string): string {
+/**
+ * Refuses a target whose directory is missing or not writable, before any check runs (exit 2).
+ * `via` names where the path came from (the --prometheus flag or HEALTH_PROMETHEUS_FILE).
+ */
+export function checkPrometheusTarget(file: string, via = '--prometheus'): string {
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
   try {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch {
-    throw new ConfigError(
-      `--prometheus ${JSON.stringify(file)}: directory ${dir} does not exist or is not writable`,
-      '--prometheus',
-    );
+    throw new ConfigError(`${via} ${JSON.stringify(file)}: directory ${dir} does not exist or is not writable`, via);
   }
   if (fs.existsSync(abs) && fs.statSync(abs).isDirectory())
-    throw new ConfigError(`--prometheus ${JSON.stringify(file)} is a directory`, '--prometheus');
+    throw new ConfigError(`${via} ${JSON.stringify(file)} is a directory`, via);
   return abs;
 }
 

@@ -21,6 +21,18 @@ export interface PriceDbSnapshot {
   lastAnalyzeFailure: { at: number; message: string } | null;
   /** Unix seconds of the newest verified backup; null when there is none. */
   newestVerifiedBackupAt: number | null;
+  /** The newest `prices` row's figures (the dashboard's price panels); null when the table is empty. */
+  newestPrice: NewestPrice | null;
+}
+
+/** What the newest `prices` row says, as stored (diff = exchange - UTXOracle). */
+export interface NewestPrice {
+  utxoraclePrice: number;
+  mempoolPrice: number | null;
+  diffAmount: number | null;
+  confidence: number;
+  isValid: boolean;
+  lastHeight: number;
 }
 
 export interface WhaleSnapshot {
@@ -28,6 +40,10 @@ export interface WhaleSnapshot {
   lastBeatAt: number | null;
   connected: boolean | null;
   tracked: number | null;
+  /** The newest whale (the first sighting of its chain: a replacement is the same whale); null when none. */
+  lastWhale: { at: number; btc: number } | null;
+  /** Whales (chains) first seen in the last 24 h; null when there is no whale database. */
+  whalesLastDay: number | null;
 }
 
 export interface ReadOptions {
@@ -64,6 +80,11 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
        WHERE job = 'analyze' AND status = 'failed' ORDER BY started_at DESC LIMIT 1`,
     );
     const [b] = await queryRows(conn, 'SELECT epoch(MAX(taken_at)) AS newest FROM backups WHERE verified');
+    const [n] = await queryRows(
+      conn,
+      `SELECT utxoracle_price, mempool_price, diff_amount, confidence, is_valid, last_height
+       FROM prices ORDER BY timestamp DESC LIMIT 1`,
+    );
     return {
       newestPriceAt: num(p?.newest),
       lastDayRows: Number(p?.day_rows ?? 0),
@@ -72,21 +93,51 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
       analyzeFailuresLastHour: Number(r?.failed ?? 0),
       lastAnalyzeFailure: f ? { at: Number(f.at), message: typeof f.message === 'string' ? f.message : '' } : null,
       newestVerifiedBackupAt: num(b?.newest),
+      newestPrice: n
+        ? {
+            utxoraclePrice: Number(n.utxoracle_price),
+            mempoolPrice: num(n.mempool_price),
+            diffAmount: num(n.diff_amount),
+            confidence: Number(n.confidence),
+            isValid: Boolean(n.is_valid),
+            lastHeight: Number(n.last_height),
+          }
+        : null,
     };
   });
 }
 
 export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promise<Read<WhaleSnapshot>> {
+  const now = opts.nowMs ?? Date.now();
   // No whale database means whale-watch has never run: that is a fact to report, not an error.
-  if (!fs.existsSync(dbPath)) return { ok: true, value: { lastBeatAt: null, connected: null, tracked: null } };
+  if (!fs.existsSync(dbPath))
+    return {
+      ok: true,
+      value: { lastBeatAt: null, connected: null, tracked: null, lastWhale: null, whalesLastDay: null },
+    };
   return readOnly(dbPath, 'whale database', opts, async (conn) => {
     const [h] = await queryRows(
       conn,
       'SELECT epoch(beat_at) AS at, connected, tracked FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1',
     );
-    return h
-      ? { lastBeatAt: Number(h.at), connected: Boolean(h.connected), tracked: Number(h.tracked) }
-      : { lastBeatAt: null, connected: null, tracked: null };
+    // A chain's root row is its first sighting (rows of one chain share root_txid; see whale/accuracy.ts).
+    const [w] = await queryRows(
+      conn,
+      `SELECT epoch(detected_at) AS at, total_btc FROM mempool_predictions
+       WHERE txid = root_txid ORDER BY detected_at DESC LIMIT 1`,
+    );
+    const [d] = await queryRows(
+      conn,
+      'SELECT COUNT(*) AS n FROM mempool_predictions WHERE txid = root_txid AND detected_at >= $1::TIMESTAMP',
+      [iso(now - 86_400_000)],
+    );
+    return {
+      ...(h
+        ? { lastBeatAt: Number(h.at), connected: Boolean(h.connected), tracked: Number(h.tracked) }
+        : { lastBeatAt: null, connected: null, tracked: null }),
+      lastWhale: w ? { at: Number(w.at), btc: Number(w.total_btc) } : null,
+      whalesLastDay: Number(d?.n ?? 0),
+    };
   });
 }
 

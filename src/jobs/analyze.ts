@@ -2,6 +2,8 @@ import path from 'node:path';
 import { BlockCache } from '../summary/blockCache.js';
 import { raiseAlert } from '../analyze/alerting.js';
 import { writeChart } from '../analyze/chart.js';
+import { writeRangeChart } from '../analyze/rangeChart.js';
+import { loadRangeSeries } from '../analyze/rangeSeries.js';
 import {
   dailyRow,
   dateRange,
@@ -84,9 +86,9 @@ async function analyzeRecent(
     { price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount },
     'UTXOracle price calculated',
   );
-  if (opts.chart) writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log);
-
   const exchange = await exchangeAsked;
+  if (opts.chart)
+    writeChart(opts.chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, ctx.dryRun, log, exchange);
   const verdict = judge(result, exchange, s);
   const row = buildPriceRow(ctx.runId, new Date(), result, tipRef.hash, exchange, verdict);
   let exitCode: ExitCode = EXIT.OK;
@@ -141,6 +143,7 @@ async function analyzeRecent(
   const lines = ctx.dryRun
     ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)]
     : summaryLines(row, result, savedTo);
+  if (opts.chart && !ctx.dryRun) lines.push(`Chart written to ${path.resolve(opts.chart)}`);
   for (const d of daily)
     lines.push(
       d.error ? `Daily price ${d.date}: FAILED (${d.error})` : `Daily price ${d.date}: ${formatUsd(d.price!)}`,
@@ -153,6 +156,7 @@ async function analyzeRecent(
       blocks_from_cache: stats.fromCache,
       saved_to: savedTo,
       dry_run: ctx.dryRun,
+      chart: opts.chart ? path.resolve(opts.chart) : null,
       daily,
       problems,
     },
@@ -285,11 +289,22 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
     bar?.(days.length, date);
   }
   if (bar) process.stderr.write('\n');
+  // The chart shows the whole range as saved, days done by earlier runs included.
+  if (opts.chart)
+    writeRangeChart(
+      opts.chart,
+      ctx.dryRun ? [] : await loadRangeSeries(s.duckdbPath, opts.from!, opts.to!, log),
+      opts.from!,
+      opts.to!,
+      ctx.dryRun,
+      log,
+    );
   const failed = days.filter((d) => d.error);
   const lines = [
     ...days.map((d) => (d.error ? `${d.date}: FAILED (${d.error})` : `${d.date}: ${formatUsd(d.price!)}`)),
     `Summary: ${days.length - failed.length} priced, ${failed.length} failed, ${all.length - todo.length} already done${ctx.dryRun ? ' (dry run: nothing saved)' : ''}`,
   ];
+  if (opts.chart && !ctx.dryRun) lines.splice(-1, 0, `Chart written to ${path.resolve(opts.chart)}`);
   // A day that could not be priced is work not done: exit 1, as the README's exit table says (the
   // priced days are saved, and a re-run retries only the failed ones).
   const exitCode = failed.length === 0 ? EXIT.OK : EXIT.FAILED;
@@ -303,6 +318,7 @@ async function analyzeRange(opts: AnalyzeOptions, ctx: JobContext, win: WindowSo
       skipped: all.length - todo.length,
       days,
       dry_run: ctx.dryRun,
+      chart: opts.chart ? path.resolve(opts.chart) : null,
     },
     lines,
     message: lines.at(-1),

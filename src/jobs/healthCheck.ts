@@ -13,7 +13,7 @@ import { hashPath } from '../chain/nativeHash.js';
 import type { JobContext, JobOutcome } from './context.js';
 
 export interface HealthCheckOptions {
-  /** node_exporter textfile to write (atomically). */
+  /** node_exporter textfile to write (atomically); overrides HEALTH_PROMETHEUS_FILE. */
   prometheusFile?: string;
   /** Post the webhook when the run is not healthy. */
   alert: boolean;
@@ -29,7 +29,12 @@ const EXIT_OF: Record<OverallStatus, ExitCode> = { HEALTHY: EXIT.OK, DEGRADED: E
 export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, deps: HealthDeps): Promise<JobOutcome> {
   const s = ctx.settings;
   // A bad target is bad usage: refuse before spending the run's time on checks.
-  const promFile = opts.prometheusFile === undefined ? undefined : checkPrometheusTarget(opts.prometheusFile);
+  const promFile =
+    opts.prometheusFile !== undefined
+      ? checkPrometheusTarget(opts.prometheusFile, '--prometheus')
+      : s.health.prometheusFile !== undefined
+        ? checkPrometheusTarget(s.health.prometheusFile, 'HEALTH_PROMETHEUS_FILE')
+        : undefined;
   const started = Date.now();
   const secrets = knownSecrets(s);
   const raw = await runChecks(planChecks(s, deps, ctx.log), {

@@ -68,6 +68,7 @@ describe('settings defaults', () => {
         invalidShareCritPct: 75,
         checkTimeoutMs: 8_000,
         totalTimeoutMs: 20_000,
+        prometheusFile: undefined,
       },
       alertWebhookUrl: undefined,
       alertWebhookSecret: undefined,

@@ -14,7 +14,7 @@ import {
 } from '../../src/health/snapshot.js';
 import type { CheckState } from '../../src/health/types.js';
 import { holdDatabase } from '../helpers/holdDb.js';
-import { seedPriceDb, seedWhaleDb } from './seed.js';
+import { addWhales, seedPriceDb, seedWhaleDb } from './seed.js';
 
 const NOW_MS = Date.UTC(2024, 9, 27, 12, 0, 0);
 const NOW = NOW_MS / 1000;
@@ -50,6 +50,7 @@ const snap = (o: Partial<PriceDbSnapshot>): Read<PriceDbSnapshot> => ({
     analyzeFailuresLastHour: 0,
     lastAnalyzeFailure: null,
     newestVerifiedBackupAt: NOW - 3600,
+    newestPrice: null,
     ...o,
   },
 });
@@ -122,7 +123,13 @@ describe('grading the price database figures', () => {
 
   const whale = (age: number | null): Read<WhaleSnapshot> => ({
     ok: true,
-    value: { lastBeatAt: age === null ? null : NOW - age, connected: true, tracked: 3 },
+    value: {
+      lastBeatAt: age === null ? null : NOW - age,
+      connected: true,
+      tracked: 3,
+      lastWhale: null,
+      whalesLastDay: 0,
+    },
   });
   it.each([
     ['30 s', whale(30), 'OK', /heartbeat 30 s ago, connected, tracking 3/],
@@ -190,6 +197,15 @@ describe('reading the databases read-only', () => {
         analyzeFailuresLastHour: 1,
         lastAnalyzeFailure: { at: NOW - 1300, message: 'no blocks' },
         newestVerifiedBackupAt: NOW - 30 * 3600,
+        // seed.ts writes every row at 67000 with the exchange at 67100 (diff 100) at height 867123.
+        newestPrice: {
+          utxoraclePrice: 67_000,
+          mempoolPrice: 67_100,
+          diffAmount: 100,
+          confidence: 0.8,
+          isValid: true,
+          lastHeight: 867_123,
+        },
       },
     });
   });
@@ -232,10 +248,29 @@ describe('reading the databases read-only', () => {
   it('reads the newest whale heartbeat, and a missing whale database means never run', async () => {
     const db = path.join(dir, 'whale.db');
     await seedWhaleDb(db, [45, 500], NOW_MS);
-    expect(await readWhaleDb(db)).toEqual({ ok: true, value: { lastBeatAt: NOW - 45, connected: true, tracked: 17 } });
+    await addWhales(
+      db,
+      [
+        { txid: 'a'.repeat(64), ageSec: 90_000, btc: 300 },
+        { txid: 'b'.repeat(64), ageSec: 4000, btc: 120 },
+        { txid: 'c'.repeat(64), root: 'b'.repeat(64), ageSec: 100, btc: 119.5 },
+      ],
+      NOW_MS,
+    );
+    expect(await readWhaleDb(db, { nowMs: NOW_MS })).toEqual({
+      ok: true,
+      value: {
+        lastBeatAt: NOW - 45,
+        connected: true,
+        tracked: 17,
+        // b's first sighting; c replaces b (same whale); a is older than a day.
+        lastWhale: { at: NOW - 4000, btc: 120 },
+        whalesLastDay: 1,
+      },
+    });
     expect(await readWhaleDb(path.join(dir, 'no-whale.db'))).toEqual({
       ok: true,
-      value: { lastBeatAt: null, connected: null, tracked: null },
+      value: { lastBeatAt: null, connected: null, tracked: null, lastWhale: null, whalesLastDay: null },
     });
   });
 

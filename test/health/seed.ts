@@ -79,3 +79,61 @@ export const HEALTHY_PRICES: PriceSeed = {
   backupAges: [5 * 3600],
 };
 export const HEALTHY_WHALE_AGES = [20, 3600];
+
+/** One more `prices` row with chosen figures (diff and diff_percent as analyze defines them). */
+export interface PriceRowSeed {
+  ageSec: number;
+  utxoracle: number;
+  mempool: number | null;
+  confidence: number;
+  valid: boolean;
+  lastHeight: number;
+}
+
+export async function addPriceRow(dbPath: string, r: PriceRowSeed, nowMs: number): Promise<void> {
+  const diff = r.mempool === null ? null : r.mempool - r.utxoracle;
+  await withDatabase(dbPath, (conn) =>
+    conn.run(
+      `INSERT INTO prices (run_id, timestamp, utxoracle_price, mempool_price, confidence, tx_count, diff_amount, diff_percent,
+         is_valid, first_height, last_height, tip_hash, output_count, point_count, rough_price)
+       VALUES ($1, $2::TIMESTAMP, $3, $4, $5, 5000, $6, $7, $8, $9, $10, $11, 40000, 20000, $3)`,
+      [
+        randomUUID(),
+        iso(nowMs, r.ageSec),
+        r.utxoracle,
+        r.mempool,
+        r.confidence,
+        diff,
+        diff === null ? null : (100 * diff) / r.utxoracle,
+        r.valid,
+        r.lastHeight - 143,
+        r.lastHeight,
+        '00'.repeat(32),
+      ],
+    ),
+  );
+}
+
+/** mempool_predictions rows: a whale's first sighting (root) or a replacement of one (same root). */
+export interface WhaleRowSeed {
+  txid: string;
+  /** The chain's first txid; the row's own txid when absent (a new whale). */
+  root?: string;
+  ageSec: number;
+  btc: number;
+}
+
+export async function addWhales(dbPath: string, whales: WhaleRowSeed[], nowMs: number): Promise<void> {
+  await withDatabase(dbPath, async (conn) => {
+    await migrate(conn, whaleDbSchema);
+    for (const w of whales) {
+      const sats = Math.round(w.btc * 1e8);
+      await conn.run(
+        `INSERT INTO mempool_predictions (txid, detected_at, total_sats, total_btc, fee_sats, vsize, fee_rate, rbf, flow,
+           exchanges, prevouts_known, urgency, tip_height, predicted_height, predicted_window, replaces_txid, root_txid, alerted)
+         VALUES ($1, $2::TIMESTAMP, $3, $4, 5000, 250, 20, true, 'unknown', '', true, 0.5, 880000, 880001, 2, $5, $6, true)`,
+        [w.txid, iso(nowMs, w.ageSec), sats, sats / 1e8, w.root ?? null, w.root ?? w.txid],
+      );
+    }
+  });
+}

@@ -48,6 +48,20 @@ describe('analyze --recent against the simulated node', () => {
     expect(rows[0]!.is_valid).toBe(true);
   });
 
+  it('--chart in recent mode draws the exchange price as a second line', async () => {
+    const chart = path.join(e.dataDir, 'recent.svg');
+    const { code, doc } = await e.run({ mode: 'recent', chart }, { dryRun: true });
+    expect(code).toBe(0);
+    expect(fs.existsSync(chart)).toBe(false); // a dry run writes nothing, the chart included
+    const real = await e.run({ mode: 'recent', chart });
+    expect(real.code).toBe(0);
+    const svg = fs.readFileSync(chart, 'utf8');
+    expect(svg).toContain('class="exchange"');
+    expect(svg).toContain('exchange (mempool) $105,500'); // the fake mempool's price
+    expect(svg).toContain(`UTXOracle ${'$' + Math.round(real.doc.utxoracle_price).toLocaleString('en-US')}`);
+    expect(doc.utxoracle_price).toBe(real.doc.utxoracle_price);
+  });
+
   it('a run after one new block fetches one block and reads the rest from the cache', async () => {
     e.chain.append(1);
     const { code, doc } = await e.run({ mode: 'recent' });
@@ -276,6 +290,34 @@ describe('analyze --date and --from/--to', () => {
     const forced = await e.run({ mode: 'range', from: '2025-03-10', to: '2025-03-10', force: true });
     expect(forced.code).toBe(0);
     expect(forced.doc.priced).toBe(1);
+  });
+
+  it("--chart with a range draws the daily prices, and the exchange as the mean of that day's saved rows", async () => {
+    // Two prices rows written on 2025-03-10 (as cron would have, every 10 minutes), exchange 81,000 and 83,000.
+    await withDatabase(path.join(e.dataDir, 'utxoracle_cache.db'), async (c) => {
+      for (const [at, usd] of [
+        ['2025-03-10T08:00:00', 81_000],
+        ['2025-03-10T20:00:00', 83_000],
+      ] as const)
+        await c.run(
+          `INSERT INTO prices (run_id, timestamp, utxoracle_price, mempool_price, confidence, tx_count, diff_amount,
+             diff_percent, is_valid, first_height, last_height, tip_hash, output_count, point_count, rough_price)
+           VALUES (gen_random_uuid()::VARCHAR, $1::TIMESTAMP, 82000, $2, 0.9, 1, NULL, NULL, true, 1, 144, 'h', 1, 1, 82000)`,
+          [at, usd],
+        );
+    });
+    const chart = path.join(e.dataDir, 'range.html');
+    const r = await e.run({ mode: 'range', from: '2025-03-08', to: '2025-03-10', chart });
+    // 03-10 is done (skipped, yet on the chart); 03-08 and 03-09 are before the chain.
+    expect(r.doc.skipped).toBe(1);
+    expect(r.doc.chart).toBe(chart);
+    const html = fs.readFileSync(chart, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html.match(/<circle class="day"/g)).toHaveLength(1);
+    expect(html).toContain('data-date="2025-03-10"');
+    expect(html).toContain('1 of 3 days priced');
+    expect(html).toContain('exchange: 1 days (daily mean of saved mempool prices)');
+    expect(html.match(/data-exchange-date="([^"]+)"/g)).toEqual(['data-exchange-date="2025-03-10"']);
   });
 
   it('a date the chain has not finished is a clear error', async () => {

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { grade, humanAge, humanBytes } from '../grade.js';
 import type { PriceDbSnapshot, Read } from '../snapshot.js';
 import { ageOutcome } from './age.js';
+import { newestPriceGauges } from '../gauges.js';
 import type { CheckOutcome, Threshold } from '../types.js';
 
 const MIB = 1024 * 1024;
@@ -57,8 +58,8 @@ export interface PriceAgeThresholds {
 export function checkPriceAge(snap: Read<PriceDbSnapshot>, t: PriceAgeThresholds, nowSec: number): CheckOutcome {
   const threshold: Threshold = { op: '>', warn: t.priceAgeWarnMin * 60, crit: t.priceAgeCritMin * 60, unit: 's' };
   if (!snap.ok) return unread(snap, threshold, 's');
-  const at = snap.value.newestPriceAt;
-  return ageOutcome({
+  const { newestPriceAt: at, newestPrice } = snap.value;
+  const outcome = ageOutcome({
     at,
     nowSec,
     threshold,
@@ -66,6 +67,8 @@ export function checkPriceAge(snap: Read<PriceDbSnapshot>, t: PriceAgeThresholds
     message: (age) => `newest price ${humanAge(age)} old, at ${new Date(at! * 1000).toISOString()}`,
     metric: { name: 'utxoracle_price_age_seconds', help: 'Age of the newest row of the prices table.' },
   });
+  if (at !== null && newestPrice) outcome.metrics.push(...newestPriceGauges(newestPrice, at));
+  return outcome;
 }
 
 export interface ValidityThresholds {

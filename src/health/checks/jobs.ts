@@ -3,6 +3,7 @@ import type { PriceDbSnapshot, Read, WhaleSnapshot } from '../snapshot.js';
 import type { CheckOutcome, Threshold } from '../types.js';
 import { ageOutcome } from './age.js';
 import { unread } from './database.js';
+import { whaleGauges } from '../gauges.js';
 
 export interface AnalyzeRunsThresholds {
   analyzeRunsOk: number;
@@ -79,7 +80,7 @@ export function checkWhaleHeartbeat(snap: Read<WhaleSnapshot>, t: WhaleThreshold
   const threshold: Threshold = { op: '>', warn: t.whaleHeartbeatWarnSec, crit: t.whaleHeartbeatCritSec, unit: 's' };
   if (!snap.ok) return unread(snap, threshold, 's');
   const { lastBeatAt, connected, tracked } = snap.value;
-  return ageOutcome({
+  const outcome = ageOutcome({
     at: lastBeatAt,
     nowSec,
     threshold,
@@ -92,4 +93,6 @@ export function checkWhaleHeartbeat(snap: Read<WhaleSnapshot>, t: WhaleThreshold
     },
     details: { connected, tracked },
   });
+  outcome.metrics.push(...whaleGauges(snap.value));
+  return outcome;
 }

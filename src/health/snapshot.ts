@@ -28,6 +28,8 @@ export interface WhaleSnapshot {
   lastBeatAt: number | null;
   connected: boolean | null;
   tracked: number | null;
+  /** Whether whale-watch had an exchange address list to label flows with; null before schema 2 or never run. */
+  flowsLabelled: boolean | null;
 }
 
 export interface ReadOptions {
@@ -78,15 +80,22 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
 
 export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promise<Read<WhaleSnapshot>> {
   // No whale database means whale-watch has never run: that is a fact to report, not an error.
-  if (!fs.existsSync(dbPath)) return { ok: true, value: { lastBeatAt: null, connected: null, tracked: null } };
+  const never = { lastBeatAt: null, connected: null, tracked: null, flowsLabelled: null };
+  if (!fs.existsSync(dbPath)) return { ok: true, value: never };
   return readOnly(dbPath, 'whale database', opts, async (conn) => {
+    // `*`: a database not yet migrated to schema 2 (health never migrates) has no flows_labelled.
     const [h] = await queryRows(
       conn,
-      'SELECT epoch(beat_at) AS at, connected, tracked FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1',
+      'SELECT epoch(beat_at) AS at, * FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1',
     );
-    return h
-      ? { lastBeatAt: Number(h.at), connected: Boolean(h.connected), tracked: Number(h.tracked) }
-      : { lastBeatAt: null, connected: null, tracked: null };
+    if (!h) return never;
+    const labelled = h.flows_labelled;
+    return {
+      lastBeatAt: Number(h.at),
+      connected: Boolean(h.connected),
+      tracked: Number(h.tracked),
+      flowsLabelled: typeof labelled === 'boolean' ? labelled : null,
+    };
   });
 }
 

@@ -48,6 +48,31 @@ export function confirmedRows(t: Tracked, height: number | null, nowMs: number, 
   return [...t.ancestors.map((a) => settledLink(a, t.txid, height, nowMs, source)), own];
 }
 
+/**
+ * A block mined `minedTxid`, which spends what `t` spent (mempool's findMinedRbfTransactions): `t`
+ * is replaced by a confirmed transaction at `height`, judged like a chain that confirmed there.
+ */
+export function conflictRows(
+  t: Tracked,
+  minedTxid: string,
+  height: number | null,
+  nowMs: number,
+  source: OutcomeSource,
+): OutcomeRow[] {
+  const own: OutcomeRow = {
+    txid: t.txid,
+    outcome: 'replaced',
+    resolvedAt: new Date(nowMs),
+    confirmedHeight: height,
+    confirmedTxid: minedTxid,
+    minutesToConfirm: minutesBetween(t.detectedAtMs, nowMs),
+    ...judged(t.predictedHeight, t.window, height),
+    replacedBy: minedTxid,
+    source,
+  };
+  return [...t.ancestors.map((a) => settledLink(a, minedTxid, height, nowMs, source)), own];
+}
+
 /** `t` left the mempool unconfirmed (dropped) or was still unconfirmed at the timeout (expired). */
 export function unconfirmedRows(
   t: Tracked,

@@ -120,12 +120,21 @@ describe('grading the price database figures', () => {
     expect(o.figure).toBe(age);
   });
 
-  const whale = (age: number | null): Read<WhaleSnapshot> => ({
+  const whale = (age: number | null, flowsLabelled: boolean | null = true): Read<WhaleSnapshot> => ({
     ok: true,
-    value: { lastBeatAt: age === null ? null : NOW - age, connected: true, tracked: 3 },
+    value: { lastBeatAt: age === null ? null : NOW - age, connected: true, tracked: 3, flowsLabelled },
   });
   it.each([
-    ['30 s', whale(30), 'OK', /heartbeat 30 s ago, connected, tracking 3/],
+    ['30 s', whale(30), 'OK', /^heartbeat 30 s ago, connected, tracking 3$/],
+    // The state stays the heartbeat's; the message says flows cannot be labelled.
+    [
+      '30 s, no exchange list',
+      whale(30, false),
+      'OK',
+      /^heartbeat 30 s ago, connected, tracking 3, flows not labelled \(no EXCHANGE_ADDRESSES_FILE\)$/,
+    ],
+    ['30 s, heartbeat from before schema 2', whale(30, null), 'OK', /^heartbeat 30 s ago, connected, tracking 3$/],
+    ['200 s, no exchange list', whale(200, false), 'WARN', /flows not labelled/],
     ['181 s', whale(181), 'WARN', /3 min ago/],
     ['901 s', whale(901), 'CRIT', /15 min ago/],
     ['never', whale(null), 'WARN', /^whale-watch has never run$/],
@@ -231,11 +240,14 @@ describe('reading the databases read-only', () => {
 
   it('reads the newest whale heartbeat, and a missing whale database means never run', async () => {
     const db = path.join(dir, 'whale.db');
-    await seedWhaleDb(db, [45, 500], NOW_MS);
-    expect(await readWhaleDb(db)).toEqual({ ok: true, value: { lastBeatAt: NOW - 45, connected: true, tracked: 17 } });
+    await seedWhaleDb(db, [45, 500], NOW_MS, { flowsLabelled: false });
+    expect(await readWhaleDb(db)).toEqual({
+      ok: true,
+      value: { lastBeatAt: NOW - 45, connected: true, tracked: 17, flowsLabelled: false },
+    });
     expect(await readWhaleDb(path.join(dir, 'no-whale.db'))).toEqual({
       ok: true,
-      value: { lastBeatAt: null, connected: null, tracked: null },
+      value: { lastBeatAt: null, connected: null, tracked: null, flowsLabelled: null },
     });
   });
 

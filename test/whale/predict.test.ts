@@ -74,6 +74,7 @@ describe('tracker', () => {
       predictedHeight: null,
       window: null,
       ancestors: [],
+      spends: [],
     });
     expect(t.add(mk('a'))).toEqual([]);
     t.add(mk('b'));

@@ -1,10 +1,16 @@
 // Esplora (electrs) HTTP client: what health-check (tip height, to grade electrs' lag behind Core)
-// and whale-watch (`/tx/:txid/status` for predictions still open after their timeout) need.
-// electrs answers {"confirmed":false} for a txid it does not know, so "unconfirmed" and "unknown"
-// look the same here; that is the API's meaning, not a loss.
+// and whale-watch need: `/tx/:txid/status` for predictions still open, `/tx/:txid` for the spent
+// outputs mempool leaves null and for catching up, `/mempool/txids` (streamed, mempoolTxids.ts).
+// electrs answers {"confirmed":false} for a txid it does not know (rest.rs: `get_tx_status` is
+// `tx_confirming_block`, the chain only), so "unconfirmed" and "unknown" look the same there; only
+// `/tx/:txid` tells them apart (404 "Transaction not found" when neither the chain nor the mempool
+// has it).
 import { ConfigError, SourceError } from '../../errors.js';
 import { httpGet, parseJsonBody } from '../httpJson.js';
+import { parseMempoolTx } from '../mempool/stream/parseTx.js';
+import type { MempoolTx } from '../mempool/stream/types.js';
 import type { EsploraSource } from '../types.js';
+import { streamMempoolTxids } from './mempoolTxids.js';
 
 export interface EsploraOptions {
   /** ELECTRS_API_URL, e.g. http://localhost:3001. */
@@ -20,7 +26,15 @@ export interface EsploraOptions {
 
 export type TxStatus = Awaited<ReturnType<EsploraSource['getTxStatus']>>;
 
-export interface EsploraClient extends EsploraSource {
+/** What whale-watch asks electrs (EsploraSource plus transactions and the mempool listing). */
+export interface EsploraTxSource extends EsploraSource {
+  /** `/tx/:txid` in Esplora's shape (prevouts filled, fee, status); null when electrs does not know it (404). */
+  getTx(txid: string): Promise<MempoolTx | null>;
+  /** Streams `/mempool/txids` to `onBatch`, a network chunk at a time; resolves with the count. */
+  streamMempoolTxids(onBatch: (txids: string[]) => void, signal?: AbortSignal): Promise<number>;
+}
+
+export interface EsploraClient extends EsploraTxSource {
   getTipHash(): Promise<string>;
   getMempoolTxids(): Promise<string[]>;
 }
@@ -65,6 +79,16 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
       onRetry: o.onRetry,
     });
 
+  const checkTxid = (txid: string, endpoint: string): void => {
+    // Checked here so a bad txid is our error, not a 400 round trip.
+    if (!HASH_RE.test(txid))
+      throw new SourceError(`electrs: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, {
+        service: 'electrs',
+        endpoint,
+        retryable: false,
+      });
+  };
+
   return {
     async getTipHeight() {
       const endpoint = '/blocks/tip/height';
@@ -81,15 +105,32 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
       return body;
     },
     async getTxStatus(txid: string) {
-      // Checked here so a bad txid is our error (ConfigError-like), not a 400 round trip.
-      if (!HASH_RE.test(txid))
-        throw new SourceError(`electrs: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, {
-          service: 'electrs',
-          endpoint: '/tx/:txid/status',
-          retryable: false,
-        });
+      checkTxid(txid, '/tx/:txid/status');
       const endpoint = `/tx/${txid}/status`;
       return validateTxStatus(parseJsonBody((await get(endpoint)).body, 'electrs', endpoint), endpoint);
+    },
+    async getTx(txid: string) {
+      checkTxid(txid, '/tx/:txid');
+      const endpoint = `/tx/${txid}`;
+      let body: string;
+      try {
+        body = (await get(endpoint)).body;
+      } catch (err) {
+        if (err instanceof SourceError && err.details.status === 404) return null;
+        throw err;
+      }
+      let tx: MempoolTx;
+      try {
+        tx = parseMempoolTx(parseJsonBody(body, 'electrs', endpoint), 'tx');
+      } catch (err) {
+        if (err instanceof SourceError) throw err;
+        throw bad(endpoint, (err as Error).message);
+      }
+      if (tx.txid !== txid) throw bad(endpoint, `answered transaction ${tx.txid}`);
+      return tx;
+    },
+    streamMempoolTxids(onBatch, signal) {
+      return streamMempoolTxids(o.url, onBatch, { idleTimeoutMs: o.timeoutMs ?? 5000, signal });
     },
     async getMempoolTxids() {
       const endpoint = '/mempool/txids';

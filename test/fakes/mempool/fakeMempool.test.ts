@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { fixturePath } from '../../helpers/paths.js';
-import { type FakeMempool, makeTx, prepareBatches, pushThroughput, startFakeMempool } from './index.js';
+import { type FakeMempool, makeCoinbase, makeTx, prepareBatches, pushThroughput, startFakeMempool } from './index.js';
 
 const capture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(fixturePath('mempool', name), 'utf8')) as Record<string, unknown>;
@@ -79,7 +79,12 @@ describe('fake mempool WebSocket', () => {
     const [added, mined] = b.got.map((m) => m['mempool-transactions'] as Record<string, unknown>);
     expect(keysOf(added)).toEqual(['added', 'mined', 'removed', 'replaced', 'sequence']);
     expect((added?.added as Array<{ txid: string }>)[0]?.txid).toBe(tx.txid);
-    expect(mined).toMatchObject({ sequence: (added?.sequence as number) + 1, mined: [tx.txid], added: [] });
+    // websocket-handler.ts handleNewBlock: `mined` lists every transaction of the block, coinbase first.
+    expect(mined).toMatchObject({
+      sequence: (added?.sequence as number) + 1,
+      mined: [makeCoinbase(fake.state.tipHeight).txid, tx.txid],
+      added: [],
+    });
     // a synthetic tx has every field the captured backend objects have
     const real = (capture('backend_transactions-random.json') as unknown as Array<Record<string, unknown>>)[0];
     expect(keysOf((added?.added as unknown[])[0]).filter((k) => k !== 'position' && k !== 'inputs')).toEqual(
@@ -121,7 +126,7 @@ describe('throughput mode', () => {
   it('pushes every transaction to a tracking client with consecutive sequences', async () => {
     const c = await client(fake);
     c.ws.send(JSON.stringify({ 'track-mempool': true }));
-    await fake.waitForClients(1);
+    await fake.waitForClients(1, 5000, true);
     const r = await pushThroughput(fake, { count: 500, ratePerSec: 50_000, batchSize: 100 });
     await c.next(5);
     const deltas = c.got.map((m) => m['mempool-transactions'] as { sequence: number; added: unknown[] });

@@ -20,7 +20,7 @@ import { LogBudget } from '../whale/logBudget.js';
 import { PrevoutResolver } from '../whale/prevouts.js';
 import { loadPending } from '../whale/queries.js';
 import { Reconciler } from '../whale/reconcile.js';
-import type { PredictionRow } from '../whale/rows.js';
+import type { OutcomeRow, PredictionRow } from '../whale/rows.js';
 import { WhaleStore } from '../whale/store.js';
 import { WhaleTracker } from '../whale/tracker.js';
 import { TxidSet } from '../whale/txidSet.js';
@@ -42,6 +42,8 @@ export interface WhaleWatchDeps {
   onEvent?: (ev: StreamEvent) => void;
   /** Sees each finished catch-up pass (tests and the bench wait on it). */
   onCatchUp?: (stats: CatchUp['stats']) => void;
+  /** Sees each outcome row as it is decided (tests watch the RBF window with it). */
+  onOutcomes?: (rows: OutcomeRow[]) => void;
 }
 
 /** Queued rows that trigger a flush before the interval. */
@@ -97,7 +99,10 @@ export async function runWhaleWatch(
       logPrediction(log, row, info.alert);
       if (store.pending >= FLUSH_AT_ROWS) flushSoon();
     },
-    outcomes: (rows) => store.outcome(rows),
+    outcomes(rows) {
+      store.outcome(rows);
+      deps.onOutcomes?.(rows);
+    },
   };
   const watcher = new WhaleWatcher({
     thresholdSats: btcToSats(s.whaleThresholdBtc),
@@ -235,6 +240,7 @@ export async function runWhaleWatch(
   log.info('Stopping whale-watch: flushing pending rows');
   timers.forEach(clearInterval);
   stop.abort();
+  watcher.close();
   await stream.close();
   await catchUp.idle();
   await watcher.labelling.idle();

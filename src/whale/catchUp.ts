@@ -57,7 +57,7 @@ export interface CatchUpOptions {
   /** Pause before the pass after an incomplete or failed one (ms). */
   retryMs: number;
   signal: AbortSignal;
-  /** Called after each pass, complete or not (tests and the bench wait on it). */
+  /** Called after each pass, complete, incomplete or failed (tests and the bench wait on it). */
   onPass?: (stats: CatchUpStats) => void;
   now?: () => number;
 }
@@ -148,6 +148,7 @@ export class CatchUp {
 
   private onFailure(reason: ResyncReason, err: unknown): void {
     this.stats.failed++;
+    this.o.onPass?.(this.stats);
     const delay = Math.min(this.o.retryMs * 2 ** Math.min(this.failures++, 4), 300_000);
     const b = this.errorLog.take();
     if (b.log)
@@ -277,7 +278,7 @@ export class CatchUp {
       old = w.o.tracker.get(t.txid) === t ? w.o.tracker.delete(t.txid) : w.removals.take(t.txid);
       if (old) break;
     }
-    const kind = onAdded(w, tx, old, 0, this.now());
+    const kind = onAdded(w, tx, old, 0, this.now(), 'electrs');
     if (kind === 'whale') this.stats.whales++;
     else if (kind === 'replacement') {
       this.stats.replacedAway++;

@@ -19,7 +19,7 @@ import { confirmedRows, conflictRows, replacedRow, unconfirmedRows } from './out
 import { predictHeight } from './predict.js';
 import { PrevoutResolver } from './prevouts.js';
 import { signalsRbf } from './rbf.js';
-import type { PredictionRow } from './rows.js';
+import type { OutcomeSource, PredictionRow } from './rows.js';
 import { followReplacement, spendsOf, type Tracked } from './tracker.js';
 import { urgencyScore } from './urgency.js';
 import type { WhaleWatcher } from './watcher.js';
@@ -100,6 +100,7 @@ export function onAdded(
   old: Tracked | undefined,
   sequence: number,
   now: number,
+  source: OutcomeSource = 'stream',
 ): 'whale' | 'replacement' | undefined {
   w.stats.added++;
   const verdict = classifyTx(tx, w.o.thresholdSats);
@@ -112,7 +113,7 @@ export function onAdded(
     // Sent again (a reconnect, or a whale reloaded from the database at start): already followed.
     w.stats.duplicates++;
     // `old` was taken out for it: its story ends in that replacement (followed on its own chain).
-    if (old) w.o.sink.outcomes([replacedRow(old, tx.txid, now)]);
+    if (old) w.o.sink.outcomes([replacedRow(old, tx.txid, now, source)]);
     return undefined;
   }
   const rate = feeRate(tx);
@@ -126,7 +127,7 @@ export function onAdded(
   };
   if (old) {
     w.stats.replacementsFollowed++;
-    w.o.sink.outcomes([replacedRow(old, tx.txid, now)]);
+    w.o.sink.outcomes([replacedRow(old, tx.txid, now, source)]);
     addTracked(w, followReplacement(old, base));
   } else {
     w.stats.whales++;

@@ -17,7 +17,7 @@ function judged(
 }
 
 /** The interim row when `t` is replaced; the replacement is followed as the same whale. */
-export function replacedRow(t: Tracked, byTxid: string, nowMs: number): OutcomeRow {
+export function replacedRow(t: Tracked, byTxid: string, nowMs: number, source: OutcomeSource = 'stream'): OutcomeRow {
   return {
     txid: t.txid,
     outcome: 'replaced',
@@ -28,7 +28,7 @@ export function replacedRow(t: Tracked, byTxid: string, nowMs: number): OutcomeR
     blocksVsPredicted: null,
     withinWindow: null,
     replacedBy: byTxid,
-    source: 'stream',
+    source,
   };
 }
 

@@ -50,8 +50,14 @@ export interface WatcherOptions {
   log: Logger;
   /** Fills the spent outputs mempool left null before a whale is labelled; none: label as sent. */
   prevouts?: PrevoutResolver;
-  /** Called after each (re)connect and each sequence gap, once counted: the job catches up. */
+  /**
+   * Called after each (re)connect, once the subscription's first `mempool-blocks` arrived (what a
+   * prediction needs; mempool answers a `want` at once), and after each sequence gap: the job
+   * catches up with the mempool.
+   */
   onResync?: (reason: ResyncReason) => void;
+  /** How long a (re)connect waits for `mempool-blocks` before catching up anyway (ms, default 5000). */
+  contextWaitMs?: number;
   now?: () => number;
 }
 
@@ -97,6 +103,8 @@ export class WhaleWatcher {
    */
   gone: Set<string> | undefined;
   private connects = 0;
+  /** A catch-up owed to a (re)connect, waiting for the subscription's `mempool-blocks`. */
+  private owed: { reason: ResyncReason; timer: NodeJS.Timeout } | undefined;
   // A flood of broken messages must not flood the log: 20 lines an hour, all counted.
   private readonly invalidLog = new LogBudget(20, 3_600_000);
 
@@ -116,9 +124,14 @@ export class WhaleWatcher {
 
   handle(ev: StreamEvent): void {
     switch (ev.type) {
-      case 'connected':
-        this.o.onResync?.(this.connects++ === 0 ? 'start' : 'reconnect');
+      case 'connected': {
+        const reason = this.connects++ === 0 ? 'start' : 'reconnect';
+        clearTimeout(this.owed?.timer);
+        const timer = setTimeout(() => this.payResync(), this.o.contextWaitMs ?? 5_000);
+        timer.unref();
+        this.owed = { reason, timer };
         break;
+      }
       case 'blocks':
         for (const b of ev.blocks) if (this.tip === undefined || b.height > this.tip) this.tip = b.height;
         break;
@@ -127,6 +140,7 @@ export class WhaleWatcher {
         break;
       case 'mempool-blocks':
         this.projection = ev.blocks;
+        this.payResync();
         break;
       case 'transactions':
         applyDelta(this, ev);
@@ -148,6 +162,20 @@ export class WhaleWatcher {
       default:
         break;
     }
+  }
+
+  private payResync(): void {
+    const owed = this.owed;
+    if (!owed) return;
+    clearTimeout(owed.timer);
+    this.owed = undefined;
+    this.o.onResync?.(owed.reason);
+  }
+
+  /** Stops the wait for a (re)connect's context (shutdown). */
+  close(): void {
+    clearTimeout(this.owed?.timer);
+    this.owed = undefined;
   }
 
   invalid(why: string): void {

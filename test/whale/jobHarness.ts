@@ -11,6 +11,7 @@ import { buildSettings } from '../../src/config/settings.js';
 import { runWhaleWatch, type WhaleWatchDeps } from '../../src/jobs/whaleWatch.js';
 import type { StreamEvent } from '../../src/sources/mempool/stream.js';
 import type { CatchUpStats } from '../../src/whale/catchUp.js';
+import type { OutcomeRow } from '../../src/whale/rows.js';
 import { withWhaleDb } from '../../src/store/databases.js';
 import { queryRows } from '../../src/store/duckdb.js';
 import { type FakeMempool, startFakeMempool } from '../fakes/mempool/index.js';
@@ -102,7 +103,9 @@ export interface Run {
   events: StreamEvent[];
   /** Each finished catch-up pass, as a snapshot of the counters. */
   passes: CatchUpStats[];
-  /** Resolves once the job has handled every delta the fake has sent since it subscribed. */
+  /** Every outcome row as it was decided, in order. */
+  outcomes: OutcomeRow[];
+  /** Resolves once the job has handled every delta the fake sent it since it subscribed. */
   drained(): Promise<void>;
   /** Resolves once `n` catch-up passes have finished (the first one runs at start). */
   passesDone(n: number): Promise<void>;
@@ -118,11 +121,12 @@ const trackings = (w: World): number =>
 export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps: WhaleWatchDeps = {}): Promise<Run> {
   const events: StreamEvent[] = [];
   const passes: CatchUpStats[] = [];
+  const outcomes: OutcomeRow[] = [];
   let deltas = 0;
   const stopper = new AbortController();
   const out: string[] = [];
   const subscribedBefore = trackings(w);
-  let deltasBefore = w.fake.state.deltas;
+  let deltasBefore = w.fake.deltasSent();
   const done = runJob({
     job: 'whale-watch',
     flags: { json: true, ...flags },
@@ -143,17 +147,22 @@ export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps:
             passes.push({ ...stats });
             deps.onCatchUp?.(stats);
           },
+          onOutcomes: (rows) => {
+            outcomes.push(...rows);
+            deps.onOutcomes?.(rows);
+          },
         },
       ),
   });
   await until(() => trackings(w) > subscribedBefore, 'the subscription');
-  deltasBefore = w.fake.state.deltas;
+  deltasBefore = w.fake.deltasSent();
   await until(() => passes.length >= 1, 'the first catch-up');
   return {
     events,
     passes,
+    outcomes,
     drained: () =>
-      until(() => deltas >= w.fake.state.deltas - deltasBefore, `${w.fake.state.deltas - deltasBefore} deltas`),
+      until(() => deltas >= w.fake.deltasSent() - deltasBefore, `${w.fake.deltasSent() - deltasBefore} deltas`),
     passesDone: (n) => until(() => passes.length >= n, `${n} catch-up passes`),
     subscribed: (n) => until(() => trackings(w) - subscribedBefore >= n, `${n} subscriptions`),
     async stop() {

@@ -28,6 +28,8 @@ export interface FakeMempool {
   readonly requests: Map<string, number>;
   /** Messages clients sent on the WebSocket. */
   readonly received: ReceivedMessage[];
+  /** `mempool-transactions` messages sent so far, once per tracking client. */
+  deltasSent(): number;
   /** What an electrs on the same Bitcoin Core sees (give it to startFakeElectrs as `view`). */
   readonly esplora: EsploraView;
   // REST controls
@@ -109,6 +111,7 @@ export async function startFakeMempool(opts: FakeMempoolOptions = {}): Promise<F
     requests,
     received: ws.received,
     esplora: esploraViewOf(state),
+    deltasSent: () => ws.deltasSent,
     setPrice: (usd, time) => state.setPrice(usd, time),
     setPricesBody: (body) => {
       state.prices = body;

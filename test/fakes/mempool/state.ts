@@ -41,8 +41,6 @@ export class FakeMempoolState {
    * so while the backend is out of sync every message repeats the last number.
    */
   inSync = true;
-  /** `mempool-transactions` deltas built so far (each broadcast once); tests wait on this count. */
-  deltas = 0;
   readonly backend: FakeBackend;
   /** mempool.ts `recentlyDeleted`: the deletions of the last 10 mempool updates, most recent first. */
   recentlyDeleted: FakeTx[][] = [];

@@ -22,7 +22,7 @@ import type { FakeMempoolWs } from './wsServer.js';
 export interface MineOptions {
   /** Default tip + 1. */
   height?: number;
-  /** Mempool transactions the block confirms; default every one in Core's mempool. */
+  /** Mempool transactions the block confirms; default every one in Core's mempool that `txs` does not conflict with. */
   txids?: string[];
   /** Transactions the block confirms that the mempool never had (e.g. a conflicting spend). */
   txs?: FakeTx[];
@@ -53,7 +53,6 @@ export class FakeMempoolUpdates {
 
   private delta(d: { added?: string; removed?: string[]; mined?: string[]; replaced?: string }): string {
     const seq = this.nextSequence();
-    this.state.deltas++;
     return `{"sequence": ${seq}, "added": ${d.added ?? '[]'}, "removed": ${JSON.stringify(d.removed ?? [])}, "mined": ${JSON.stringify(d.mined ?? [])}, "replaced": ${d.replaced ?? '[]'}}`;
   }
 
@@ -130,9 +129,13 @@ export class FakeMempoolUpdates {
   mineBlock(o: MineOptions = {}): Json {
     const { state } = this;
     const height = o.height ?? state.tipHeight + 1;
-    const ids = o.txids ?? [...state.mempool.keys()].filter((id) => !state.conflicted.has(id));
+    const extra = o.txs ?? [];
+    const clashing = new Set(
+      findMinedRbfTransactions(extra, state.mempool.values()).flatMap((m) => m.replaced.map((t) => t.txid)),
+    );
+    const ids = o.txids ?? [...state.mempool.keys()].filter((id) => !state.conflicted.has(id) && !clashing.has(id));
     const fromMempool = ids.map((id) => state.mempool.get(id)).filter((t): t is FakeTx => t !== undefined);
-    const mined = [...fromMempool, ...(o.txs ?? [])];
+    const mined = [...fromMempool, ...extra];
     const coinbase = makeCoinbase(height);
     const block =
       o.block !== undefined

@@ -15,6 +15,8 @@ export class TxidArrayParser {
   private state: 'start' | 'items' | 'done' = 'start';
   /** Whether a txid was read since the last separator (a comma must come between two). */
   private needComma = false;
+  /** A comma was the last token (a txid must follow, not the closing bracket). */
+  private afterComma = false;
   count = 0;
 
   /** The txids completed by this chunk. Throws on anything that is not `["<txid>", …]`. */
@@ -39,6 +41,7 @@ export class TxidArrayParser {
         continue;
       }
       if (c === 93) {
+        if (this.afterComma) throw this.error(`"]" after a comma`);
         this.state = 'done';
         i++;
         continue;
@@ -46,6 +49,7 @@ export class TxidArrayParser {
       if (c === 44) {
         if (!this.needComma) throw this.error(`unexpected "," after ${this.count} txids`);
         this.needComma = false;
+        this.afterComma = true;
         i++;
         continue;
       }
@@ -61,6 +65,7 @@ export class TxidArrayParser {
       out.push(txid);
       this.count++;
       this.needComma = true;
+      this.afterComma = false;
       i += 66;
     }
     return out;

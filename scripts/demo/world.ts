@@ -24,11 +24,15 @@ export async function startWorld(): Promise<DemoWorld> {
   const price = (t: number) => 104_000 + (2_000 * Math.min(Math.max(t - start, 0), 86_400)) / 86_400;
   const chain = generateChain({ seed: 'utxoracle-demo', date: DEMO_DATE, price, scale: 'small' });
   const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
-  const electrs = await startFakeElectrs({ getTip: () => ({ height: chain.tip.height, hash: chain.tip.hash }) });
   const mempool = await startFakeMempool({
     tipHeight: chain.tip.height,
     usd: 105_250,
     priceTime: Math.floor(Date.now() / 1000),
+  });
+  // electrs beside the same Bitcoin Core: the chain's tip, the mempool's transactions with prevouts.
+  const electrs = await startFakeElectrs({
+    getTip: () => ({ height: chain.tip.height, hash: chain.tip.hash }),
+    view: mempool.esplora,
   });
   const webhook = await startFakeWebhook(DEMO_SECRET);
   return {

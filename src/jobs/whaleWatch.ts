@@ -78,8 +78,18 @@ export async function runWhaleWatch(
   for (const t of await loadPendingSafely(ctx)) tracker.add(t);
   if (tracker.size > 0) log.info({ pending: tracker.size }, 'Following whales still pending from earlier runs');
 
-  const esplora =
-    deps.esplora ?? createEsploraClient({ url: s.electrsApiUrl, timeoutMs: s.sourceTimeoutMs, retries: 1 });
+  let esplora: EsploraTxSource;
+  if (deps.esplora) esplora = deps.esplora;
+  else {
+    const client = createEsploraClient({
+      url: s.electrsApiUrl,
+      timeoutMs: s.sourceTimeoutMs,
+      retries: 1,
+      connections: s.whaleCatchupConcurrency,
+    });
+    ctx.defer(() => client.close());
+    esplora = client;
+  }
   const prevoutLog = new LogBudget(5, 3_600_000);
   const prevouts = new PrevoutResolver({
     source: esplora,

@@ -62,21 +62,23 @@ export interface CatchUpOptions {
   now?: () => number;
 }
 
-/** 64-hex txids packed as 32 bytes each: 300k unseen txids in 9.6 MB instead of ~25 MB of strings. */
+/**
+ * 64-hex txids packed as 32 bytes each, in chunks of 32,768 (1 MB): 300k unseen txids take 9.6 MB
+ * instead of ~25 MB of strings, and growing never copies (or doubles) what is already there.
+ */
 class PackedTxids {
-  private buf = Buffer.alloc(32 * 1024);
+  private static readonly PER_CHUNK = 32_768;
+  private readonly chunks: Buffer[] = [];
   length = 0;
   push(txid: string): void {
-    if ((this.length + 1) * 32 > this.buf.length) {
-      const bigger = Buffer.alloc(this.buf.length * 2);
-      this.buf.copy(bigger);
-      this.buf = bigger;
-    }
-    this.buf.write(txid, this.length * 32, 32, 'hex');
+    const at = this.length % PackedTxids.PER_CHUNK;
+    if (at === 0) this.chunks.push(Buffer.allocUnsafe(32 * PackedTxids.PER_CHUNK));
+    this.chunks[this.chunks.length - 1]!.write(txid, at * 32, 32, 'hex');
     this.length++;
   }
   get(i: number): string {
-    return this.buf.toString('hex', i * 32, i * 32 + 32);
+    const at = (i % PackedTxids.PER_CHUNK) * 32;
+    return this.chunks[Math.floor(i / PackedTxids.PER_CHUNK)]!.toString('hex', at, at + 32);
   }
 }
 

@@ -9,7 +9,8 @@ import { fakeBlockHash } from './blocks.js';
 import type { FakeMempoolState } from './state.js';
 import type { FakeTx, FakeTxOut } from './txs.js';
 
-function esploraTx(tx: FakeTx, status: Record<string, unknown>): EsploraTx {
+/** A fake transaction in electrs' `TransactionValue` shape, with the given status. */
+export function esploraTx(tx: FakeTx, status: Record<string, unknown>): EsploraTx {
   return {
     txid: tx.txid,
     version: tx.version ?? 2,

@@ -139,22 +139,21 @@ export function makeTx(opts: MakeTxOptions): FakeTx {
   };
 }
 
+/** The `i`-th ordinary small payment of a batch (the same for the same arguments). */
+export function makeBatchTx(i: number, seedPrefix = 'batch', feeRate = 5): FakeTx {
+  return makeTx({
+    seed: `${seedPrefix}:${i}`,
+    outputs: [
+      { address: `bc1qfakepay${i}`, value: 10_000 + (i % 997) * 1_000 },
+      { address: `bc1qfakechange${i}`, value: 50_000 + (i % 389) * 100 },
+    ],
+    feeRate: feeRate + (i % 17),
+  });
+}
+
 /** `count` ordinary small payments, for filling the mempool or a throughput run. */
 export function makeTxBatch(count: number, seedPrefix = 'batch', feeRate = 5): FakeTx[] {
-  const txs: FakeTx[] = [];
-  for (let i = 0; i < count; i++) {
-    txs.push(
-      makeTx({
-        seed: `${seedPrefix}:${i}`,
-        outputs: [
-          { address: `bc1qfakepay${i}`, value: 10_000 + (i % 997) * 1_000 },
-          { address: `bc1qfakechange${i}`, value: 50_000 + (i % 389) * 100 },
-        ],
-        feeRate: feeRate + (i % 17),
-      }),
-    );
-  }
-  return txs;
+  return Array.from({ length: count }, (_, i) => makeBatchTx(i, seedPrefix, feeRate));
 }
 
 /** The outpoints `tx` spends. */

@@ -127,6 +127,19 @@ async function runJobAgainst(
   return { code, result };
 }
 
+/** Detection times by the sequence of the delta that carried the whale. */
+function detections(): { bySeq: Map<number, number[]>; record: (seq: number) => void } {
+  const bySeq = new Map<number, number[]>();
+  return {
+    bySeq,
+    record(seq) {
+      const list = bySeq.get(seq);
+      if (list) list.push(nowMs());
+      else bySeq.set(seq, [nowMs()]);
+    },
+  };
+}
+
 function latencies(sent: number[], detected: Map<number, number[]>): number[] {
   const sentAt = new Map<number, number>();
   for (let i = 0; i < sent.length; i += 2) sentAt.set(sent[i]!, sent[i + 1]!);
@@ -151,7 +164,7 @@ async function catchUpPhase(): Promise<void> {
   );
   const fake = startFake(job);
   const urls = (await fake.next('ready')) as { wsUrl: string; electrsUrl: string };
-  const detected = new Map<number, number[]>();
+  const detected = detections();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   let first: CatchUpStats | undefined;
   let done!: () => void;
@@ -167,11 +180,7 @@ async function catchUpPhase(): Promise<void> {
       }, 3_000)
     : undefined;
   const { code, result } = await runJobAgainst(urls, {
-    onSequenceWhale: (seq) => {
-      const list = detected.get(seq);
-      if (list) list.push(nowMs());
-      else detected.set(seq, [nowMs()]);
-    },
+    onSequenceWhale: detected.record,
     // Measured from the connection (the catch-up's start), not over the process's start-up.
     onConnected: () => loop.enable(),
     onCatchUp: (s) => {
@@ -191,7 +200,7 @@ async function catchUpPhase(): Promise<void> {
   });
   fake.send('bye');
   clearInterval(trace);
-  const lat = latencies(sent, detected);
+  const lat = latencies(sent, detected.bySeq);
   const cu = result.catch_up as CatchUpStats;
   console.log(
     `catch-up at start: ${first?.listed} listed, ${first?.fetched} fetched ${((first?.lastMs ?? NaN) / 1000).toFixed(1)} s after the start (${((1000 * (first?.fetched ?? 0)) / (first?.lastMs ?? NaN)).toFixed(0)} tx/s, ${process.env.WHALE_CATCHUP_CONCURRENCY ?? 8} requests in parallel), whales found ${first?.whales} of ${Math.floor(job.mempool / job.whaleEvery)}, complete ${first?.complete === 1} (exit ${code}; ${cu.passes} passes in all)`,
@@ -216,7 +225,7 @@ async function streamPhase(): Promise<void> {
   );
   const fake = startFake(job);
   const urls = (await fake.next('ready')) as { wsUrl: string; electrsUrl: string };
-  const detected = new Map<number, number[]>();
+  const detected = detections();
   let done: { sent: number[]; elapsedMs: number } | undefined;
   const until = fake.next('done').then(async (d) => {
     done = d as typeof done;
@@ -224,15 +233,11 @@ async function streamPhase(): Promise<void> {
     await new Promise((r) => setTimeout(r, 1_000));
   });
   const { code, result } = await runJobAgainst(urls, {
-    onSequenceWhale: (seq) => {
-      const list = detected.get(seq);
-      if (list) list.push(nowMs());
-      else detected.set(seq, [nowMs()]);
-    },
+    onSequenceWhale: detected.record,
     until,
   });
   fake.send('bye');
-  const lat = latencies(done!.sent, detected);
+  const lat = latencies(done!.sent, detected.bySeq);
   const w = result.watcher as { added: number };
   console.log(
     `stream: sent ${job.count} txs in ${(done!.elapsedMs / 1000).toFixed(1)} s (${((job.count * 1000) / done!.elapsedMs).toFixed(0)} tx/s); whale-watch read ${w.added} (exit ${code})`,

@@ -9,7 +9,13 @@
 // For every delta it reports [sequence, time sent], so the bench can measure detection latency.
 import type { EsploraTx } from '../../test/fakes/electrs/server.js';
 import { startFakeElectrs } from '../../test/fakes/electrs/server.js';
-import { esploraTx, makeBatchTx, startFakeMempool, type FakeTx } from '../../test/fakes/mempool/index.js';
+import {
+  esploraTx,
+  makeBatchTx,
+  startFakeMempool,
+  withoutPrevouts,
+  type FakeTx,
+} from '../../test/fakes/mempool/index.js';
 
 export type FakeJob =
   | { mode: 'catchup'; mempool: number; whaleEvery: number; liveRate: number; liveWhaleEvery: number }
@@ -24,7 +30,6 @@ function whaleIf(tx: FakeTx, isWhale: boolean): FakeTx {
   if (isWhale) tx.vout[0]!.value = WHALE_SATS;
   return tx;
 }
-const wire = (tx: FakeTx): FakeTx => ({ ...tx, vin: tx.vin.map((v) => ({ ...v, prevout: null })) });
 
 export async function fakeChild(): Promise<void> {
   const job = await new Promise<FakeJob>((r) => process.once('message', (m) => r(m as FakeJob)));
@@ -77,7 +82,7 @@ export async function fakeChild(): Promise<void> {
       const k = i * batchSize + j;
       const tx = whaleIf(makeBatchTx(k, `live:${job.mode}`), (k + 1) % whaleEvery === 0);
       if (tx.vout[0]!.value === WHALE_SATS) live.set(tx.txid, tx);
-      txs.push(wire(tx));
+      txs.push(withoutPrevouts(tx));
     }
     const json = JSON.stringify(txs);
     const wait = start + i * interval - performance.now();

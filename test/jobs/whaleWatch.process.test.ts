@@ -1,6 +1,7 @@
 // The built executable: SIGTERM flushes pending rows and exits 0; --report prints figures computed by
 // hand from seeded rows (--json too).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSettings } from '../../src/config/settings.js';
@@ -86,6 +87,13 @@ describe('whale-watch executable', () => {
     expect(check.state).toBe('OK');
     expect(check.message).toMatch(/flows not labelled \(no EXCHANGE_ADDRESSES_FILE\)$/);
     expect(check.details).toMatchObject({ flows_labelled: false });
+  });
+
+  it('runs as cron runs it: the executable itself, with the V8 flag of its shebang', () => {
+    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(fs.readFileSync(BIN, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=2');
   });
 
   it('--report prints accuracy, counts, false positives and median time from the stored rows', async () => {

@@ -7,7 +7,7 @@
 import type { EsploraTx, EsploraView } from '../electrs/server.js';
 import { fakeBlockHash } from './blocks.js';
 import type { FakeMempoolState } from './state.js';
-import type { FakeTx, FakeTxOut } from './txs.js';
+import { coinbaseInput, type FakeTx, type FakeTxOut } from './txs.js';
 
 /** A fake transaction in electrs' `TransactionValue` shape, with the given status. */
 export function esploraTx(tx: FakeTx, status: Record<string, unknown>): EsploraTx {
@@ -57,32 +57,25 @@ export function esploraViewOf(state: FakeMempoolState): EsploraView {
       if (!outs) return undefined;
       const n = Math.max(...outs.keys()) + 1;
       const height = Math.max(1, state.tipHeight - 10);
-      return {
+      const funding: FakeTx = {
         txid,
         version: 2,
         locktime: 0,
-        vin: [
-          {
-            txid: '0'.repeat(64),
-            vout: 0xffffffff,
-            prevout: null,
-            scriptsig: '03aabbcc',
-            scriptsig_asm: '',
-            is_coinbase: true,
-            sequence: 0xffffffff,
-          },
-        ],
+        vin: [coinbaseInput(height)],
         vout: Array.from({ length: n }, (_, i) => outs.get(i) ?? dummyOut(i)),
         size: 100 + 31 * n,
         weight: 400 + 124 * n,
         fee: 0,
-        status: {
-          confirmed: true,
-          block_height: height,
-          block_hash: fakeBlockHash(height),
-          block_time: 1_231_006_505 + height * 600,
-        },
+        vsize: 100 + 31 * n,
+        feePerVsize: 0,
+        adjustedFeePerVsize: 0,
       };
+      return esploraTx(funding, {
+        confirmed: true,
+        block_height: height,
+        block_hash: fakeBlockHash(height),
+        block_time: 1_231_006_505 + height * 600,
+      });
     },
   };
 }

@@ -5,7 +5,18 @@ export { runScenario } from './scenario.js';
 export type { ScenarioStep, ScenarioOptions } from './scenario.js';
 export { pushThroughput, prepareBatches } from './throughput.js';
 export type { ThroughputOptions, ThroughputResult } from './throughput.js';
-export { makeTx, makeTxBatch, makeBatchTx, fakeTxid, makeReplacement, makeCoinbase, outpointsOf, spentOutputsOf } from './txs.js';
+export {
+  makeTx,
+  makeTxBatch,
+  makeBatchTx,
+  fakeTxid,
+  makeReplacement,
+  makeCoinbase,
+  coinbaseInput,
+  withoutPrevouts,
+  outpointsOf,
+  spentOutputsOf,
+} from './txs.js';
 export type { FakeTx, FakeTxIn, FakeTxOut, FakeOutput, MakeTxOptions, Outpoint } from './txs.js';
 export { esploraTx, esploraViewOf } from './esploraView.js';
 export { findRbfTransactions, findMinedRbfTransactions } from './rbf.js';

@@ -1,7 +1,7 @@
 // What the fake mempool backend knows: the tip and recent blocks, the mempool's transactions, the
 // delta sequence, prices and fees. REST and WebSocket both read it; the scenario driver changes it.
 import { type Json, makeBlock, makeRecentBlocks, projectMempoolBlocks } from './blocks.js';
-import type { FakeTx, FakeTxOut } from './txs.js';
+import { type FakeTx, type FakeTxOut, withoutPrevouts } from './txs.js';
 
 /**
  * Which backend the fake mempool runs on. mempool's default is 'none' (config.ts `BACKEND: 'none'`):
@@ -91,8 +91,7 @@ export class FakeMempoolState {
 
   /** The transaction as the backend puts it on the wire: under BACKEND 'none' without prevouts. */
   wire(tx: FakeTx): FakeTx {
-    if (this.backend === 'esplora') return tx;
-    return { ...tx, vin: tx.vin.map((v) => ({ ...v, prevout: null })) };
+    return this.backend === 'esplora' ? tx : withoutPrevouts(tx);
   }
 
   mempoolBlocks(): Json[] {

@@ -156,6 +156,14 @@ export function makeTxBatch(count: number, seedPrefix = 'batch', feeRate = 5): F
   return Array.from({ length: count }, (_, i) => makeBatchTx(i, seedPrefix, feeRate));
 }
 
+/**
+ * `tx` as mempool sends it under its default BACKEND 'none': every input's prevout null
+ * (bitcoin-api.ts `$convertTransaction`, mempool.ts loads new transactions with addPrevouts=false).
+ */
+export function withoutPrevouts(tx: FakeTx): FakeTx {
+  return { ...tx, vin: tx.vin.map((v) => ({ ...v, prevout: null })) };
+}
+
 /** The outpoints `tx` spends. */
 export function outpointsOf(tx: FakeTx): Outpoint[] {
   return tx.vin.map((v) => ({ txid: v.txid, vout: v.vout }));
@@ -192,6 +200,20 @@ export function makeReplacement(
   return makeTx({ seed: o.seed, inputs, spends: outpointsOf(original), outputs, rbf: o.rbf });
 }
 
+/** A coinbase input (no prevout) carrying the block height (BIP34). */
+export function coinbaseInput(height: number): FakeTxIn {
+  return {
+    txid: '0'.repeat(64),
+    vout: 0xffffffff,
+    prevout: null,
+    scriptsig: `03${height.toString(16).padStart(6, '0')}`,
+    scriptsig_asm: '',
+    witness: ['0'.repeat(64)],
+    is_coinbase: true,
+    sequence: 0xffffffff,
+  };
+}
+
 /** A block's coinbase (the first txid of every block's `mined`): one input without a prevout. */
 export function makeCoinbase(height: number): FakeTx {
   const txid = fakeTxid(`coinbase:${height}`);
@@ -200,18 +222,7 @@ export function makeCoinbase(height: number): FakeTx {
     txid,
     version: 2,
     locktime: 0,
-    vin: [
-      {
-        txid: '0'.repeat(64),
-        vout: 0xffffffff,
-        prevout: null,
-        scriptsig: `03${height.toString(16).padStart(6, '0')}`,
-        scriptsig_asm: '',
-        witness: ['0'.repeat(64)],
-        is_coinbase: true,
-        sequence: 0xffffffff,
-      },
-    ],
+    vin: [coinbaseInput(height)],
     vout: [out],
     size: 200,
     weight: 800,

@@ -91,8 +91,11 @@ export async function runWhaleWatch(
     esplora = client;
   }
   const prevoutLog = new LogBudget(5, 3_600_000);
+  // Label lookups get their own stop: at shutdown they have a grace period before they give up.
+  const stopLabels = new AbortController();
   const prevouts = new PrevoutResolver({
     source: esplora,
+    signal: stopLabels.signal,
     onError: (err, txid) => {
       const b = prevoutLog.take();
       if (b.log)
@@ -253,7 +256,11 @@ export async function runWhaleWatch(
   watcher.close();
   await stream.close();
   await catchUp.idle();
+  // Whales detected last still get their flow label, unless electrs keeps them waiting longer than
+  // one request's timeout.
+  const grace = setTimeout(() => stopLabels.abort(), s.sourceTimeoutMs);
   await watcher.labelling.idle();
+  clearTimeout(grace);
   await reconciler.idle();
   beat(false);
   await store.flushAll(); // a failure here is a failed run: rows would be lost (exit 1)

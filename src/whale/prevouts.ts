@@ -39,6 +39,8 @@ export interface PrevoutResolverOptions {
   maxPending?: number;
   /** Called once per failed request (the caller decides how much to log). */
   onError?: (err: unknown, txid: string) => void;
+  /** Once aborted (shutdown), lookups still waiting give up: the whale is labelled with what it has. */
+  signal?: AbortSignal;
 }
 
 const needs = (v: MempoolTxIn): boolean => v.prevout === null && !v.is_coinbase;
@@ -70,6 +72,23 @@ export class PrevoutResolver {
   /** `tx` with every prevout electrs can tell filled in (a copy; `tx` itself is not changed). */
   async fill(tx: MempoolTx): Promise<MempoolTx> {
     if (!PrevoutResolver.missing(tx)) return tx;
+    const signal = this.o.signal;
+    if (!signal) return this.lookup(tx);
+    if (signal.aborted) return tx;
+    // A shutdown must not wait for a hung electrs: the row is written with what is known.
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<MempoolTx>((resolve) => {
+      onAbort = () => resolve(tx);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([this.lookup(tx), aborted]);
+    } finally {
+      signal.removeEventListener('abort', onAbort!);
+    }
+  }
+
+  private async lookup(tx: MempoolTx): Promise<MempoolTx> {
     const maxPending = this.o.maxPending ?? 1_000;
     if (this.pending >= maxPending) {
       this.stats.skipped++;

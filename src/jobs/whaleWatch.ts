@@ -7,7 +7,6 @@
 import fs from 'node:fs';
 import type { DeliveryResult } from '../alerts/webhook.js';
 import { EXIT } from '../errors.js';
-import type { Logger } from '../log/logger.js';
 import { createEsploraClient, type EsploraTxSource } from '../sources/esplora/client.js';
 import { MempoolStream, type StreamEvent } from '../sources/mempool/stream.js';
 import { withWhaleDb } from '../store/databases.js';
@@ -15,8 +14,8 @@ import { alertWhales } from '../whale/alert.js';
 import { checkAccuracyAlert } from '../whale/accuracyAlert.js';
 import { CatchUp } from '../whale/catchUp.js';
 import { btcToSats } from '../whale/detect.js';
-import { loadExchangeBook, type ExchangeBook } from '../whale/exchanges.js';
 import { LogBudget } from '../whale/logBudget.js';
+import { loadBook, logPrediction } from '../whale/logLines.js';
 import { PrevoutResolver } from '../whale/prevouts.js';
 import { loadPending } from '../whale/queries.js';
 import { Reconciler } from '../whale/reconcile.js';
@@ -291,37 +290,6 @@ export async function runWhaleWatch(
     return { exitCode: EXIT.DEGRADED, result, lines, message: 'mempool WebSocket unreachable' };
   }
   return { exitCode: EXIT.OK, result, lines, message: lines[0] };
-}
-
-/** The exchange list, said once at start (whale-watch runs for months; health-check shows it too). */
-function loadBook(file: string | undefined, log: Logger): ExchangeBook {
-  const book = loadExchangeBook(file);
-  if (file === undefined) log.warn('EXCHANGE_ADDRESSES_FILE is not set: every whale will be labelled flow "unknown"');
-  else log.info({ file, addresses: book.byAddress.size, exchanges: book.exchanges.size }, 'Exchange addresses loaded');
-  for (const w of book.warnings.slice(0, 10)) log.warn(`EXCHANGE_ADDRESSES_FILE: ${w}`);
-  return book;
-}
-
-function logPrediction(log: Logger, row: PredictionRow, alert: boolean): void {
-  if (alert)
-    log.info(
-      {
-        txid: row.txid,
-        btc: row.totalBtc,
-        flow: row.flow,
-        exchanges: row.exchanges,
-        prevouts_known: row.prevoutsKnown,
-        fee_rate: row.feeRate,
-        urgency: row.urgency,
-        predicted_height: row.predictedHeight,
-      },
-      `Whale detected: ${row.totalBtc} BTC (${row.flow})`,
-    );
-  else
-    log.info(
-      { txid: row.txid, replaces: row.replacesTxid, root: row.rootTxid },
-      'Whale replaced (RBF); following the replacement',
-    );
 }
 
 async function loadPendingSafely(ctx: JobContext) {

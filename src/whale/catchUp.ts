@@ -228,7 +228,9 @@ export class CatchUp {
       },
       complete
         ? `Caught up with the mempool: ${listed} transactions listed, ${unseen.length} fetched`
-        : `Catch-up stopped at its time budget after ${ms} ms; the rest is fetched by the next pass`,
+        : signal.aborted
+          ? `Catch-up stopped by the shutdown after ${ms} ms`
+          : `Catch-up stopped at its time budget after ${ms} ms; the rest is fetched by the next pass`,
     );
     this.o.onPass?.(this.stats);
     if (!complete && !signal.aborted) this.later(reason, this.o.retryMs);

@@ -45,6 +45,10 @@ export function applyDelta(w: WhaleWatcher, ev: EventOf<'transactions'>): void {
       w.o.log.info({ txid: old.txid, by: r.by, height }, 'Whale replaced by a conflicting transaction in a block');
       continue;
     }
+    // One transaction replacing two followed whales (it spends coins of both): the chain of the
+    // last one named goes on; the earlier one is settled replaced by it all the same.
+    const earlier = continuing.get(r.by);
+    if (earlier) sink.outcomes([replacedRow(earlier, r.by, now)]);
     continuing.set(r.by, old);
     w.stats.replaced++;
   }

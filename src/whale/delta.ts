@@ -20,7 +20,7 @@ import { predictHeight } from './predict.js';
 import { PrevoutResolver } from './prevouts.js';
 import { signalsRbf } from './rbf.js';
 import type { OutcomeSource, PredictionRow } from './rows.js';
-import { followReplacement, spendsOf, type Tracked } from './tracker.js';
+import { absorb, followReplacement, spendsOf, type Tracked } from './tracker.js';
 import { urgencyScore } from './urgency.js';
 import type { WhaleWatcher } from './watcher.js';
 
@@ -45,11 +45,11 @@ export function applyDelta(w: WhaleWatcher, ev: EventOf<'transactions'>): void {
       w.o.log.info({ txid: old.txid, by: r.by, height }, 'Whale replaced by a conflicting transaction in a block');
       continue;
     }
-    // One transaction replacing two followed whales (it spends coins of both): the chain of the
-    // last one named goes on; the earlier one is settled replaced by it all the same.
+    // One transaction replacing two followed whales (it spends coins of both): one chain goes on,
+    // the other whale joins its links, so both are settled when the replacement is.
     const earlier = continuing.get(r.by);
     if (earlier) sink.outcomes([replacedRow(earlier, r.by, now)]);
-    continuing.set(r.by, old);
+    continuing.set(r.by, earlier ? absorb(old, earlier, r.by, now) : old);
     w.stats.replaced++;
   }
   const seen = new Set<string>();

@@ -106,3 +106,19 @@ export function followReplacement(
   };
   return { ...by, rootTxid: old.rootTxid, ancestors: [...old.ancestors, link].slice(-MAX_CHAIN) };
 }
+
+/**
+ * `other` was replaced by the same transaction as `t` (one replacement spending coins of both):
+ * `other` and its links join `t`'s links, so both are settled when the replacement is.
+ */
+export function absorb(t: Tracked, other: Tracked, byTxid: string, atMs: number): Tracked {
+  const link: ChainLink = {
+    txid: other.txid,
+    detectedAtMs: other.detectedAtMs,
+    predictedHeight: other.predictedHeight,
+    window: other.window,
+    replacedBy: byTxid,
+    replacedAtMs: atMs,
+  };
+  return { ...t, ancestors: [...other.ancestors, link, ...t.ancestors].slice(-MAX_CHAIN) };
+}

@@ -5,7 +5,14 @@
 //  - a removal is final only once that window has passed;
 //  - a block mining a transaction that conflicts with a mempool whale: `replaced` with a confirmed `by`.
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeReplacement, makeTx, runScenario, type ScenarioStep } from '../fakes/mempool/index.js';
+import {
+  makeReplacement,
+  makeTx,
+  outpointsOf,
+  runScenario,
+  spentOutputsOf,
+  type ScenarioStep,
+} from '../fakes/mempool/index.js';
 import type { StreamEvent } from '../../src/sources/mempool/stream.js';
 import { ADDR, BTC } from '../whale/helpers.js';
 import { readTable, startRun } from '../whale/jobHarness.js';
@@ -213,6 +220,68 @@ describe('RBF reported late', () => {
       ]),
     );
     expect([...alerts(w).keys()].sort()).toEqual([a.txid, b.txid, bBump.txid].sort());
+  });
+});
+
+describe('one replacement for two whales', () => {
+  it('a transaction spending the coins of two followed whales settles both with its confirmation', async () => {
+    const w = await world();
+    const a = makeTx({ seed: 'merge-a', outputs: [{ address: ADDR.user1, value: 150 * BTC }], feeRate: 4 });
+    const b = makeTx({ seed: 'merge-b', outputs: [{ address: ADDR.user2, value: 250 * BTC }], feeRate: 4 });
+    const both = makeTx({
+      seed: 'merge-both',
+      inputs: [...spentOutputsOf(a), ...spentOutputsOf(b)],
+      spends: [...outpointsOf(a), ...outpointsOf(b)],
+      outputs: [{ address: ADDR.user1, value: 400 * BTC - 30_000 }],
+    });
+    const run = await startRun(w);
+    await runScenario(w.fake, [
+      { do: 'add', txs: [a, b] },
+      { do: 'remove', txids: [a.txid, b.txid] },
+      { do: 'add', txs: [both] }, // mempool pairs it with both deletions
+      { do: 'mine', txids: [both.txid] },
+    ]);
+    await run.drained();
+    await run.stop();
+    expect(
+      deltas(run.events)
+        .at(-2)
+        ?.replaced.map((r) => [r.replaced, r.by]),
+    ).toEqual([
+      [a.txid, both.txid],
+      [b.txid, both.txid],
+    ]);
+    expect(
+      await readTable(
+        w,
+        `SELECT txid, outcome, confirmed_height, confirmed_txid, replaced_by FROM prediction_outcomes ORDER BY txid`,
+      ),
+    ).toEqual(
+      byTxid([
+        {
+          txid: a.txid,
+          outcome: 'replaced',
+          confirmed_height: TIP + 1,
+          confirmed_txid: both.txid,
+          replaced_by: both.txid,
+        },
+        {
+          txid: b.txid,
+          outcome: 'replaced',
+          confirmed_height: TIP + 1,
+          confirmed_txid: both.txid,
+          replaced_by: both.txid,
+        },
+        {
+          txid: both.txid,
+          outcome: 'confirmed',
+          confirmed_height: TIP + 1,
+          confirmed_txid: both.txid,
+          replaced_by: null,
+        },
+      ]),
+    );
+    expect([...alerts(w).keys()].sort()).toEqual([a.txid, b.txid].sort());
   });
 });
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { DEMO_DATE, DEMO_FROM, DEMO_SECRET, startWorld } from './demo/world.js';
-import { playWhales, writeExchangeCsv } from './demo/whales.js';
+import { playWhales, seedMempool, writeExchangeCsv } from './demo/whales.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const demoDir = path.resolve(process.env.UTXORACLE_DEMO_DIR ?? path.join(repo, 'demo-data'));
@@ -22,13 +22,18 @@ const textfile = path.join(demoDir, 'textfile', 'utxoracle.prom');
 const say = (line = '') => process.stdout.write(line + '\n');
 
 function runJob(job: string, args: string[]): Promise<number> {
+  return startJob(job, args).exit;
+}
+
+/** Starts a job; `exit` resolves with its code, `child` is there to signal it. */
+function startJob(job: string, args: string[]) {
   say(`\n$ ${[job, ...args].join(' ')}`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repo, 'bin', `${job}.js`), ...args], {
-      cwd: demoDir,
-      env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), UTXORACLE_ENV_FILE: envFile },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  const child = spawn(process.execPath, [path.join(repo, 'bin', `${job}.js`), ...args], {
+    cwd: demoDir,
+    env: { PATH: process.env.PATH ?? '', HOME: os.homedir(), UTXORACLE_ENV_FILE: envFile },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exit = new Promise<number>((resolve, reject) => {
     // Indent whole lines: a chunk can end mid-line, and one that ends with a newline must not indent
     // the next chunk's first line twice.
     let partial = '';
@@ -47,6 +52,7 @@ function runJob(job: string, args: string[]): Promise<number> {
       resolve(code ?? 1);
     });
   });
+  return { child, exit };
 }
 
 async function runbookQueries(db: string): Promise<void> {
@@ -62,6 +68,21 @@ async function runbookQueries(db: string): Promise<void> {
       const rows = (await conn.runAndReadAll(sql)).getRowObjectsJson();
       say(`  ${sql}\n    ${JSON.stringify(rows)}`);
     }
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function whaleRows(db: string): Promise<void> {
+  const instance = await DuckDBInstance.create(db, { access_mode: 'READ_ONLY' });
+  const conn = await instance.connect();
+  try {
+    say('\nWhat whale-watch saw (' + db + '):');
+    const sql = `SELECT left(p.txid, 12) AS txid, p.total_btc AS btc, p.flow, p.exchanges, p.alerted,
+        left(p.replaces_txid, 12) AS replaces, o.outcome, o.confirmed_height AS height, left(o.replaced_by, 12) AS replaced_by, o.source
+      FROM mempool_predictions p LEFT JOIN prediction_outcomes o USING (txid) ORDER BY p.detected_at, p.txid`;
+    for (const r of (await conn.runAndReadAll(sql)).getRowObjectsJson()) say(`  ${JSON.stringify(r)}`);
   } finally {
     conn.closeSync();
     instance.closeSync();
@@ -123,10 +144,14 @@ async function main(): Promise<void> {
     codes['health-check'] = await runJob('health-check', []);
     codes['backup'] = await runJob('backup', []);
     codes['archive --dry-run'] = await runJob('archive', ['--dry-run']);
-    say('\n  (the simulated mempool now plays a whale scenario while whale-watch runs for 20 s)');
-    const whales = playWhales(world.mempool, chain.tip.height, say);
-    codes['whale-watch'] = await runJob('whale-watch', ['--duration', '20s']);
-    await whales.catch((err: unknown) => say(`  scenario stopped: ${(err as Error).message}`));
+    say('\n  (whale-watch starts as cron starts it: a long-running process, no --duration; a whale is');
+    say('   already in the mempool, the simulated mempool plays a scenario, then whale-watch gets SIGTERM)');
+    seedMempool(world.mempool);
+    const watch = startJob('whale-watch', []);
+    await playWhales(world.mempool, say).catch((err: unknown) => say(`  scenario stopped: ${(err as Error).message}`));
+    watch.child.kill('SIGTERM');
+    codes['whale-watch'] = await watch.exit;
+    await whaleRows(path.join(dataDir, 'mempool_predictions.db'));
     codes['whale-watch --report'] = await runJob('whale-watch', ['--report']);
     codes['health-check (again)'] = await runJob('health-check', []);
     await runbookQueries(path.join(dataDir, 'utxoracle_cache.db'));

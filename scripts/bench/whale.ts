@@ -1,16 +1,27 @@
-// npm run bench:whale [-- --count 1000000 --rate 5000 --batch 100 --whale-every 1000]
+// npm run bench:whale [-- --phase catchup|stream] [--mempool 300000 --live-rate 500] [--count 1000000 --rate 5000]
 //
-// Pushes `count` added transactions through the fake mempool WebSocket at `rate` tx/s into the real
-// whale-watch job (stream, detection, flow labels against the real exchange list of test/fixtures, batched DuckDB writes) and prints detection latency percentiles and peak RSS. The fake runs
-// in a child process, so the RSS is whale-watch's alone; it records when it sent each sequence
-// number, whale-watch records when it detected each whale, and latency is the difference
-// (same machine, same clock). Targets: p99 < 100 ms, RSS < 200 MB. WHALE_BENCH_TRACE=1 prints the
-// latency of each whale in order (stalls show as runs of high values); WHALE_FLUSH_INTERVAL_MS is passed on.
-import { fork } from 'node:child_process';
+// Two measurements of the real whale-watch job (stream, detection, flow labels against the real
+// exchange list of test/fixtures, prevouts from electrs, batched DuckDB writes), each in its own
+// process so its peak RSS is its own; the fake mempool and electrs run in a child (whaleFake.ts).
+//
+//   catchup: a first start on a mempool of `--mempool` transactions (default 300,000, a whale every
+//            1,000) that the stream will never announce: time until the catch-up has examined them
+//            all, peak RSS, the event loop's delay meanwhile, and the detection latency of live
+//            whales arriving during the catch-up (`--live-rate` tx/s, a whale every 100).
+//   stream:  `--count` added transactions (default 1,000,000) at `--rate` tx/s (5,000) in deltas of
+//            `--batch` (100), a whale every `--whale-every` (1,000): detection latency percentiles and
+//            peak RSS. Targets: p99 < 100 ms, RSS < 200 MB.
+// Latency = detection time in whale-watch - send time in the fake (same machine, same wall clock).
+// Peak RSS is the kernel's high-water mark (VmHWM) of the whale-watch process. Both phases by default,
+// each run with the V8 flag bin/whale-watch.js starts with (--max-semi-space-size=2).
+import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import type { CatchUpStats } from '../../src/whale/catchUp.js';
+import type { FakeJob } from './whaleFake.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,60 +29,28 @@ const arg = (name: string, def: number): number => {
   if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
   return v;
 };
-// Date.now(), not performance.timeOrigin + now(): timeOrigin is fixed per process and two processes' can
-// disagree by hundreds of ms; the wall clock is shared (1 ms resolution is enough against a 100 ms target).
+const phaseArg = (): string => {
+  const i = process.argv.indexOf('--phase');
+  return i >= 0 ? (process.argv[i + 1] ?? '') : 'both';
+};
 const nowMs = (): number => Date.now();
+/** What bin/whale-watch.js's shebang gives node. */
+const WHALE_WATCH_FLAGS = ['--max-semi-space-size=2'];
+const here = fileURLToPath(import.meta.url);
+const mb = (kb: number) => (kb / 1024).toFixed(1);
+const hwmKb = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
+const pct = (sorted: number[], p: number): number =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : Number.NaN;
+const latencyLine = (lat: number[]) =>
+  `p50 ${pct(lat, 0.5).toFixed(1)}  p90 ${pct(lat, 0.9).toFixed(1)}  p99 ${pct(lat, 0.99).toFixed(1)}  max ${(lat[lat.length - 1] ?? Number.NaN).toFixed(1)}`;
 
-interface Go {
-  count: number;
-  rate: number;
-  batch: number;
-  whaleEvery: number;
+interface Fake {
+  next(key: string): Promise<Record<string, unknown>>;
+  send(m: unknown): void;
 }
 
-async function fakeChild(): Promise<void> {
-  const { startFakeMempool, makeTxBatch } = await import('../../test/fakes/mempool/index.js');
-  const fake = await startFakeMempool({ tipHeight: 850_000 });
-  fake.setMempoolBlocksOnUpdate(false);
-  process.send!({ wsUrl: fake.wsUrl });
-  const go = await new Promise<Go>((r) => process.once('message', (m) => r(m as Go)));
-  await fake.waitForClients(1, 30_000, true);
-  await new Promise((r) => setTimeout(r, 500)); // let the subscription's replies land
-  const sent: number[] = []; // [sequence, time, sequence, time, ...]
-  const batches = Math.ceil(go.count / go.batch);
-  const interval = (1000 * go.batch) / go.rate;
-  const start = performance.now();
-  for (let i = 0; i < batches; i++) {
-    const txs = makeTxBatch(Math.min(go.batch, go.count - i * go.batch), `bench:${i}`);
-    for (let j = 0; j < txs.length; j++) {
-      if ((i * go.batch + j + 1) % go.whaleEvery === 0) txs[j]!.vout[0]!.value = 150 * 100_000_000;
-    }
-    const json = JSON.stringify(txs);
-    const due = start + i * interval;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    fake.addSerialized(json);
-    sent.push(fake.state.sequence, nowMs());
-    if (i % Math.max(1, Math.round(batches / 20)) === 0) process.send!({ progress: (i * go.batch) / go.count });
-  }
-  process.send!({ done: true, sent, elapsedMs: performance.now() - start });
-  await new Promise((r) => process.once('message', r));
-  await fake.close();
-  process.exit(0);
-}
-
-function pct(sorted: number[], p: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : Number.NaN;
-}
-
-async function main(): Promise<void> {
-  const go: Go = {
-    count: arg('count', 1_000_000),
-    rate: arg('rate', 5_000),
-    batch: arg('batch', 100),
-    whaleEvery: arg('whale-every', 1_000),
-  };
-  const child = fork(fileURLToPath(import.meta.url), ['--fake-child'], {
+function startFake(job: FakeJob): Fake {
+  const child = fork(path.join(path.dirname(here), 'whaleFake.js'), ['--fake-child'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const messages: Record<string, unknown>[] = [];
@@ -82,101 +61,200 @@ async function main(): Promise<void> {
     else messages.push(msg);
     waiters.splice(0).forEach((w) => w());
   });
-  const next = async (key: string): Promise<Record<string, unknown>> => {
-    for (;;) {
-      const m = messages.find((x) => key in x);
-      if (m) return m;
-      await new Promise<void>((r) => waiters.push(r));
-    }
+  child.send(job);
+  return {
+    async next(key) {
+      for (;;) {
+        const m = messages.find((x) => key in x);
+        if (m) return m[key] as Record<string, unknown>;
+        await new Promise<void>((r) => waiters.push(r));
+      }
+    },
+    send: (m) => child.send(m as object),
   };
-  const { wsUrl } = (await next('wsUrl')) as { wsUrl: string };
+}
 
+/** Runs the real job against the fake; `until` decides when to stop it. */
+async function runJobAgainst(
+  urls: { wsUrl: string; electrsUrl: string },
+  hooks: {
+    onSequenceWhale: (seq: number) => void;
+    onCatchUp?: (s: CatchUpStats) => void;
+    onConnected?: () => void;
+    until: Promise<void>;
+  },
+) {
   const { runJob } = await import('../../src/cli/harness.js');
   const { runWhaleWatch } = await import('../../src/jobs/whaleWatch.js');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'whale-bench-'));
-  const csv = path.resolve(
-    path.dirname(fileURLToPath(import.meta.url)),
-    '../../../test/fixtures/exchanges/exchange_addresses.csv',
-  );
+  const csv = path.resolve(path.dirname(here), '../../../test/fixtures/exchanges/exchange_addresses.csv');
   const env: Record<string, string> = {
     UTXORACLE_DATA_DIR: dir,
-    MEMPOOL_WS_URL: wsUrl,
-    ELECTRS_API_URL: 'http://127.0.0.1:9',
+    MEMPOOL_WS_URL: urls.wsUrl,
+    ELECTRS_API_URL: urls.electrsUrl,
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
     WHALE_FLUSH_INTERVAL_MS: process.env.WHALE_FLUSH_INTERVAL_MS ?? '2000',
+    WHALE_CATCHUP_CONCURRENCY: process.env.WHALE_CATCHUP_CONCURRENCY ?? '8',
   };
   if (fs.existsSync(csv)) env.EXCHANGE_ADDRESSES_FILE = csv;
-
-  const detectedAt = new Map<number, number[]>(); // sequence -> detection times of its whales
-  let lastSeq = 0;
-  let added = 0;
-  let peakRss = 0;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
   const stop = new AbortController();
+  let result: Record<string, unknown> = {};
   const job = runJob({
     job: 'whale-watch',
     flags: { json: true },
     env,
-    stdout: () => undefined,
+    stdout: (l) => (result = JSON.parse(l) as Record<string, unknown>),
     main: (ctx) =>
       runWhaleWatch(
         {},
         { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) },
         {
           onPrediction: (_row, info) => {
-            const t = nowMs();
-            const list = detectedAt.get(info.sequence);
-            if (list) list.push(t);
-            else detectedAt.set(info.sequence, [t]);
+            if (info.sequence > 0) hooks.onSequenceWhale(info.sequence);
           },
+          onCatchUp: hooks.onCatchUp,
           onEvent: (ev) => {
-            if (ev.type !== 'transactions') return;
-            lastSeq = ev.sequence;
-            added += ev.added.length;
+            if (ev.type === 'connected') hooks.onConnected?.();
           },
         },
       ),
   });
-  process.stderr.write(
-    `whale bench: ${go.count} txs at ${go.rate} tx/s in batches of ${go.batch}, a whale every ${go.whaleEvery}\n`,
-  );
-  child.send(go);
-  const done = (await next('done')) as { sent: number[]; elapsedMs: number };
-  const lastSent = done.sent[done.sent.length - 2]!;
-  const deadline = Date.now() + 30_000;
-  while (lastSeq < lastSent && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  await hooks.until;
   stop.abort();
   const code = await job;
-  clearInterval(sampler);
-  child.send('bye');
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { code, result };
+}
 
+/** Detection times by the sequence of the delta that carried the whale. */
+function detections(): { bySeq: Map<number, number[]>; record: (seq: number) => void } {
+  const bySeq = new Map<number, number[]>();
+  return {
+    bySeq,
+    record(seq) {
+      const list = bySeq.get(seq);
+      if (list) list.push(nowMs());
+      else bySeq.set(seq, [nowMs()]);
+    },
+  };
+}
+
+function latencies(sent: number[], detected: Map<number, number[]>): number[] {
   const sentAt = new Map<number, number>();
-  for (let i = 0; i < done.sent.length; i += 2) sentAt.set(done.sent[i]!, done.sent[i + 1]!);
+  for (let i = 0; i < sent.length; i += 2) sentAt.set(sent[i]!, sent[i + 1]!);
   const lat: number[] = [];
-  for (const [seq, times] of detectedAt) {
+  for (const [seq, times] of detected) {
     const s = sentAt.get(seq);
     if (s !== undefined) for (const t of times) lat.push(t - s);
   }
-  if (process.env.WHALE_BENCH_TRACE) {
-    const bySeq = [...detectedAt.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([seq, t]) => Math.round(t[0]! - (sentAt.get(seq) ?? 0)));
-    console.log('latency by sequence:', bySeq.join(' '));
-  }
-  lat.sort((a, b) => a - b);
-  const whalesExpected = Math.floor(go.count / go.whaleEvery);
-  const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
-  console.log(
-    `sent ${go.count} txs in ${(done.elapsedMs / 1000).toFixed(1)} s (${((go.count * 1000) / done.elapsedMs).toFixed(0)} tx/s); whale-watch read ${added} (exit ${code})`,
-  );
-  console.log(`whales detected ${lat.length} of ${whalesExpected}`);
-  console.log(
-    `detection latency ms: p50 ${pct(lat, 0.5).toFixed(2)}  p90 ${pct(lat, 0.9).toFixed(2)}  p99 ${pct(lat, 0.99).toFixed(2)}  max ${(lat[lat.length - 1] ?? Number.NaN).toFixed(2)}   (target p99 < 100)`,
-  );
-  console.log(`peak RSS ${mb(peakRss)} MB (target < 200)`);
-  fs.rmSync(dir, { recursive: true, force: true });
+  return lat.sort((a, b) => a - b);
 }
 
-if (process.argv.includes('--fake-child')) await fakeChild();
-else await main();
+async function catchUpPhase(): Promise<void> {
+  const job: FakeJob = {
+    mode: 'catchup',
+    mempool: arg('mempool', 300_000),
+    whaleEvery: arg('whale-every', 1_000),
+    liveRate: arg('live-rate', 500),
+    liveWhaleEvery: 100,
+  };
+  process.stderr.write(
+    `catch-up bench: ${job.mempool} transactions in the mempool at start (a whale every ${job.whaleEvery}), live deltas at ${job.liveRate} tx/s meanwhile\n`,
+  );
+  const fake = startFake(job);
+  const urls = (await fake.next('ready')) as { wsUrl: string; electrsUrl: string };
+  const detected = detections();
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  let first: CatchUpStats | undefined;
+  let done!: () => void;
+  const until = new Promise<void>((r) => (done = r));
+  const t0 = performance.now();
+  let sent: number[] = [];
+  const trace = process.env.WHALE_BENCH_MEMORY
+    ? setInterval(() => {
+        const m = process.memoryUsage();
+        process.stderr.write(
+          `  t=${((performance.now() - t0) / 1000).toFixed(0)}s rss ${(m.rss / 2 ** 20).toFixed(0)} heap ${(m.heapTotal / 2 ** 20).toFixed(0)}/${(m.heapUsed / 2 ** 20).toFixed(0)} buffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)} MB\n`,
+        );
+      }, 3_000)
+    : undefined;
+  const { code, result } = await runJobAgainst(urls, {
+    onSequenceWhale: detected.record,
+    // Measured from the connection (the catch-up's start), not over the process's start-up.
+    onConnected: () => loop.enable(),
+    onCatchUp: (s) => {
+      if (first || s.complete + s.incomplete + s.failed === 0) return;
+      first = { ...s };
+      loop.disable();
+      if (process.env.WHALE_BENCH_MEMORY) console.log('  memory at the end of the catch-up', process.memoryUsage());
+      const ms = performance.now() - t0;
+      first.lastMs = ms;
+      fake.send('stop-live');
+      void fake.next('done').then((d) => {
+        sent = d.sent as number[];
+        done();
+      });
+    },
+    until,
+  });
+  fake.send('bye');
+  clearInterval(trace);
+  const lat = latencies(sent, detected.bySeq);
+  const cu = result.catch_up as CatchUpStats;
+  console.log(
+    `catch-up at start: ${first?.listed} listed, ${first?.fetched} fetched ${((first?.lastMs ?? NaN) / 1000).toFixed(1)} s after the start (${((1000 * (first?.fetched ?? 0)) / (first?.lastMs ?? NaN)).toFixed(0)} tx/s, ${process.env.WHALE_CATCHUP_CONCURRENCY ?? 8} requests in parallel), whales found ${first?.whales} of ${Math.floor(job.mempool / job.whaleEvery)}, complete ${first?.complete === 1} (exit ${code}; ${cu.passes} passes in all)`,
+  );
+  console.log(
+    `  event loop delay from the connection to the end of the catch-up ms: p50 ${(loop.percentile(50) / 1e6).toFixed(1)}  p99 ${(loop.percentile(99) / 1e6).toFixed(1)}  max ${(loop.max / 1e6).toFixed(1)}`,
+  );
+  console.log(`  live whales detected meanwhile: ${lat.length}, latency ms ${latencyLine(lat)}`);
+  console.log(`  peak RSS ${mb(hwmKb())} MB (target < 200)`);
+}
+
+async function streamPhase(): Promise<void> {
+  const job: FakeJob = {
+    mode: 'stream',
+    count: arg('count', 1_000_000),
+    rate: arg('rate', 5_000),
+    batch: arg('batch', 100),
+    whaleEvery: arg('whale-every', 1_000),
+  };
+  process.stderr.write(
+    `stream bench: ${job.count} txs at ${job.rate} tx/s in batches of ${job.batch}, a whale every ${job.whaleEvery}\n`,
+  );
+  const fake = startFake(job);
+  const urls = (await fake.next('ready')) as { wsUrl: string; electrsUrl: string };
+  const detected = detections();
+  let done: { sent: number[]; elapsedMs: number } | undefined;
+  const until = fake.next('done').then(async (d) => {
+    done = d as typeof done;
+    // Let the last whales' labels (an electrs round trip each) land.
+    await new Promise((r) => setTimeout(r, 1_000));
+  });
+  const { code, result } = await runJobAgainst(urls, {
+    onSequenceWhale: detected.record,
+    until,
+  });
+  fake.send('bye');
+  const lat = latencies(done!.sent, detected.bySeq);
+  const w = result.watcher as { added: number };
+  console.log(
+    `stream: sent ${job.count} txs in ${(done!.elapsedMs / 1000).toFixed(1)} s (${((job.count * 1000) / done!.elapsedMs).toFixed(0)} tx/s); whale-watch read ${w.added} (exit ${code})`,
+  );
+  console.log(`  whales detected ${lat.length} of ${Math.floor(job.count / job.whaleEvery)} (labels from electrs)`);
+  console.log(`  detection latency ms: ${latencyLine(lat)}   (target p99 < 100)`);
+  console.log(`  peak RSS ${mb(hwmKb())} MB (target < 200)`);
+}
+
+const phase = phaseArg();
+if (phase === 'catchup') await catchUpPhase();
+else if (phase === 'stream') await streamPhase();
+else if (phase === 'both') {
+  // Each phase in a process of its own, so each peak RSS is its own.
+  const rest = process.argv.slice(2).filter((a, i, all) => a !== '--phase' && all[i - 1] !== '--phase');
+  for (const p of ['catchup', 'stream']) {
+    const r = spawnSync(process.execPath, [...WHALE_WATCH_FLAGS, here, ...rest, '--phase', p], { stdio: 'inherit' });
+    if (r.status !== 0) process.exitCode = r.status ?? 1;
+  }
+} else throw new Error(`--phase must be catchup, stream or both, got ${phase}`);

@@ -1,8 +1,19 @@
-// The demo's whale scenario: an exchange inflow, an exchange outflow, an unknown mover that is
-// replaced (RBF) and then mined, one that is dropped, and small fry that must be ignored.
+// The demo's whale scenario, as the real mempool backend reports things (see test/fakes/mempool):
+// a whale already in the mempool before whale-watch starts (found by the catch-up), an exchange
+// inflow and outflow, a mover replaced (RBF) and then mined, one replaced a few updates after its
+// removal, one whose coins a block spends elsewhere (a conflict), a dropped connection with a whale
+// arriving meanwhile, one evicted (dropped once mempool can no longer pair it with a replacement),
+// and small fry that must be ignored. Inputs come without prevouts (mempool's default backend):
+// whale-watch asks electrs.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
-import { makeTx, runScenario, type FakeMempool, type ScenarioStep } from '../../test/fakes/mempool/index.js';
+import {
+  makeReplacement,
+  makeTx,
+  runScenario,
+  type FakeMempool,
+  type ScenarioStep,
+} from '../../test/fakes/mempool/index.js';
 
 const BECH32 = 'qpzry9x8gf2tvdw0s3jn54khce6mua7l';
 const BTC = 100_000_000;
@@ -33,7 +44,27 @@ export function writeExchangeCsv(file: string): void {
   );
 }
 
-export async function playWhales(fake: FakeMempool, tip: number, log: (line: string) => void): Promise<void> {
+const smallFry = (tag: string, n: number) =>
+  Array.from({ length: n }, (_, i) =>
+    makeTx({
+      seed: `demo-small-${tag}-${i}`,
+      outputs: [{ address: demoAddress(`small-${tag}-${i}`), value: (i + 1) * 1_000_000 }],
+    }),
+  );
+
+/** A whale in the mempool before whale-watch starts: no delta will ever announce it. */
+export function seedMempool(fake: FakeMempool): void {
+  fake.addTxs([
+    ...smallFry('early', 40),
+    makeTx({
+      seed: 'demo-early',
+      inputs: [{ address: EXCHANGE_HOT, value: 320 * BTC + 40_000 }],
+      outputs: [{ address: demoAddress('early buyer'), value: 320 * BTC }],
+    }),
+  ]);
+}
+
+export async function playWhales(fake: FakeMempool, log: (line: string) => void): Promise<void> {
   const inflow = makeTx({
     seed: 'demo-inflow',
     outputs: [
@@ -55,32 +86,51 @@ export async function playWhales(fake: FakeMempool, tip: number, log: (line: str
     outputs: [{ address: demoAddress('mover'), value: 150 * BTC }],
     feeRate: 3,
   });
-  const bumped = makeTx({
-    seed: 'demo-mover-bumped',
-    outputs: [{ address: demoAddress('mover'), value: 150 * BTC - 20_000 }],
-    feeRate: 25,
+  const bumped = makeReplacement(mover, { seed: 'demo-mover-bumped', feeRate: 25 });
+  const late = makeTx({ seed: 'demo-late', outputs: [{ address: demoAddress('late'), value: 400 * BTC }], feeRate: 2 });
+  const lateBump = makeReplacement(late, { seed: 'demo-late-bumped', feeRate: 30 });
+  const conflicted = makeTx({
+    seed: 'demo-conflicted',
+    outputs: [{ address: demoAddress('c'), value: 180 * BTC }],
+    feeRate: 4,
   });
-  const dropped = makeTx({
-    seed: 'demo-dropped',
+  const doubleSpend = makeReplacement(conflicted, { seed: 'demo-double-spend', feeRate: 60 });
+  const whileAway = makeTx({
+    seed: 'demo-away',
+    outputs: [{ address: OTHER_EXCHANGE, value: 610 * BTC }],
+    feeRate: 15,
+  });
+  const evicted = makeTx({
+    seed: 'demo-evicted',
     outputs: [{ address: demoAddress('dropper'), value: 500 * BTC }],
     feeRate: 1,
   });
-  const smallFry = Array.from({ length: 50 }, (_, i) =>
-    makeTx({ seed: `demo-small-${i}`, outputs: [{ address: demoAddress(`small-${i}`), value: (i + 1) * 1_000_000 }] }),
-  );
   const steps: ScenarioStep[] = [
     { do: 'clients', count: 1, timeoutMs: 15_000, tracking: true },
-    { do: 'mempool-blocks' },
-    { do: 'add', txs: [...smallFry.slice(0, 25), inflow, outflow] },
+    { do: 'wait', ms: 1_500 }, // the catch-up at start finds the early whale
+    { do: 'add', txs: [...smallFry('a', 25), inflow, outflow] },
+    { do: 'wait', ms: 1_000 },
+    { do: 'add', txs: [mover, late, conflicted, evicted, ...smallFry('b', 25)] },
+    { do: 'wait', ms: 1_000 },
+    { do: 'replace', replaced: mover.txid, by: bumped },
+    // `late` leaves the mempool; its replacement reaches mempool only two updates later.
+    { do: 'remove', txids: [late.txid] },
+    { do: 'add', txs: smallFry('c', 3) },
+    { do: 'add', txs: [lateBump] },
+    { do: 'wait', ms: 1_000 },
+    // A pool mines a double spend of `conflicted` that the mempool never saw.
+    { do: 'mine', txids: [inflow.txid, outflow.txid, bumped.txid], txs: [doubleSpend] },
+    { do: 'wait', ms: 1_000 },
+    // The connection drops; a whale arrives while whale-watch is away.
+    { do: 'cut', mode: 'terminate' },
+    { do: 'add', txs: [whileAway, ...smallFry('d', 5)] },
+    { do: 'clients', count: 1, timeoutMs: 15_000, tracking: true },
     { do: 'wait', ms: 1_500 },
-    { do: 'add', txs: [mover, dropped, ...smallFry.slice(25)] },
-    { do: 'mempool-blocks' },
+    // `evicted` leaves; nine more updates and mempool can no longer report a replacement: dropped.
+    { do: 'remove', txids: [evicted.txid] },
+    ...Array.from({ length: 9 }, (_, i) => ({ do: 'add' as const, txs: smallFry(`e${i}`, 1) })),
+    { do: 'mine', txids: [lateBump.txid] },
     { do: 'wait', ms: 1_500 },
-    { do: 'replace', replaced: String(mover.txid), by: bumped },
-    { do: 'wait', ms: 1_500 },
-    { do: 'mine', height: tip + 1, txids: [String(inflow.txid), String(outflow.txid), String(bumped.txid)] },
-    { do: 'wait', ms: 1_500 },
-    { do: 'remove', txids: [String(dropped.txid)] },
   ];
-  await runScenario(fake, steps, { onStep: (s) => s.do !== 'wait' && log(`  mempool: ${s.do}`) });
+  await runScenario(fake, steps, { onStep: (s) => s.do !== 'wait' && s.do !== 'clients' && log(`  mempool: ${s.do}`) });
 }

@@ -38,11 +38,15 @@ export async function startWorld(): Promise<DemoWorld> {
     startHeight: 880_000 - weekBlocks + 144,
   });
   const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
-  const electrs = await startFakeElectrs({ getTip: () => ({ height: chain.tip.height, hash: chain.tip.hash }) });
   const mempool = await startFakeMempool({
     tipHeight: chain.tip.height,
     usd: 105_250,
     priceTime: Math.floor(Date.now() / 1000),
+  });
+  // electrs beside the same Bitcoin Core: the chain's tip, the mempool's transactions with prevouts.
+  const electrs = await startFakeElectrs({
+    getTip: () => ({ height: chain.tip.height, hash: chain.tip.hash }),
+    view: mempool.esplora,
   });
   const webhook = await startFakeWebhook(DEMO_SECRET);
   return {

@@ -12,7 +12,7 @@ const program = createProgram(
 )
   .option(
     '--duration <dur>',
-    'run this long, then flush and exit (e.g. 55s); default: until SIGTERM/SIGINT',
+    'run this long, then flush and exit (bounded runs by hand and in tests, e.g. 55s); default: run until SIGTERM/SIGINT, as cron starts it under flock -n',
     parseDuration('--duration'),
   )
   .option('--report', 'print prediction accuracy over 1 h / 24 h / 7 d and exit (reads only)')
@@ -31,7 +31,8 @@ if (flags.report) {
   await runAndExit({
     job: 'whale-watch',
     flags,
-    // A backstop past the requested duration: the run must end even if a flush hangs.
+    // A backstop past the requested duration: the run must end even if a flush hangs. Without
+    // --duration whale-watch is the long-running process cron supervises: no cap at all.
     maxRuntimeMs: flags.duration === undefined ? undefined : flags.duration + 60_000,
     main: (ctx) => runWhaleWatch({ durationMs: flags.duration }, ctx),
   });

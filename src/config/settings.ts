@@ -41,6 +41,9 @@ export interface Settings {
   whaleFlushIntervalMs: number;
   whaleHeartbeatSec: number;
   whaleOutcomeTimeoutMin: number;
+  whaleSeenMax: number;
+  whaleCatchupConcurrency: number;
+  whaleCatchupBudgetSec: number;
 
   backupRetentionDays: number;
   archiveRetentionDays: number;
@@ -121,7 +124,10 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     confidenceThreshold: num(env, 'UTXORACLE_CONFIDENCE_THRESHOLD', 0.3, { min: 0, max: 1 }),
     minPriceUsd,
     maxPriceUsd,
-    mempoolPriceMaxAgeSec: int(env, 'MEMPOOL_PRICE_MAX_AGE_SEC', 3600, { min: 1 }),
+    // mempool refreshes its price once an hour (config.ts PRICE_UPDATES_PER_HOUR: 1) and stamps it
+    // when the feeds answer, so its age runs to an hour and some seconds before each refresh: the
+    // limit sits half an hour above that, and a price is called stale only once a refresh is missed.
+    mempoolPriceMaxAgeSec: int(env, 'MEMPOOL_PRICE_MAX_AGE_SEC', 5400, { min: 1 }),
     analyzeBackfillDays: int(env, 'ANALYZE_BACKFILL_DAYS', 3, { min: 0, max: 365 }),
     blockCacheDays: int(env, 'BLOCK_CACHE_DAYS', 3, { min: 1, max: 365 }),
     analyzeParseThreads: int(env, 'ANALYZE_PARSE_THREADS', 2, { min: 0, max: 64 }),
@@ -133,6 +139,9 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     whaleFlushIntervalMs: int(env, 'WHALE_FLUSH_INTERVAL_MS', 5_000, { min: 10 }),
     whaleHeartbeatSec: int(env, 'WHALE_HEARTBEAT_SEC', 30, { min: 1 }),
     whaleOutcomeTimeoutMin: int(env, 'WHALE_OUTCOME_TIMEOUT_MIN', 180, { min: 1 }),
+    whaleSeenMax: int(env, 'WHALE_SEEN_MAX', 1_000_000, { min: 1_000, max: 10_000_000 }),
+    whaleCatchupConcurrency: int(env, 'WHALE_CATCHUP_CONCURRENCY', 8, { min: 1, max: 64 }),
+    whaleCatchupBudgetSec: int(env, 'WHALE_CATCHUP_BUDGET_SEC', 600, { min: 1 }),
 
     backupRetentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, { min: 1 }),
     archiveRetentionDays: int(env, 'ARCHIVE_RETENTION_DAYS', 90, { min: 1 }),

@@ -44,6 +44,8 @@ export interface WhaleSnapshot {
   lastWhale: { at: number; btc: number } | null;
   /** Whales (chains) first seen in the last 24 h; null when there is no whale database. */
   whalesLastDay: number | null;
+  /** Whether whale-watch had an exchange address list to label flows with; null before schema 2 or never run. */
+  flowsLabelled: boolean | null;
 }
 
 export interface ReadOptions {
@@ -113,12 +115,20 @@ export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promi
   if (!fs.existsSync(dbPath))
     return {
       ok: true,
-      value: { lastBeatAt: null, connected: null, tracked: null, lastWhale: null, whalesLastDay: null },
+      value: {
+        lastBeatAt: null,
+        connected: null,
+        tracked: null,
+        lastWhale: null,
+        whalesLastDay: null,
+        flowsLabelled: null,
+      },
     };
   return readOnly(dbPath, 'whale database', opts, async (conn) => {
+    // `*`: a database not yet migrated to schema 2 (health never migrates) has no flows_labelled.
     const [h] = await queryRows(
       conn,
-      'SELECT epoch(beat_at) AS at, connected, tracked FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1',
+      'SELECT epoch(beat_at) AS at, * FROM whale_heartbeat ORDER BY beat_at DESC LIMIT 1',
     );
     // A chain's root row is its first sighting (rows of one chain share root_txid; see whale/accuracy.ts).
     const [w] = await queryRows(
@@ -131,12 +141,14 @@ export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promi
       'SELECT COUNT(*) AS n FROM mempool_predictions WHERE txid = root_txid AND detected_at >= $1::TIMESTAMP',
       [iso(now - 86_400_000)],
     );
+    const labelled = h?.flows_labelled;
     return {
       ...(h
         ? { lastBeatAt: Number(h.at), connected: Boolean(h.connected), tracked: Number(h.tracked) }
         : { lastBeatAt: null, connected: null, tracked: null }),
       lastWhale: w ? { at: Number(w.at), btc: Number(w.total_btc) } : null,
       whalesLastDay: Number(d?.n ?? 0),
+      flowsLabelled: typeof labelled === 'boolean' ? labelled : null,
     };
   });
 }

@@ -2,7 +2,9 @@
 //
 // Chains: rows share root_txid; a chain's final transaction is its member without a `replaced` outcome
 // (the latest replacement). A whale (chain) is settled when its final transaction is confirmed,
-// dropped or expired.
+// dropped or expired. A chain a block ended by mining a conflicting transaction has no such member:
+// every row is `replaced`, the last with the height that transaction confirmed at; it counts as
+// confirmed there (the coins moved in that block).
 //
 //   accuracy       = right / scored, over predictions (every row with a predicted height, replaced ones
 //                    included) whose chain is settled; right when the chain's final transaction
@@ -61,11 +63,17 @@ export function periodStats(rows: readonly ReportRow[], period: string, fromMs: 
     if (c) c.push(r);
     else chains.set(r.rootTxid, [r]);
   }
-  // The final member: not replaced; among several (should not happen), the latest detected.
-  const finalOf = (root: string): ReportRow | undefined =>
-    (chains.get(root) ?? [])
-      .filter((r) => r.outcome !== 'replaced')
-      .sort((a, b) => b.detectedAt.getTime() - a.detectedAt.getTime())[0];
+  const latest = (rs: ReportRow[]): ReportRow | undefined =>
+    rs.sort((a, b) => b.detectedAt.getTime() - a.detectedAt.getTime())[0];
+  // The final member: not replaced; among several (should not happen), the latest detected. Without
+  // one, a member replaced by a confirmed transaction (a block conflict) ends the chain as confirmed.
+  const finalOf = (root: string): ReportRow | undefined => {
+    const members = chains.get(root) ?? [];
+    const open = latest(members.filter((r) => r.outcome !== 'replaced'));
+    if (open) return open;
+    const conflict = latest(members.filter((r) => r.outcome === 'replaced' && r.confirmedHeight !== null));
+    return conflict ? { ...conflict, outcome: 'confirmed' } : undefined;
+  };
   const settled = (f: ReportRow | undefined): boolean => f !== undefined && f.outcome !== null;
   const inPeriod = rows.filter((r) => r.detectedAt.getTime() >= fromMs);
   const counts = { confirmed: 0, replaced: 0, dropped: 0, expired: 0, pending: 0 };

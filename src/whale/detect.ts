@@ -49,9 +49,11 @@ export function classifyTx(tx: Pick<MempoolTx, 'vout' | 'status'>, thresholdSats
 }
 
 /**
- * Fee rate in sat/vB from the fee and vsize (rather than trusting feePerVsize, which some backends
- * round); null when vsize is 0, which no real transaction has.
+ * Fee rate in sat/vB as mempool computes it: fee / (weight / 4), over the fractional virtual size
+ * (transaction-utils.ts `extendMempoolTransaction`: `feePerVbytes = fee / fractionalVsize`), not
+ * over the rounded-up `vsize`. Computed here rather than read from feePerVsize, which electrs does
+ * not send. null when the weight is 0, which no real transaction has.
  */
-export function feeRate(tx: Pick<MempoolTx, 'fee' | 'vsize'>): number | null {
-  return tx.vsize > 0 ? tx.fee / tx.vsize : null;
+export function feeRate(tx: Pick<MempoolTx, 'fee' | 'weight'>): number | null {
+  return tx.weight > 0 ? tx.fee / (tx.weight / 4) : null;
 }

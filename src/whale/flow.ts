@@ -1,19 +1,22 @@
-// Flow labels from the exchange address book.
+// Flow labels from the exchange address book, weighted by value: what matters is which side holds
+// the money, not how many inputs or outputs touch an exchange.
 //
-//   exchange input  = an input whose prevout address is in the book
-//   exchange output = an output whose address is in the book
+//   in_ex  = sats spent from exchange addresses (inputs whose prevout address is in the book)
+//   out_ex = sats paid to exchange addresses
+//   from an exchange: in_ex  > half of the input value   (total in = total out + fee)
+//   to an exchange:   out_ex > half of the output value
 //
-//   inputs from an exchange, every output to an exchange      -> internal (exchange to exchange, or
-//                                                                a consolidation between own wallets)
-//   inputs from an exchange, some output elsewhere            -> outflow  (a withdrawal; the change
-//                                                                going back does not make it internal)
-//   no exchange input, some output to an exchange             -> inflow   (a deposit)
-//   neither                                                   -> unknown
+//   from an exchange, to an exchange         -> internal  (between exchanges, or an exchange's own wallets)
+//   from an exchange, not to an exchange     -> outflow   (a withdrawal: 500 BTC out with 20 BTC change
+//                                                          back to the exchange is an outflow)
+//   not from an exchange, to an exchange     -> inflow    (a deposit)
+//   neither                                  -> unknown   (no exchange holds most of either side)
 //
-// Prevouts may be missing (the backend could not resolve them). We then never guess: if no known
-// input is an exchange's, the unknown inputs could be, so inflow/unknown cannot be told apart from
-// internal/outflow and the label is `unknown` with prevouts_known = false. A known exchange input is
-// enough to label outflow/internal, because the outputs are always known.
+// Spent outputs the backend left null (mempool's default BACKEND 'none') are fetched from electrs
+// before this runs (prevouts.ts); what is still missing counts as "could be an exchange's": the
+// label is given only when the known inputs decide it either way (in_ex alone is more than half, or
+// in_ex plus every unknown input is at most half), otherwise `unknown` with prevouts_known false.
+// The missing inputs' value is known without them: total in = total out + fee.
 import type { MempoolTx } from '../sources/mempool/stream.js';
 import type { ExchangeBook } from './exchanges.js';
 
@@ -21,42 +24,56 @@ export type Flow = 'inflow' | 'outflow' | 'internal' | 'unknown';
 
 export interface FlowLabel {
   flow: Flow;
-  /** Exchanges seen on either side, sorted, without duplicates. */
+  /** Exchanges seen on either side (any amount), sorted, without duplicates. */
   exchanges: string[];
-  /** Every input's prevout was present. */
+  /** Every non-coinbase input's prevout was known. */
   prevoutsKnown: boolean;
 }
 
-export function classifyFlow(tx: Pick<MempoolTx, 'vin' | 'vout'>, book: ExchangeBook): FlowLabel {
+type Side = 'exchange' | 'other' | 'undecided';
+
+export function classifyFlow(tx: Pick<MempoolTx, 'vin' | 'vout' | 'fee'>, book: ExchangeBook): FlowLabel {
   const names = new Set<string>();
-  let exchangeIn = false;
+  let exIn = 0n;
+  let knownIn = 0n;
   let prevoutsKnown = true;
   for (const input of tx.vin) {
     if (input.prevout === null) {
-      prevoutsKnown = false;
+      if (!input.is_coinbase) prevoutsKnown = false;
       continue;
     }
-    const entry =
-      input.prevout.scriptpubkey_address === undefined
-        ? undefined
-        : book.byAddress.get(input.prevout.scriptpubkey_address);
+    knownIn += BigInt(input.prevout.value);
+    const addr = input.prevout.scriptpubkey_address;
+    const entry = addr === undefined ? undefined : book.byAddress.get(addr);
     if (entry) {
-      exchangeIn = true;
+      exIn += BigInt(input.prevout.value);
       names.add(entry.exchange);
     }
   }
-  let exchangeOuts = 0;
+  let exOut = 0n;
+  let totalOut = 0n;
   for (const o of tx.vout) {
+    totalOut += BigInt(o.value);
     const entry = o.scriptpubkey_address === undefined ? undefined : book.byAddress.get(o.scriptpubkey_address);
     if (entry) {
-      exchangeOuts++;
+      exOut += BigInt(o.value);
       names.add(entry.exchange);
     }
   }
-  const exchanges = [...names].sort();
+  const totalIn = totalOut + BigInt(tx.fee);
+  // Inputs we could not see; never negative (a backend fee that disagrees with known prevouts).
+  const unknownIn = prevoutsKnown ? 0n : totalIn > knownIn ? totalIn - knownIn : 0n;
+  const from = inputSide(exIn, unknownIn, prevoutsKnown ? knownIn : totalIn);
+  const to: Side = 2n * exOut > totalOut ? 'exchange' : 'other';
   let flow: Flow;
-  if (exchangeIn) flow = exchangeOuts === tx.vout.length && tx.vout.length > 0 ? 'internal' : 'outflow';
-  else if (!prevoutsKnown) flow = 'unknown';
-  else flow = exchangeOuts > 0 ? 'inflow' : 'unknown';
-  return { flow, exchanges, prevoutsKnown };
+  if (from === 'undecided') flow = 'unknown';
+  else if (from === 'exchange') flow = to === 'exchange' ? 'internal' : 'outflow';
+  else flow = to === 'exchange' ? 'inflow' : 'unknown';
+  return { flow, exchanges: [...names].sort(), prevoutsKnown };
+}
+
+function inputSide(exIn: bigint, unknownIn: bigint, totalIn: bigint): Side {
+  if (2n * exIn > totalIn) return 'exchange';
+  if (2n * (exIn + unknownIn) <= totalIn) return 'other';
+  return 'undecided';
 }

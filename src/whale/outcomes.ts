@@ -17,7 +17,7 @@ function judged(
 }
 
 /** The interim row when `t` is replaced; the replacement is followed as the same whale. */
-export function replacedRow(t: Tracked, byTxid: string, nowMs: number): OutcomeRow {
+export function replacedRow(t: Tracked, byTxid: string, nowMs: number, source: OutcomeSource = 'stream'): OutcomeRow {
   return {
     txid: t.txid,
     outcome: 'replaced',
@@ -28,7 +28,7 @@ export function replacedRow(t: Tracked, byTxid: string, nowMs: number): OutcomeR
     blocksVsPredicted: null,
     withinWindow: null,
     replacedBy: byTxid,
-    source: 'stream',
+    source,
   };
 }
 
@@ -46,6 +46,31 @@ export function confirmedRows(t: Tracked, height: number | null, nowMs: number, 
     source,
   };
   return [...t.ancestors.map((a) => settledLink(a, t.txid, height, nowMs, source)), own];
+}
+
+/**
+ * A block mined `minedTxid`, which spends what `t` spent (mempool's findMinedRbfTransactions): `t`
+ * is replaced by a confirmed transaction at `height`, judged like a chain that confirmed there.
+ */
+export function conflictRows(
+  t: Tracked,
+  minedTxid: string,
+  height: number | null,
+  nowMs: number,
+  source: OutcomeSource,
+): OutcomeRow[] {
+  const own: OutcomeRow = {
+    txid: t.txid,
+    outcome: 'replaced',
+    resolvedAt: new Date(nowMs),
+    confirmedHeight: height,
+    confirmedTxid: minedTxid,
+    minutesToConfirm: minutesBetween(t.detectedAtMs, nowMs),
+    ...judged(t.predictedHeight, t.window, height),
+    replacedBy: minedTxid,
+    source,
+  };
+  return [...t.ancestors.map((a) => settledLink(a, minedTxid, height, nowMs, source)), own];
 }
 
 /** `t` left the mempool unconfirmed (dropped) or was still unconfirmed at the timeout (expired). */

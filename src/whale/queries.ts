@@ -31,6 +31,7 @@ export async function loadPending(conn: DuckDBConnection, limit: number): Promis
     predictedHeight: num(r.predicted_height),
     window: num(r.predicted_window),
     ancestors: [],
+    spends: [],
   }));
 }
 

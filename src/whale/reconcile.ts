@@ -1,11 +1,11 @@
-// Settling whales through electrs (`/tx/:txid/status`) when the stream cannot tell us:
-//  - after a sequence gap (or a reconnect), any followed whale may have been mined meanwhile: a
-//    confirmed status settles it, an unconfirmed one keeps it followed;
-//  - after WHALE_OUTCOME_TIMEOUT_MIN, a whale still unconfirmed is settled `expired`.
+// Settling whales the stream has said nothing about for WHALE_OUTCOME_TIMEOUT_MIN, through electrs
+// (`/tx/:txid/status`): confirmed -> settled at that height; still unconfirmed -> `expired`.
+// (After a reconnect or a sequence jump, catchUp.ts does the same for every followed whale.)
 // electrs answers {"confirmed":false} for txids it does not know, so "dropped" and "still waiting"
-// look alike there; only the stream's `removed` says dropped. A failing electrs leaves whales followed.
+// look alike there. A failing electrs leaves whales followed, with a few log lines per hour.
 import type { Logger } from '../log/logger.js';
 import type { EsploraSource } from '../sources/types.js';
+import { LogBudget } from './logBudget.js';
 import { confirmedRows, unconfirmedRows } from './outcomes.js';
 import type { WhaleTracker } from './tracker.js';
 import type { WhaleSink } from './watcher.js';
@@ -33,21 +33,19 @@ export interface ReconcilerOptions {
 export class Reconciler {
   readonly stats: ReconcileStats = { checked: 0, confirmed: 0, expired: 0, errors: 0 };
   private running: Promise<void> | undefined;
-  private again: 'all' | 'timeouts' | undefined;
   private readonly now: () => number;
+  private readonly errorLog = new LogBudget(5, 3_600_000);
 
   constructor(private readonly o: ReconcilerOptions) {
     this.now = o.now ?? Date.now;
   }
 
-  /** Checks every followed whale (after a gap). Coalesces: one pass runs at a time. */
-  reconcileAll(): Promise<void> {
-    return this.schedule('all');
-  }
-
-  /** Checks only the whales older than the timeout, settling the unconfirmed ones as expired. */
+  /** Checks the whales older than the timeout, settling the unconfirmed ones as expired (one pass at a time). */
   checkTimeouts(): Promise<void> {
-    return this.schedule('timeouts');
+    this.running ??= this.pass().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
   }
 
   /** Resolves when no pass is running (used before the final flush). */
@@ -55,25 +53,11 @@ export class Reconciler {
     while (this.running) await this.running;
   }
 
-  private schedule(kind: 'all' | 'timeouts'): Promise<void> {
-    if (this.running) {
-      if (kind === 'all' || this.again === undefined) this.again = kind;
-      return this.running;
-    }
-    this.running = this.pass(kind).finally(() => {
-      this.running = undefined;
-      const next = this.again;
-      this.again = undefined;
-      if (next) void this.schedule(next);
-    });
-    return this.running;
-  }
-
-  private async pass(kind: 'all' | 'timeouts'): Promise<void> {
+  private async pass(): Promise<void> {
     const now = this.now();
     const due = this.o.tracker
       .list()
-      .filter((t) => kind === 'all' || now - t.detectedAtMs >= this.o.timeoutMs)
+      .filter((t) => now - t.detectedAtMs >= this.o.timeoutMs)
       .slice(0, this.o.maxPerPass ?? 500);
     if (due.length === 0) return;
     let next = 0;
@@ -85,10 +69,12 @@ export class Reconciler {
           status = await this.o.esplora.getTxStatus(t.txid);
         } catch (err) {
           this.stats.errors++;
-          this.o.log.warn(
-            { txid: t.txid, err: (err as Error).message },
-            'electrs status check failed; whale stays followed',
-          );
+          const b = this.errorLog.take();
+          if (b.log)
+            this.o.log.warn(
+              { txid: t.txid, err: (err as Error).message, suppressed: b.suppressed },
+              'electrs status check failed; whale stays followed',
+            );
           continue;
         }
         this.stats.checked++;
@@ -107,6 +93,6 @@ export class Reconciler {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 4, due.length) }, worker));
-    this.o.log.info({ kind, due: due.length, ...this.stats }, 'reconciled whales through electrs');
+    this.o.log.info({ due: due.length, ...this.stats }, 'checked whales past the outcome timeout through electrs');
   }
 }

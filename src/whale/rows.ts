@@ -55,4 +55,8 @@ export interface HeartbeatRow {
   messages: number;
   gaps: number;
   whales: number;
+  /** An exchange address list is loaded: flows can be labelled. */
+  flowsLabelled: boolean;
+  /** Transactions examined by catching up with the mempool, this run. */
+  caughtUp: number;
 }

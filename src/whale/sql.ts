@@ -102,8 +102,21 @@ export function upsertOutcomes(conn: DuckDBConnection, rows: OutcomeRow[]): Prom
 export function insertHeartbeat(conn: DuckDBConnection, b: HeartbeatRow): Promise<void> {
   return insertMany(
     conn,
-    'INSERT OR REPLACE INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales)',
-    ['VARCHAR', 'INTEGER', 'TIMESTAMP', 'TIMESTAMP', 'BOOLEAN', 'INTEGER', 'BIGINT', 'INTEGER', 'INTEGER'],
+    `INSERT OR REPLACE INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales,
+       flows_labelled, caught_up)`,
+    [
+      'VARCHAR',
+      'INTEGER',
+      'TIMESTAMP',
+      'TIMESTAMP',
+      'BOOLEAN',
+      'INTEGER',
+      'BIGINT',
+      'INTEGER',
+      'INTEGER',
+      'BOOLEAN',
+      'BIGINT',
+    ],
     [b],
     (r) => [
       r.runId,
@@ -115,6 +128,8 @@ export function insertHeartbeat(conn: DuckDBConnection, b: HeartbeatRow): Promis
       BigInt(r.messages),
       r.gaps,
       r.whales,
+      r.flowsLabelled,
+      BigInt(r.caughtUp),
     ],
   );
 }

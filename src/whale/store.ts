@@ -75,7 +75,16 @@ export class WhaleStore {
 
   outcome(rows: OutcomeRow[]): void {
     // Later news about a txid replaces earlier news not yet written (an interim `replaced` row, say).
-    for (const r of rows) this.outcomes.set(r.txid, r);
+    for (const r of rows) {
+      this.outcomes.delete(r.txid);
+      this.outcomes.set(r.txid, r);
+    }
+    // Bounded like the predictions while the database is away (a long outage must not grow memory).
+    const max = this.o.maxPending ?? 200_000;
+    while (this.outcomes.size > max) {
+      this.outcomes.delete(this.outcomes.keys().next().value as string);
+      this.stats.droppedRows++;
+    }
   }
 
   heartbeat(row: HeartbeatRow): void {

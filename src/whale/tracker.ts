@@ -22,10 +22,28 @@ export interface Tracked {
   window: number | null;
   /** Earlier transactions of the chain, oldest first (bounded by MAX_CHAIN). */
   ancestors: ChainLink[];
+  /**
+   * Outpoints ("txid:vout") the transaction spends, at most MAX_SPENDS: how a catch-up recognises
+   * a replacement made while the stream was away (it spends one of them). Empty when unknown (a
+   * whale reloaded from the database).
+   */
+  spends: string[];
 }
 
 /** Replacement chains longer than this forget their oldest links (their rows stay `replaced`). */
 export const MAX_CHAIN = 32;
+/** A replacement spends the same coins, nearly always the first ones: sixteen are plenty to recognise it. */
+export const MAX_SPENDS = 16;
+
+export function spendsOf(tx: { vin: readonly { txid: string; vout: number; is_coinbase: boolean }[] }): string[] {
+  const out: string[] = [];
+  for (const v of tx.vin) {
+    if (v.is_coinbase) continue;
+    out.push(`${v.txid}:${v.vout}`);
+    if (out.length === MAX_SPENDS) break;
+  }
+  return out;
+}
 
 export class WhaleTracker {
   private readonly map = new Map<string, Tracked>();
@@ -76,7 +94,7 @@ export class WhaleTracker {
 /** The entry that follows `old` after a replacement by `byTxid` (same root, one more link). */
 export function followReplacement(
   old: Tracked,
-  by: { txid: string; detectedAtMs: number; predictedHeight: number | null; window: number | null },
+  by: { txid: string; detectedAtMs: number; predictedHeight: number | null; window: number | null; spends: string[] },
 ): Tracked {
   const link: ChainLink = {
     txid: old.txid,
@@ -87,4 +105,20 @@ export function followReplacement(
     replacedAtMs: by.detectedAtMs,
   };
   return { ...by, rootTxid: old.rootTxid, ancestors: [...old.ancestors, link].slice(-MAX_CHAIN) };
+}
+
+/**
+ * `other` was replaced by the same transaction as `t` (one replacement spending coins of both):
+ * `other` and its links join `t`'s links, so both are settled when the replacement is.
+ */
+export function absorb(t: Tracked, other: Tracked, byTxid: string, atMs: number): Tracked {
+  const link: ChainLink = {
+    txid: other.txid,
+    detectedAtMs: other.detectedAtMs,
+    predictedHeight: other.predictedHeight,
+    window: other.window,
+    replacedBy: byTxid,
+    replacedAtMs: atMs,
+  };
+  return { ...t, ancestors: [...other.ancestors, link, ...t.ancestors].slice(-MAX_CHAIN) };
 }

@@ -1,13 +1,17 @@
 // The whale-watch state machine: stream events in, prediction and outcome rows out (to a sink). It
 // knows nothing of sockets, DuckDB or webhooks, so tests feed it events directly and the job wires it
 // to MempoolStream and the store. Deltas are handled in delta.ts; this file keeps the chain context
-// (tip height, projected blocks) and the counters.
+// (tip height, projected blocks), the whales held back after a removal, and the counters.
 import type { Logger } from '../log/logger.js';
 import type { MempoolBlock, ProjectedBlock, StreamEvent } from '../sources/mempool/stream.js';
 import { applyDelta } from './delta.js';
 import type { ExchangeBook } from './exchanges.js';
+import { LogBudget } from './logBudget.js';
+import type { PrevoutResolver } from './prevouts.js';
+import { RemovalWindow } from './removals.js';
 import type { OutcomeRow, PredictionRow } from './rows.js';
 import type { WhaleTracker } from './tracker.js';
+import type { TxidSet } from './txidSet.js';
 
 export interface WhaleSink {
   /** `alert`: a new whale (not a replacement of one we follow); the store still checks the database. */
@@ -22,27 +26,61 @@ export interface WatcherStats {
   replacementsFollowed: number;
   confirmed: number;
   replaced: number;
+  /** Whales a block's conflicting transaction replaced (settled replaced, confirmed). */
+  conflicts: number;
   dropped: number;
   duplicates: number;
   invalid: number;
   gaps: number;
+  /** Deltas whose sequence repeated the previous one (the backend out of sync): not gaps. */
+  repeats: number;
   evicted: number;
 }
+
+/** Why the mempool must be listed again: a new connection, or a jump in the sequence. */
+export type ResyncReason = 'start' | 'reconnect' | 'gap';
 
 export interface WatcherOptions {
   thresholdSats: bigint;
   book: ExchangeBook;
   tracker: WhaleTracker;
+  /** Every txid seen in the stream or by a catch-up (bounded). */
+  seen: TxidSet;
   sink: WhaleSink;
   log: Logger;
-  /** Called on a sequence gap, after it is counted (the job reconciles through electrs). */
-  onGap?: (expected: number, got: number) => void;
+  /** Fills the spent outputs mempool left null before a whale is labelled; none: label as sent. */
+  prevouts?: PrevoutResolver;
+  /**
+   * Called after each (re)connect, once the subscription's first `mempool-blocks` arrived (what a
+   * prediction needs; mempool answers a `want` at once), and after each sequence gap: the job
+   * catches up with the mempool.
+   */
+  onResync?: (reason: ResyncReason) => void;
+  /** How long a (re)connect waits for `mempool-blocks` before catching up anyway (ms, default 5000). */
+  contextWaitMs?: number;
   now?: () => number;
+}
+
+/** Promises still running (labels waiting on electrs), so shutdown can wait for them. */
+export class PendingSet {
+  private readonly set = new Set<Promise<unknown>>();
+  get size(): number {
+    return this.set.size;
+  }
+  add(p: Promise<unknown>): void {
+    this.set.add(p);
+    void p.finally(() => this.set.delete(p));
+  }
+  async idle(): Promise<void> {
+    while (this.set.size > 0) await Promise.allSettled([...this.set]);
+  }
 }
 
 export class WhaleWatcher {
   tip: number | undefined;
   projection: ProjectedBlock[] | undefined;
+  readonly removals = new RemovalWindow();
+  readonly labelling = new PendingSet();
   readonly stats: WatcherStats = {
     deltas: 0,
     added: 0,
@@ -50,22 +88,50 @@ export class WhaleWatcher {
     replacementsFollowed: 0,
     confirmed: 0,
     replaced: 0,
+    conflicts: 0,
     dropped: 0,
     duplicates: 0,
     invalid: 0,
     gaps: 0,
+    repeats: 0,
     evicted: 0,
   };
   readonly now: () => number;
-  // A flood of broken messages must not flood the log: the first few are logged, all are counted.
-  private invalidLogged = 0;
+  /**
+   * While a catch-up runs: txids the stream reported mined or removed, so a fetch that was already
+   * under way when they left does not bring them back (electrs may not have seen the block yet).
+   */
+  gone: Set<string> | undefined;
+  private connects = 0;
+  /** A catch-up owed to a (re)connect, waiting for the subscription's `mempool-blocks`. */
+  private owed: { reason: ResyncReason; timer: NodeJS.Timeout } | undefined;
+  // A flood of broken messages must not flood the log: 20 lines an hour, all counted.
+  private readonly invalidLog = new LogBudget(20, 3_600_000);
 
   constructor(readonly o: WatcherOptions) {
     this.now = o.now ?? Date.now;
   }
 
+  noteGone(txid: string): void {
+    // Bounded: a pass lasts minutes at most, a block adds a few thousand.
+    if (this.gone && this.gone.size < 200_000) this.gone.add(txid);
+  }
+
+  /** Followed whales, the held-back removals included. */
+  get following(): number {
+    return this.o.tracker.size + this.removals.size;
+  }
+
   handle(ev: StreamEvent): void {
     switch (ev.type) {
+      case 'connected': {
+        const reason = this.connects++ === 0 ? 'start' : 'reconnect';
+        clearTimeout(this.owed?.timer);
+        const timer = setTimeout(() => this.payResync(), this.o.contextWaitMs ?? 5_000);
+        timer.unref();
+        this.owed = { reason, timer };
+        break;
+      }
       case 'blocks':
         for (const b of ev.blocks) if (this.tip === undefined || b.height > this.tip) this.tip = b.height;
         break;
@@ -74,17 +140,21 @@ export class WhaleWatcher {
         break;
       case 'mempool-blocks':
         this.projection = ev.blocks;
+        this.payResync();
         break;
       case 'transactions':
         applyDelta(this, ev);
+        break;
+      case 'repeat':
+        this.stats.repeats++;
         break;
       case 'gap':
         this.stats.gaps++;
         this.o.log.warn(
           { expected: ev.expected, got: ev.got, gaps: this.stats.gaps },
-          'mempool-transactions sequence gap: messages were missed; reconciling pending whales',
+          'mempool-transactions sequence jumped: messages were missed; catching up with the mempool',
         );
-        this.o.onGap?.(ev.expected, ev.got);
+        this.o.onResync?.('gap');
         break;
       case 'invalid':
         this.invalid(`message key ${ev.key}: ${ev.error.message}`);
@@ -94,9 +164,25 @@ export class WhaleWatcher {
     }
   }
 
+  private payResync(): void {
+    const owed = this.owed;
+    if (!owed) return;
+    clearTimeout(owed.timer);
+    this.owed = undefined;
+    this.o.onResync?.(owed.reason);
+  }
+
+  /** Stops the wait for a (re)connect's context (shutdown). */
+  close(): void {
+    clearTimeout(this.owed?.timer);
+    this.owed = undefined;
+  }
+
   invalid(why: string): void {
     this.stats.invalid++;
-    if (this.invalidLogged++ < 20) this.o.log.warn({ invalid: this.stats.invalid }, `skipped invalid data: ${why}`);
+    const b = this.invalidLog.take();
+    if (b.log)
+      this.o.log.warn({ invalid: this.stats.invalid, suppressed: b.suppressed }, `skipped invalid data: ${why}`);
   }
 
   /**

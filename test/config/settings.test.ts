@@ -36,7 +36,7 @@ describe('settings defaults', () => {
       confidenceThreshold: 0.3,
       minPriceUsd: 10_000,
       maxPriceUsd: 500_000,
-      mempoolPriceMaxAgeSec: 3600,
+      mempoolPriceMaxAgeSec: 5400,
       analyzeBackfillDays: 3,
       blockCacheDays: 3,
       analyzeParseThreads: 2,
@@ -46,6 +46,9 @@ describe('settings defaults', () => {
       whaleFlushIntervalMs: 5_000,
       whaleHeartbeatSec: 30,
       whaleOutcomeTimeoutMin: 180,
+      whaleSeenMax: 1_000_000,
+      whaleCatchupConcurrency: 8,
+      whaleCatchupBudgetSec: 600,
       backupRetentionDays: 30,
       archiveRetentionDays: 90,
       health: {

@@ -121,7 +121,7 @@ describe('grading the price database figures', () => {
     expect(o.figure).toBe(age);
   });
 
-  const whale = (age: number | null): Read<WhaleSnapshot> => ({
+  const whale = (age: number | null, flowsLabelled: boolean | null = true): Read<WhaleSnapshot> => ({
     ok: true,
     value: {
       lastBeatAt: age === null ? null : NOW - age,
@@ -129,10 +129,20 @@ describe('grading the price database figures', () => {
       tracked: 3,
       lastWhale: null,
       whalesLastDay: 0,
+      flowsLabelled,
     },
   });
   it.each([
-    ['30 s', whale(30), 'OK', /heartbeat 30 s ago, connected, tracking 3/],
+    ['30 s', whale(30), 'OK', /^heartbeat 30 s ago, connected, tracking 3$/],
+    // The state stays the heartbeat's; the message says flows cannot be labelled.
+    [
+      '30 s, no exchange list',
+      whale(30, false),
+      'OK',
+      /^heartbeat 30 s ago, connected, tracking 3, flows not labelled \(no EXCHANGE_ADDRESSES_FILE\)$/,
+    ],
+    ['30 s, heartbeat from before schema 2', whale(30, null), 'OK', /^heartbeat 30 s ago, connected, tracking 3$/],
+    ['200 s, no exchange list', whale(200, false), 'WARN', /flows not labelled/],
     ['181 s', whale(181), 'WARN', /3 min ago/],
     ['901 s', whale(901), 'CRIT', /15 min ago/],
     ['never', whale(null), 'WARN', /^whale-watch has never run$/],
@@ -247,7 +257,7 @@ describe('reading the databases read-only', () => {
 
   it('reads the newest whale heartbeat, and a missing whale database means never run', async () => {
     const db = path.join(dir, 'whale.db');
-    await seedWhaleDb(db, [45, 500], NOW_MS);
+    await seedWhaleDb(db, [45, 500], NOW_MS, { flowsLabelled: false });
     await addWhales(
       db,
       [
@@ -266,11 +276,19 @@ describe('reading the databases read-only', () => {
         // b's first sighting; c replaces b (same whale); a is older than a day.
         lastWhale: { at: NOW - 4000, btc: 120 },
         whalesLastDay: 1,
+        flowsLabelled: false,
       },
     });
     expect(await readWhaleDb(path.join(dir, 'no-whale.db'))).toEqual({
       ok: true,
-      value: { lastBeatAt: null, connected: null, tracked: null, lastWhale: null, whalesLastDay: null },
+      value: {
+        lastBeatAt: null,
+        connected: null,
+        tracked: null,
+        lastWhale: null,
+        whalesLastDay: null,
+        flowsLabelled: null,
+      },
     });
   });
 

@@ -101,10 +101,24 @@ describe('gauges without the data', () => {
 
   it('a whale-watch that never ran gives no whale gauges', () => {
     expect(
-      whaleGauges({ lastBeatAt: null, connected: null, tracked: null, lastWhale: null, whalesLastDay: null }),
+      whaleGauges({
+        lastBeatAt: null,
+        connected: null,
+        tracked: null,
+        lastWhale: null,
+        whalesLastDay: null,
+        flowsLabelled: null,
+      }),
     ).toEqual([]);
     const text = renderMetrics(
-      whaleGauges({ lastBeatAt: 1, connected: false, tracked: 0, lastWhale: null, whalesLastDay: 0 }),
+      whaleGauges({
+        lastBeatAt: 1,
+        connected: false,
+        tracked: 0,
+        lastWhale: null,
+        whalesLastDay: 0,
+        flowsLabelled: true,
+      }),
     );
     expect(parseExposition(text).value('utxoracle_whale_connected')).toBe(0);
   });

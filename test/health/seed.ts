@@ -59,14 +59,19 @@ export async function seedPriceDb(dbPath: string, seed: PriceSeed, nowMs: number
   });
 }
 
-export async function seedWhaleDb(dbPath: string, heartbeatAges: number[], nowMs: number): Promise<void> {
+export async function seedWhaleDb(
+  dbPath: string,
+  heartbeatAges: number[],
+  nowMs: number,
+  opts: { flowsLabelled?: boolean } = {},
+): Promise<void> {
   await withDatabase(dbPath, async (conn) => {
     await migrate(conn, whaleDbSchema);
     for (const age of heartbeatAges) {
       await conn.run(
-        `INSERT INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales)
-         VALUES ($1, 4242, $2::TIMESTAMP, $2::TIMESTAMP, true, 17, 1000, 0, 2)`,
-        [randomUUID(), iso(nowMs, age)],
+        `INSERT INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales, flows_labelled, caught_up)
+         VALUES ($1, 4242, $2::TIMESTAMP, $2::TIMESTAMP, true, 17, 1000, 0, 2, $3, 0)`,
+        [randomUUID(), iso(nowMs, age), opts.flowsLabelled ?? true],
       );
     }
   });

@@ -1,9 +1,12 @@
 // The built executable: SIGTERM flushes pending rows and exits 0; --report prints figures computed by
 // hand from seeded rows (--json too).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSettings } from '../../src/config/settings.js';
+import { checkWhaleHeartbeat } from '../../src/health/checks/jobs.js';
+import { readWhaleDb } from '../../src/health/snapshot.js';
 import { withWhaleDb } from '../../src/store/databases.js';
 import { insertPredictions, upsertOutcomes } from '../../src/whale/sql.js';
 import type { OutcomeRow, PredictionRow } from '../../src/whale/rows.js';
@@ -52,6 +55,45 @@ describe('whale-watch executable', () => {
       { txid: whale.txid, flow: 'inflow', alerted: true },
     ]);
     expect(w.hook.posts).toHaveLength(1);
+  });
+
+  it('runs until signalled: catches up after each reconnect, says once that flows cannot be labelled, health shows it', async () => {
+    const w = await startWorld({ WHALE_HEARTBEAT_SEC: '1' });
+    worlds.push(w);
+    delete (w.env as Record<string, string | undefined>).EXCHANGE_ADDRESSES_FILE;
+    const p = spawnBin(w, ['--json']);
+    const count = (s: string) => p.err().split(s).length - 1;
+    await until(() => count('Caught up with the mempool') === 1, 'the catch-up at start', 15_000);
+    for (const n of [2, 3]) {
+      w.fake.cutConnections('terminate');
+      await until(() => count('Caught up with the mempool') === n, `catch-up ${n}`, 15_000);
+    }
+    p.child.kill('SIGINT');
+    expect(await p.exit).toBe(0);
+    expect(count('EXCHANGE_ADDRESSES_FILE is not set')).toBe(1);
+    expect(JSON.parse(p.out().trim().split('\n').pop()!)).toMatchObject({
+      exit_code: 0,
+      reconnects: 2,
+      flows_labelled: false,
+      catch_up: { passes: 3, complete: 3 },
+    });
+    const snap = await readWhaleDb(path.join(w.dir, 'mempool_predictions.db'));
+    expect(snap).toMatchObject({ ok: true, value: { flowsLabelled: false, connected: false } });
+    const check = checkWhaleHeartbeat(
+      snap,
+      { whaleHeartbeatWarnSec: 180, whaleHeartbeatCritSec: 900 },
+      Date.now() / 1000,
+    );
+    expect(check.state).toBe('OK');
+    expect(check.message).toMatch(/flows not labelled \(no EXCHANGE_ADDRESSES_FILE\)$/);
+    expect(check.details).toMatchObject({ flows_labelled: false });
+  });
+
+  it('runs as cron runs it: the executable itself, with the V8 flag of its shebang', () => {
+    const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(fs.readFileSync(BIN, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=2');
   });
 
   it('--report prints accuracy, counts, false positives and median time from the stored rows', async () => {

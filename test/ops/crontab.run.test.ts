@@ -53,7 +53,7 @@ describe.skipIf(!hasFlock)('crontab.example lines run as cron would run them', (
     expect(log).toBe(`${runLine}\nstderr line\n${runLine}\nstderr line\n`);
   });
 
-  it('whale-watch is skipped while the previous run holds the flock', async () => {
+  it('whale-watch is a no-op while the running one holds the flock, and starts once it is gone', async () => {
     const ww = jobs.find((j) => j.job === 'whale-watch')!;
     const lockFile = ww.flock!.replace(/\$\{?UTXORACLE_DATA_DIR\}?/, env.UTXORACLE_DATA_DIR!);
     const logFile = path.join(env.LOG_DIR!, 'whale-watch.log');
@@ -74,7 +74,7 @@ describe.skipIf(!hasFlock)('crontab.example lines run as cron would run them', (
     for (let i = 0; i < 200 && spawnSync('flock', ['-n', lockFile, 'true']).status !== 0; i++)
       await new Promise((r) => setTimeout(r, 50));
     expect(run(ww.command).status).toBe(0);
-    expect(fs.readFileSync(logFile, 'utf8')).toContain('ran whale-watch.js --duration 55s');
+    expect(fs.readFileSync(logFile, 'utf8')).toContain('ran whale-watch.js --json');
   });
 
   it('a missing LOG_DIR is reported by the shell, not silently ignored', () => {

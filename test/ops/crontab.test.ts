@@ -19,6 +19,7 @@ describe('crontab.example', () => {
     expect(byJob['backup']!.fields.join(' ')).toBe('0 3 * * *');
     expect(byJob['health-check']!.args).toContain('--alert');
     expect(byJob['whale-watch']!.flock).toBe('$UTXORACLE_DATA_DIR/locks/whale-watch.flock');
+    expect(byJob['whale-watch']!.args).toEqual(['--json']); // long-running: no --duration
     // The defaults the README and logrotate/utxoracle refer to.
     expect(vars.get('LOG_DIR')).toBe('/var/lib/utxoracle/logs');
     expect(vars.get('SHELL')).toBe('/bin/bash');
@@ -115,9 +116,11 @@ const BROKEN: [string, (t: string) => string, RegExp][] = [
     (t) => t.replace('"$UTXORACLE_DATA_DIR/locks/whale-watch.flock"', 'whale.flock'),
     /absolute path or under/,
   ],
-  ['whale-watch for 60 s', (t) => t.replace('--duration 55s', '--duration 60s'), /shorter than a minute/],
-  ['whale-watch for 2 m', (t) => t.replace('--duration 55s', '--duration 2m'), /shorter than a minute/],
-  ['whale-watch unbounded', (t) => t.replace('--duration 55s ', ''), /shorter than a minute/],
+  [
+    'whale-watch bounded again (55 s a minute: deaf between runs)',
+    (t) => t.replace('./bin/whale-watch.js --json', './bin/whale-watch.js --duration 55s --json'),
+    /whale-watch runs long under cron .*: no --duration/,
+  ],
   ['whale-watch every 2 min', (t) => t.replace(/^\* {6}\*/m, '*/2    *'), /whale-watch must run every minute/],
 ];
 

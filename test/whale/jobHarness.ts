@@ -10,6 +10,8 @@ import { runJob } from '../../src/cli/harness.js';
 import { buildSettings } from '../../src/config/settings.js';
 import { runWhaleWatch, type WhaleWatchDeps } from '../../src/jobs/whaleWatch.js';
 import type { StreamEvent } from '../../src/sources/mempool/stream.js';
+import type { CatchUpStats } from '../../src/whale/catchUp.js';
+import type { OutcomeRow } from '../../src/whale/rows.js';
 import { withWhaleDb } from '../../src/store/databases.js';
 import { queryRows } from '../../src/store/duckdb.js';
 import { type FakeMempool, startFakeMempool } from '../fakes/mempool/index.js';
@@ -58,7 +60,8 @@ export interface World {
 export async function startWorld(extraEnv: Record<string, string> = {}, tipHeight = 850_000): Promise<World> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'whale-'));
   const fake = await startFakeMempool({ tipHeight });
-  const electrs = await startFakeElectrs({ tipHeight });
+  // electrs beside it sees the same Bitcoin Core: its mempool, blocks and the spent outputs.
+  const electrs = await startFakeElectrs({ tipHeight, view: fake.esplora });
   const hook = await startHook();
   const env = {
     UTXORACLE_DATA_DIR: dir,
@@ -98,21 +101,32 @@ export async function until(pred: () => boolean, what: string, ms = 10_000): Pro
 
 export interface Run {
   events: StreamEvent[];
-  lastSequence(): number;
-  /** Resolves once the job has handled every delta the fake has sent so far. */
-  caughtUp(): Promise<void>;
+  /** Each finished catch-up pass, as a snapshot of the counters. */
+  passes: CatchUpStats[];
+  /** Every outcome row as it was decided, in order. */
+  outcomes: OutcomeRow[];
+  /** Resolves once the job has handled every delta the fake sent it since it subscribed. */
+  drained(): Promise<void>;
+  /** Resolves once `n` catch-up passes have finished (the first one runs at start). */
+  passesDone(n: number): Promise<void>;
+  /** Resolves once the run has subscribed `n` times in all (reconnects included). */
+  subscribed(n: number): Promise<void>;
   stop(): Promise<{ code: number; result: Record<string, unknown> }>;
 }
 
-/** Starts whale-watch (until stop()) and waits for its subscription. */
+const trackings = (w: World): number =>
+  w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length;
+
+/** Starts whale-watch (until stop()), waits for its subscription and its first catch-up with the mempool. */
 export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps: WhaleWatchDeps = {}): Promise<Run> {
   const events: StreamEvent[] = [];
-  let seq = 0;
+  const passes: CatchUpStats[] = [];
+  const outcomes: OutcomeRow[] = [];
+  let deltas = 0;
   const stopper = new AbortController();
   const out: string[] = [];
-  const subscribedBefore = w.fake.received.filter(
-    (r) => (r.message as Record<string, unknown>)['track-mempool'] === true,
-  ).length;
+  const subscribedBefore = trackings(w);
+  let deltasBefore = w.fake.deltasSent();
   const done = runJob({
     job: 'whale-watch',
     flags: { json: true, ...flags },
@@ -126,21 +140,31 @@ export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps:
           ...deps,
           onEvent: (ev) => {
             events.push(ev);
-            if (ev.type === 'transactions') seq = ev.sequence;
+            if (ev.type === 'transactions') deltas++;
+            deps.onEvent?.(ev);
+          },
+          onCatchUp: (stats) => {
+            passes.push({ ...stats });
+            deps.onCatchUp?.(stats);
+          },
+          onOutcomes: (rows) => {
+            outcomes.push(...rows);
+            deps.onOutcomes?.(rows);
           },
         },
       ),
   });
-  await until(
-    () =>
-      w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length >
-      subscribedBefore,
-    'the subscription',
-  );
+  await until(() => trackings(w) > subscribedBefore, 'the subscription');
+  deltasBefore = w.fake.deltasSent();
+  await until(() => passes.length >= 1, 'the first catch-up');
   return {
     events,
-    lastSequence: () => seq,
-    caughtUp: () => until(() => seq >= w.fake.state.sequence, `sequence ${w.fake.state.sequence}`),
+    passes,
+    outcomes,
+    drained: () =>
+      until(() => deltas >= w.fake.deltasSent() - deltasBefore, `${w.fake.deltasSent() - deltasBefore} deltas`),
+    passesDone: (n) => until(() => passes.length >= n, `${n} catch-up passes`),
+    subscribed: (n) => until(() => trackings(w) - subscribedBefore >= n, `${n} subscriptions`),
     async stop() {
       stopper.abort();
       const code = await done;

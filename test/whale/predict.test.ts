@@ -74,6 +74,7 @@ describe('tracker', () => {
       predictedHeight: null,
       window: null,
       ancestors: [],
+      spends: [],
     });
     expect(t.add(mk('a'))).toEqual([]);
     t.add(mk('b'));
@@ -160,6 +161,27 @@ describe('accuracy figures on rows computed by hand', () => {
       medianMinutesToConfirm: 25,
     });
     expect(accuracyLevel(s)).toBe('insufficient'); // 6 < 10 samples
+  });
+  it('a chain ended by a block conflict counts as confirmed at the conflict’s height', () => {
+    // k replaced by k2 (interim, then settled with the height), k2 replaced by a mined double spend at 101.
+    const chain: ReportRow[] = [
+      row('k', 30, 100, 'replaced', 101, 20),
+      row('k2', 20, 103, 'replaced', 101, 10, 'k'),
+      // an interim-only chain (no height yet) is not settled
+      row('m', 10, 100, 'replaced'),
+    ];
+    const s = periodStats(chain, '1h', now - 3_600_000);
+    // k right (|101 - 100| <= 2), k2 right (|101 - 103| = 2, the edge of the window); m unscored
+    expect(s).toMatchObject({
+      predictions: 3,
+      whales: 2,
+      scored: 2,
+      right: 2,
+      settledWhales: 1,
+      falsePositives: 0,
+      medianMinutesToConfirm: 20,
+    });
+    expect(s.counts).toEqual({ confirmed: 0, replaced: 3, dropped: 0, expired: 0, pending: 0 });
   });
   it.each([
     [10, 8, 'ok'],

@@ -97,21 +97,22 @@ describe('detection in exact sats', () => {
 });
 
 describe('BIP125 signalling and fee rate on captured backend transactions', () => {
-  const real = JSON.parse(
-    fs.readFileSync(fixturePath('mempool/backend_transactions-random.json'), 'utf8'),
-  ) as unknown[];
+  const real = JSON.parse(fs.readFileSync(fixturePath('mempool/backend_transactions-random.json'), 'utf8')) as Array<
+    Record<string, unknown>
+  >;
   it.each([
-    // txid prefix, rbf, fee/vsize (vsize from weight when the backend omitted it)
-    ['13f00724', true, 584 / 143], // sequence 0x80000000
-    ['8e89b20f', true, 691 / 651], // 0xfffffffd
-    ['20b98449', false, null], // 0xffffffff everywhere
-    ['b10c0000', true, null], // 0xdeadbeef among odd sequences
+    // txid prefix, rbf, the fee rate mempool itself computed (its feePerVsize: fee / (weight / 4)),
+    // or for captures without one fee / (weight / 4) from the definition
+    ['13f00724', true, 4.083916083916084], // sequence 0x80000000; weight 572 = 4 * 143
+    ['8e89b20f', true, 1.0610364683301343], // 0xfffffffd; 691 sat / (2605 / 4), not / the rounded 651 vB
+    ['20b98449', false, 4000 / (633 / 4)], // 0xffffffff everywhere
+    ['b10c0000', true, 71294 / (8186 / 4)], // 0xdeadbeef among odd sequences
   ])('%s', (prefix, rbf, rate) => {
-    const raw = real.find((t) => (t as { txid: string }).txid.startsWith(prefix));
+    const raw = real.find((t) => (t.txid as string).startsWith(prefix))!;
     const t = parseMempoolTx(raw, 'tx');
     expect(signalsRbf(t)).toBe(rbf);
-    if (rate !== null) expect(feeRate(t)).toBeCloseTo(rate, 12);
-    else expect(feeRate(t)).toBe(t.fee / Math.ceil(t.weight / 4));
+    expect(feeRate(t)).toBe(rate);
+    if (typeof raw.feePerVsize === 'number') expect(feeRate(t)).toBe(raw.feePerVsize);
   });
 
   it.each([
@@ -126,38 +127,160 @@ describe('BIP125 signalling and fee rate on captured backend transactions', () =
   });
 });
 
-describe('flow labels from the real exchange list', () => {
-  const v = 150 * BTC;
+// The README's flow table, row for row (whale-watch section): value-weighted, real exchange addresses.
+describe('flow labels: which side holds the value', () => {
+  type Io = [address: string | null, btc: number];
+  const E = 0.0001; // the fee, in BTC
   it.each([
-    ['deposit to Binance', [ADDR.user1], [ADDR.binanceCold, ADDR.user2], 'inflow', ['Binance']],
-    ['Kraken withdrawal with change back', [ADDR.krakenCold], [ADDR.user1, ADDR.krakenCold], 'outflow', ['Kraken']],
-    ['Kraken to Coinbase', [ADDR.krakenCold], [ADDR.coinbase], 'internal', ['Coinbase', 'Kraken']],
-    ['Binance cold to hot', [ADDR.binanceCold], [ADDR.binanceHot], 'internal', ['Binance']],
-    ['nobody we know', [ADDR.user1], [ADDR.user2], 'unknown', []],
-  ])('%s', (_n, ins, outs, flow, exchanges) => {
+    // name, inputs [address or null = prevout missing, BTC], outputs, flow, exchanges, prevouts known
+    ['deposit', [[ADDR.user1, 150 + E]], [[ADDR.binanceCold, 150]], 'inflow', ['Binance'], true],
+    [
+      'deposit with change back',
+      [[ADDR.user1, 153 + E]],
+      [
+        [ADDR.binanceCold, 150],
+        [ADDR.user1, 3],
+      ],
+      'inflow',
+      ['Binance'],
+      true,
+    ],
+    [
+      'small deposit beside a large self-transfer',
+      [[ADDR.user1, 205 + E]],
+      [
+        [ADDR.binanceCold, 5],
+        [ADDR.user2, 200],
+      ],
+      'unknown',
+      ['Binance'],
+      true,
+    ],
+    [
+      'withdrawal with change back to the exchange',
+      [[ADDR.krakenCold, 520 + E]],
+      [
+        [ADDR.user1, 500],
+        [ADDR.krakenCold, 20],
+      ],
+      'outflow',
+      ['Kraken'],
+      true,
+    ],
+    [
+      'exchange to exchange',
+      [[ADDR.krakenCold, 120 + E]],
+      [[ADDR.coinbase, 120]],
+      'internal',
+      ['Coinbase', 'Kraken'],
+      true,
+    ],
+    [
+      'cold to hot, a little paid out',
+      [[ADDR.binanceCold, 300 + E]],
+      [
+        [ADDR.binanceHot, 299],
+        [ADDR.user1, 1],
+      ],
+      'internal',
+      ['Binance'],
+      true,
+    ],
+    [
+      'exchange holds most of mixed inputs',
+      [
+        [ADDR.krakenCold, 150],
+        [ADDR.user1, 50 + E],
+      ],
+      [[ADDR.user2, 200]],
+      'outflow',
+      ['Kraken'],
+      true,
+    ],
+    [
+      'user holds most of mixed inputs, paid to an exchange',
+      [
+        [ADDR.krakenCold, 50],
+        [ADDR.user1, 150 + E],
+      ],
+      [[ADDR.binanceCold, 200]],
+      'inflow',
+      ['Binance', 'Kraken'],
+      true,
+    ],
+    [
+      'exactly half to an exchange is not most',
+      [[ADDR.user1, 200 + E]],
+      [
+        [ADDR.binanceCold, 100],
+        [ADDR.user2, 100],
+      ],
+      'unknown',
+      ['Binance'],
+      true,
+    ],
+    ['nobody we know', [[ADDR.user1, 150 + E]], [[ADDR.user2, 150]], 'unknown', [], true],
+    [
+      'prevout missing, paid to an exchange: inflow or internal',
+      [[null, 150 + E]],
+      [[ADDR.binanceCold, 150]],
+      'unknown',
+      ['Binance'],
+      false,
+    ],
+    ['prevout missing, nothing known', [[null, 150 + E]], [[ADDR.user1, 150]], 'unknown', [], false],
+    [
+      'known exchange input is most of the value, one missing',
+      [
+        [ADDR.krakenCold, 150],
+        [null, 10 + E],
+      ],
+      [[ADDR.user1, 160]],
+      'outflow',
+      ['Kraken'],
+      false,
+    ],
+    [
+      'missing input too small to matter',
+      [
+        [ADDR.user1, 150],
+        [null, 10 + E],
+      ],
+      [[ADDR.binanceCold, 160]],
+      'inflow',
+      ['Binance'],
+      false,
+    ],
+    [
+      'known exchange input exactly half, the other missing',
+      [
+        [ADDR.krakenCold, 100],
+        [null, 100 + E],
+      ],
+      [[ADDR.user1, 200]],
+      'unknown',
+      ['Kraken'],
+      false,
+    ],
+  ] as [string, Io[], Io[], string, string[], boolean][])('%s -> %s', (name, ins, outs, flow, exchanges, known) => {
+    const sats = (btc: number) => Math.round(btc * BTC);
     const t = tx({
-      seed: `f${ins.join()}${outs.join()}`,
-      inputs: ins.map((a) => ({ address: a, value: v + 10_000 })),
-      outputs: outs.map((a) => ({ address: a, value: v / outs.length })),
+      seed: `flow:${name}`,
+      inputs: ins.map(([a, v]) => ({ address: a ?? ADDR.user2, value: sats(v) })),
+      outputs: outs.map(([a, v]) => ({ address: a!, value: sats(v) })),
     });
-    expect(classifyFlow(t, realBook())).toEqual({ flow, exchanges, prevoutsKnown: true });
-  });
-
-  it.each([
-    // prevouts missing: never guessed; a known exchange input still decides
-    ['missing prevout, deposit-looking', [null], [ADDR.binanceCold], 'unknown', ['Binance']],
-    ['missing prevout, nothing known', [null], [ADDR.user1], 'unknown', []],
-    ['one known Kraken input, one missing', [ADDR.krakenCold, null], [ADDR.user1], 'outflow', ['Kraken']],
-  ])('%s', (_n, ins, outs, flow, exchanges) => {
-    const t = tx({
-      seed: `m${ins.join()}${outs.join()}`,
-      inputs: ins.map((a) => ({ address: a ?? ADDR.user2, value: v })),
-      outputs: outs.map((a) => ({ address: a, value: v })),
-    });
-    ins.forEach((a, i) => {
+    ins.forEach(([a], i) => {
       if (a === null) t.vin[i]!.prevout = null;
     });
-    expect(classifyFlow(t, realBook())).toEqual({ flow, exchanges, prevoutsKnown: false });
+    expect(t.fee).toBe(sats(E));
+    expect(classifyFlow(t, realBook())).toEqual({ flow, exchanges, prevoutsKnown: known });
+  });
+
+  it('a coinbase input has no prevout and does not make the prevouts unknown', () => {
+    const t = tx({ seed: 'cb', outputs: [{ address: ADDR.binanceCold, value: 150 * BTC }] });
+    t.vin[0] = { ...t.vin[0]!, prevout: null, is_coinbase: true };
+    t.fee = 0;
+    expect(classifyFlow(t, realBook())).toEqual({ flow: 'inflow', exchanges: ['Binance'], prevoutsKnown: true });
   });
 
   it('reads the real CSV from the fixtures', () => expect(fs.existsSync(EXCHANGE_CSV)).toBe(true));

@@ -72,26 +72,30 @@ export interface WhaleThresholds {
 }
 
 /**
- * whale-watch heartbeat age (cron restarts it every minute; it beats every 30 s). No heartbeat at
- * all is WARN "whale-watch has never run": an operator may not have enabled it yet, and the price
- * pipeline does not depend on it.
+ * whale-watch heartbeat age (a long-running process cron restarts within a minute if it dies; it
+ * beats every 30 s). No heartbeat at all is WARN "whale-watch has never run": an operator may not
+ * have enabled it yet, and the price pipeline does not depend on it. The heartbeat also says whether
+ * flows can be labelled (an exchange address list was loaded); without one the message says so, but
+ * the state stays the heartbeat's: this check is about whale-watch being alive, and an operator who
+ * chose not to label flows would otherwise see DEGRADED forever.
  */
 export function checkWhaleHeartbeat(snap: Read<WhaleSnapshot>, t: WhaleThresholds, nowSec: number): CheckOutcome {
   const threshold: Threshold = { op: '>', warn: t.whaleHeartbeatWarnSec, crit: t.whaleHeartbeatCritSec, unit: 's' };
   if (!snap.ok) return unread(snap, threshold, 's');
-  const { lastBeatAt, connected, tracked } = snap.value;
+  const { lastBeatAt, connected, tracked, flowsLabelled } = snap.value;
+  const flows = flowsLabelled === false ? ', flows not labelled (no EXCHANGE_ADDRESSES_FILE)' : '';
   const outcome = ageOutcome({
     at: lastBeatAt,
     nowSec,
     threshold,
     none: { state: 'WARN', message: 'whale-watch has never run' },
     message: (age) =>
-      `heartbeat ${humanAge(age)} ago, ${connected ? 'connected' : 'disconnected'}, tracking ${tracked}`,
+      `heartbeat ${humanAge(age)} ago, ${connected ? 'connected' : 'disconnected'}, tracking ${tracked}${flows}`,
     metric: {
       name: 'utxoracle_whale_heartbeat_age_seconds',
       help: 'Seconds since whale-watch last wrote its heartbeat.',
     },
-    details: { connected, tracked },
+    details: { connected, tracked, flows_labelled: flowsLabelled },
   });
   outcome.metrics.push(...whaleGauges(snap.value));
   return outcome;

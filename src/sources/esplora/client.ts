@@ -1,10 +1,17 @@
 // Esplora (electrs) HTTP client: what health-check (tip height, to grade electrs' lag behind Core)
-// and whale-watch (`/tx/:txid/status` for predictions still open after their timeout) need.
-// electrs answers {"confirmed":false} for a txid it does not know, so "unconfirmed" and "unknown"
-// look the same here; that is the API's meaning, not a loss.
+// and whale-watch need: `/tx/:txid/status` for predictions still open, `/tx/:txid` for the spent
+// outputs mempool leaves null and for catching up, `/mempool/txids` (streamed, mempoolTxids.ts).
+// electrs answers {"confirmed":false} for a txid it does not know (rest.rs: `get_tx_status` is
+// `tx_confirming_block`, the chain only), so "unconfirmed" and "unknown" look the same there; only
+// `/tx/:txid` tells them apart (404 "Transaction not found" when neither the chain nor the mempool
+// has it).
 import { ConfigError, SourceError } from '../../errors.js';
+import { HttpPool } from '../http/request.js';
 import { httpGet, parseJsonBody } from '../httpJson.js';
+import { parseMempoolTx } from '../mempool/stream/parseTx.js';
+import type { MempoolTx } from '../mempool/stream/types.js';
 import type { EsploraSource } from '../types.js';
+import { streamMempoolTxids } from './mempoolTxids.js';
 
 export interface EsploraOptions {
   /** ELECTRS_API_URL, e.g. http://localhost:3001. */
@@ -16,13 +23,25 @@ export interface EsploraOptions {
   /** First retry delay, ms (default 500, doubling). */
   backoffMs?: number;
   onRetry?: (err: SourceError, attempt: number) => void;
+  /** Keep-alive connections for `/tx/:txid` lookups (default 8): a catch-up makes thousands of them. */
+  connections?: number;
 }
 
 export type TxStatus = Awaited<ReturnType<EsploraSource['getTxStatus']>>;
 
-export interface EsploraClient extends EsploraSource {
+/** What whale-watch asks electrs (EsploraSource plus transactions and the mempool listing). */
+export interface EsploraTxSource extends EsploraSource {
+  /** `/tx/:txid` in Esplora's shape (prevouts filled, fee, status); null when electrs does not know it (404). */
+  getTx(txid: string): Promise<MempoolTx | null>;
+  /** Streams `/mempool/txids` to `onBatch`, a network chunk at a time; resolves with the count. */
+  streamMempoolTxids(onBatch: (txids: string[]) => void, signal?: AbortSignal): Promise<number>;
+}
+
+export interface EsploraClient extends EsploraTxSource {
   getTipHash(): Promise<string>;
   getMempoolTxids(): Promise<string[]>;
+  /** Closes the kept-alive connections of the transaction lookups. */
+  close(): Promise<void>;
 }
 
 const HASH_RE = /^[0-9a-f]{64}$/;
@@ -65,6 +84,48 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
       onRetry: o.onRetry,
     });
 
+  // Transaction lookups go through one keep-alive pool without p-retry or a timer per request:
+  // a catch-up on a 300k mempool makes 300k of them, and the generic GET costs twice as much.
+  let pool: HttpPool | undefined;
+  const txBody = async (endpoint: string): Promise<string | null> => {
+    pool ??= new HttpPool(base, o.connections ?? 8, o.timeoutMs ?? 5000);
+    const attempts = 1 + (o.retries ?? 2);
+    for (let attempt = 1; ; attempt++) {
+      let err: SourceError;
+      try {
+        const res = await pool.request(endpoint, { method: 'GET' });
+        if (res.statusCode === 200) return res.text();
+        if (res.statusCode === 404) return null; // rest.rs: "Transaction not found"
+        err = new SourceError(`electrs ${endpoint}: HTTP ${res.statusCode} ${res.text().slice(0, 80).trim()}`, {
+          service: 'electrs',
+          endpoint,
+          status: res.statusCode,
+          retryable: res.statusCode >= 500 || res.statusCode === 429,
+        });
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        err = new SourceError(
+          `electrs ${endpoint}: ${code ?? (e as Error).message}`,
+          { service: 'electrs', endpoint, retryable: true },
+          { cause: e },
+        );
+      }
+      if (!err.details.retryable || attempt >= attempts) throw err;
+      o.onRetry?.(err, attempt);
+      await new Promise((r) => setTimeout(r, (o.backoffMs ?? 500) * 2 ** (attempt - 1)));
+    }
+  };
+
+  const checkTxid = (txid: string, endpoint: string): void => {
+    // Checked here so a bad txid is our error, not a 400 round trip.
+    if (!HASH_RE.test(txid))
+      throw new SourceError(`electrs: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, {
+        service: 'electrs',
+        endpoint,
+        retryable: false,
+      });
+  };
+
   return {
     async getTipHeight() {
       const endpoint = '/blocks/tip/height';
@@ -81,15 +142,30 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
       return body;
     },
     async getTxStatus(txid: string) {
-      // Checked here so a bad txid is our error (ConfigError-like), not a 400 round trip.
-      if (!HASH_RE.test(txid))
-        throw new SourceError(`electrs: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, {
-          service: 'electrs',
-          endpoint: '/tx/:txid/status',
-          retryable: false,
-        });
+      checkTxid(txid, '/tx/:txid/status');
       const endpoint = `/tx/${txid}/status`;
       return validateTxStatus(parseJsonBody((await get(endpoint)).body, 'electrs', endpoint), endpoint);
+    },
+    async getTx(txid: string) {
+      checkTxid(txid, '/tx/:txid');
+      const endpoint = `/tx/${txid}`;
+      const body = await txBody(endpoint);
+      if (body === null) return null;
+      let tx: MempoolTx;
+      try {
+        tx = parseMempoolTx(parseJsonBody(body, 'electrs', endpoint), 'tx');
+      } catch (err) {
+        if (err instanceof SourceError) throw err;
+        throw bad(endpoint, (err as Error).message);
+      }
+      if (tx.txid !== txid) throw bad(endpoint, `answered transaction ${tx.txid}`);
+      return tx;
+    },
+    streamMempoolTxids(onBatch, signal) {
+      return streamMempoolTxids(o.url, onBatch, { idleTimeoutMs: o.timeoutMs ?? 5000, signal });
+    },
+    async close() {
+      await pool?.close();
     },
     async getMempoolTxids() {
       const endpoint = '/mempool/txids';

@@ -22,8 +22,15 @@ export interface MempoolRestOptions {
   onRetry?: (err: SourceError, attempt: number) => void;
 }
 
+/**
+ * mempool stamps its price when its hourly refresh fetched it (price-updater.ts: one update an hour
+ * by default, `latestGoodPrices.time` set as the feeds answer), so a healthy price is up to an hour
+ * and a few seconds old. The default limit is half an hour above that (MEMPOOL_PRICE_MAX_AGE_SEC).
+ */
+export const DEFAULT_PRICE_MAX_AGE_SEC = 5400;
+
 export interface PriceOptions extends MempoolRestOptions {
-  /** Oldest acceptable price, seconds (default 3600). */
+  /** Oldest acceptable price, seconds (default DEFAULT_PRICE_MAX_AGE_SEC). */
   maxAgeSec?: number;
   /** Clock skew tolerated for a price time in the future, seconds (default 300). */
   maxFutureSec?: number;
@@ -80,7 +87,7 @@ export interface MempoolPriceSource extends PriceSource {
 
 export function createMempoolPriceSource(o: PriceOptions): MempoolPriceSource {
   const url = checkRestUrl(o.url);
-  const maxAgeSec = o.maxAgeSec ?? 3600;
+  const maxAgeSec = o.maxAgeSec ?? DEFAULT_PRICE_MAX_AGE_SEC;
   const maxFutureSec = o.maxFutureSec ?? 300;
   const now = o.now ?? Date.now;
   return {

@@ -56,5 +56,15 @@ export const whaleDbSchema: SchemaDef = {
         ALERT_EVENTS_DDL,
       ],
     },
+    {
+      version: 2,
+      name: 'whale_heartbeat: flows_labelled, caught_up (long-running whale-watch)',
+      statements: [
+        // Whether an exchange address list was loaded (without one every flow is `unknown`), and
+        // how many transactions catching up with the mempool has examined. NULL on older rows.
+        'ALTER TABLE whale_heartbeat ADD COLUMN flows_labelled BOOLEAN',
+        'ALTER TABLE whale_heartbeat ADD COLUMN caught_up BIGINT',
+      ],
+    },
   ],
 };

@@ -1,7 +1,11 @@
-// A fake electrs (Esplora HTTP API, as Blockstream/esplora API.md and electrs' src/rest.rs) on
-// 127.0.0.1: tip height/hash as text/plain, `/tx/:txid/status` ({"confirmed":false} for any txid it
-// does not know, never 404; "Invalid hex string" 400 for a malformed one), `/mempool/txids`,
-// `/mempool`. The tip can come from outside (a number or a function), e.g. the synthetic chain.
+// A fake electrs (Esplora HTTP API, as Blockstream/esplora API.md and electrs' src/rest.rs
+// `handle_request`) on 127.0.0.1: tip height/hash as text/plain; `/tx/:txid/status`
+// (`query.get_tx_status`: {"confirmed":false} for any txid not in a block, known or not, never
+// 404); `/tx/:txid` (`TransactionValue`, prevouts filled; 404 "Transaction not found" when
+// `lookup_txn` finds it in neither the chain nor the mempool); "Invalid hex string" 400 for a
+// malformed txid (`impl From<FromHexError> for HttpError`); `/mempool/txids` (`mempool().txids()`,
+// a JSON array); `/mempool` (`backlog_stats`). The tip can come from outside (a number or a
+// function), e.g. the synthetic chain; transactions and the mempool from a view (the fake mempool's).
 import { createHash } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,12 +22,24 @@ export interface Tip {
   hash: string;
 }
 
+export type EsploraTx = Record<string, unknown> & { txid: string; status: Record<string, unknown> };
+
+/** electrs' view of the chain and mempool (e.g. the fake mempool's `esplora`). */
+export interface EsploraView {
+  /** `GET /mempool/txids`. */
+  mempoolTxids(): string[];
+  /** `GET /tx/:txid` with its status (undefined: 404 "Transaction not found"). */
+  tx(txid: string): EsploraTx | undefined;
+}
+
 export interface FakeElectrsOptions {
   tipHeight?: number;
   /** Overrides tipHeight: called per request, so the fake follows a chain that grows elsewhere. */
   getTip?: () => number | Tip;
   txStatus?: Map<string, TxStatus> | ((txid: string) => TxStatus | undefined);
   mempoolTxids?: string[];
+  /** Serves /tx/:txid, /mempool/txids and statuses from this view (overrides mempoolTxids). */
+  view?: EsploraView;
   latencyMs?: number;
   /** Every request answers 503 (electrs behind a proxy whose backend is down). */
   down?: boolean;
@@ -35,6 +51,11 @@ export interface FakeElectrs {
   setTip(height: number, hash?: string): void;
   setTxStatus(txid: string, status: TxStatus): void;
   setMempoolTxids(txids: string[]): void;
+  /**
+   * electrs does not know these transactions (yet): its mempool sync lags Bitcoin Core's, so a
+   * transaction the mempool backend already pushed can be missing here for a while (404, not listed).
+   */
+  setUnknown(txids: readonly string[], unknown?: boolean): void;
   setLatency(ms: number): void;
   setDown(down: boolean): void;
   close(): Promise<void>;
@@ -52,6 +73,9 @@ export async function startFakeElectrs(o: FakeElectrsOptions = {}): Promise<Fake
   const statuses = o.txStatus instanceof Map ? o.txStatus : new Map<string, TxStatus>();
   const lookup = typeof o.txStatus === 'function' ? o.txStatus : undefined;
   let mempoolTxids = o.mempoolTxids ?? [];
+  const view = o.view;
+  const unknown = new Set<string>();
+  const viewTx = (id: string): EsploraTx | undefined => (unknown.has(id) ? undefined : view?.tx(id));
   let latencyMs = o.latencyMs ?? 0;
   let down = o.down ?? false;
   const requests = new Map<string, number>();
@@ -75,22 +99,25 @@ export async function startFakeElectrs(o: FakeElectrsOptions = {}): Promise<Fake
     if (req.method !== 'GET') return text(res, 405, 'Invalid method');
     if (path === '/blocks/tip/height') return text(res, 200, String(currentTip().height));
     if (path === '/blocks/tip/hash') return text(res, 200, currentTip().hash);
-    if (path === '/mempool/txids') return json(res, mempoolTxids);
+    const listed = (): string[] => (view ? view.mempoolTxids().filter((id) => !unknown.has(id)) : mempoolTxids);
+    if (path === '/mempool/txids') return json(res, listed());
     if (path === '/mempool') {
       // electrs' backlog_stats; the fake has no sizes, so it reports a nominal 250 vB per tx.
-      return json(res, {
-        count: mempoolTxids.length,
-        vsize: mempoolTxids.length * 250,
-        total_fee: mempoolTxids.length * 1250,
-        fee_histogram: [],
-      });
+      const n = listed().length;
+      return json(res, { count: n, vsize: n * 250, total_fee: n * 1250, fee_histogram: [] });
     }
-    const m = /^\/tx\/([^/]*)\/status$/.exec(path);
+    const m = /^\/tx\/([^/]*)(\/status)?$/.exec(path);
     if (m) {
       const txid = m[1] as string;
       if (!TXID_RE.test(txid)) return text(res, 400, 'Invalid hex string');
       const id = txid.toLowerCase();
-      return json(res, lookup?.(id) ?? statuses.get(id) ?? { confirmed: false });
+      if (m[2] === undefined) {
+        const tx = viewTx(id);
+        return tx ? json(res, tx) : text(res, 404, 'Transaction not found');
+      }
+      const fromView = viewTx(id)?.status;
+      const status = lookup?.(id) ?? statuses.get(id) ?? (fromView?.confirmed === true ? fromView : undefined);
+      return json(res, status ?? { confirmed: false });
     }
     text(res, 404, 'Endpoint not found');
   };
@@ -114,6 +141,12 @@ export async function startFakeElectrs(o: FakeElectrsOptions = {}): Promise<Fake
     setTxStatus: (txid, status) => statuses.set(txid.toLowerCase(), status),
     setMempoolTxids: (txids) => {
       mempoolTxids = txids;
+    },
+    setUnknown: (txids, on = true) => {
+      for (const t of txids) {
+        if (on) unknown.add(t);
+        else unknown.delete(t);
+      }
     },
     setLatency: (ms) => {
       latencyMs = ms;

@@ -4,7 +4,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { fixturePath } from '../../helpers/paths.js';
-import { type FakeMempool, makeTx, prepareBatches, pushThroughput, startFakeMempool } from './index.js';
+import {
+  type FakeMempool,
+  RECENTLY_DELETED_UPDATES,
+  makeCoinbase,
+  makeReplacement,
+  makeTx,
+  prepareBatches,
+  pushThroughput,
+  startFakeMempool,
+} from './index.js';
 
 const capture = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(fixturePath('mempool', name), 'utf8')) as Record<string, unknown>;
@@ -79,7 +88,12 @@ describe('fake mempool WebSocket', () => {
     const [added, mined] = b.got.map((m) => m['mempool-transactions'] as Record<string, unknown>);
     expect(keysOf(added)).toEqual(['added', 'mined', 'removed', 'replaced', 'sequence']);
     expect((added?.added as Array<{ txid: string }>)[0]?.txid).toBe(tx.txid);
-    expect(mined).toMatchObject({ sequence: (added?.sequence as number) + 1, mined: [tx.txid], added: [] });
+    // websocket-handler.ts handleNewBlock: `mined` lists every transaction of the block, coinbase first.
+    expect(mined).toMatchObject({
+      sequence: (added?.sequence as number) + 1,
+      mined: [makeCoinbase(fake.state.tipHeight).txid, tx.txid],
+      added: [],
+    });
     // a synthetic tx has every field the captured backend objects have
     const real = (capture('backend_transactions-random.json') as unknown as Array<Record<string, unknown>>)[0];
     expect(keysOf((added?.added as unknown[])[0]).filter((k) => k !== 'position' && k !== 'inputs')).toEqual(
@@ -121,7 +135,7 @@ describe('throughput mode', () => {
   it('pushes every transaction to a tracking client with consecutive sequences', async () => {
     const c = await client(fake);
     c.ws.send(JSON.stringify({ 'track-mempool': true }));
-    await fake.waitForClients(1);
+    await fake.waitForClients(1, 5000, true);
     const r = await pushThroughput(fake, { count: 500, ratePerSec: 50_000, batchSize: 100 });
     await c.next(5);
     const deltas = c.got.map((m) => m['mempool-transactions'] as { sequence: number; added: unknown[] });
@@ -130,6 +144,115 @@ describe('throughput mode', () => {
     const seqs = deltas.map((d) => d.sequence);
     expect(seqs.slice(1).every((s, i) => s === (seqs[i] as number) + 1)).toBe(true);
     fake.setMempoolBlocksOnUpdate(true);
+    c.ws.close();
+  });
+});
+
+describe('upstream behaviours the fake reproduces', () => {
+  type Delta = {
+    sequence: number;
+    added: Array<{ txid: string; vin: Array<{ prevout: unknown }> }>;
+    removed: string[];
+    mined: string[];
+    replaced: Array<{ replaced: string; by: { txid: string; status: Record<string, unknown> } }>;
+  };
+  async function tracking(f: FakeMempool) {
+    const before = f.received.length;
+    const c = await client(f);
+    c.ws.send(JSON.stringify({ 'track-mempool': true }));
+    await f.waitFor(() => f.received.length > before, 5000, 'the track-mempool message');
+    const deltas = () =>
+      c.got.filter((m) => 'mempool-transactions' in m).map((m) => m['mempool-transactions'] as Delta);
+    return { ...c, deltas };
+  }
+  const w = (seed: string) => makeTx({ seed, outputs: [{ address: 'bc1qw', value: 200e8 }], feeRate: 5 });
+  let f: FakeMempool;
+  beforeAll(async () => {
+    f = await startFakeMempool({ tipHeight: 800_000 });
+  });
+  afterAll(() => f.close());
+
+  it("BACKEND 'none' (mempool's default) sends every input's prevout as null; 'esplora' fills them", async () => {
+    const esplora = await startFakeMempool({ tipHeight: 1, backend: 'esplora' });
+    try {
+      for (const [fm, want] of [
+        [f, null],
+        [esplora, { scriptpubkey_address: expect.any(String) as string }],
+      ] as const) {
+        const c = await tracking(fm);
+        fm.addTxs([w(`backend-${fm.state.backend}`)]);
+        await c.next(1);
+        expect(c.deltas()[0]?.added[0]?.vin[0]?.prevout).toEqual(want === null ? null : expect.objectContaining(want));
+        c.ws.close();
+      }
+    } finally {
+      await esplora.close();
+    }
+  });
+
+  it('pairs a replacement with a deletion of the last 10 updates, quiet ones included, and only a higher fee', async () => {
+    const c = await tracking(f);
+    const a = w('rbf-a');
+    const b = w('rbf-b');
+    const cheap = w('rbf-c');
+    f.addTxs([a, b, cheap]);
+    f.removeTxs([a.txid, b.txid, cheap.txid]); // deleted from Core; replacements not yet fetched
+    for (let i = 0; i < 3; i++) f.update(); // quiet updates: no message, the window ages
+    f.addTxs([makeReplacement(a, { seed: 'rbf-a2' })]); // 5th update after the deletion: paired
+    // A "replacement" paying less than the original is no replacement for common.ts findRbfTransactions.
+    f.addTxs([makeReplacement(cheap, { seed: 'rbf-c2', feeRate: 1 })]);
+    for (let i = 0; i < 4; i++) f.update();
+    f.addTxs([makeReplacement(b, { seed: 'rbf-b2' })]); // 11th update: b left the window
+    await c.next(5);
+    const d = c.deltas();
+    expect(d.map((x) => [x.removed.length, x.replaced.map((r) => r.replaced)])).toEqual([
+      [0, []],
+      [3, []],
+      [0, [a.txid]],
+      [0, []],
+      [0, []],
+    ]);
+    expect(d[2]?.replaced[0]?.by.txid).toBe(d[2]?.added[0]?.txid);
+    expect(RECENTLY_DELETED_UPDATES).toBe(10);
+    c.ws.close();
+  });
+
+  it('a block with a conflicting transaction: `replaced` by the mined tx (confirmed), the whale removed at the next update', async () => {
+    const c = await tracking(f);
+    const whale = w('conflict-whale');
+    const mined = makeReplacement(whale, { seed: 'conflict-mined' });
+    f.addTxs([whale]);
+    f.mineBlock({ txids: [], txs: [mined] });
+    expect(f.esplora.mempoolTxids()).not.toContain(whale.txid); // gone from Core, hence from electrs
+    expect(f.state.mempool.has(whale.txid)).toBe(true); // still in mempool's cache
+    f.update();
+    await c.next(3);
+    const [, block, next] = c.deltas();
+    expect(block?.mined).toEqual([makeCoinbase(f.state.tipHeight).txid, mined.txid]);
+    expect(block?.replaced).toEqual([
+      {
+        replaced: whale.txid,
+        by: expect.objectContaining({
+          txid: mined.txid,
+          status: expect.objectContaining({ confirmed: true, block_height: f.state.tipHeight }) as object,
+        }) as object,
+      },
+    ]);
+    expect(next?.removed).toEqual([whale.txid]);
+    c.ws.close();
+  });
+
+  it('out of sync, the sequence stops advancing: the same number comes again', async () => {
+    const c = await tracking(f);
+    f.addTxs([w('sync-1')]);
+    f.setInSync(false);
+    f.addTxs([w('sync-2')]);
+    f.mineBlock({ txids: [] });
+    f.setInSync(true);
+    f.addTxs([w('sync-3')]);
+    await c.next(4);
+    const s = c.deltas().map((d) => d.sequence);
+    expect(s).toEqual([s[0], s[0], s[0], s[0]! + 1]);
     c.ws.close();
   });
 });

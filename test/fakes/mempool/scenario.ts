@@ -9,8 +9,11 @@ import type { CutMode } from './wsServer.js';
 export type ScenarioStep =
   | { do: 'add'; txs: FakeTx[] }
   | { do: 'remove'; txids: string[] }
-  | { do: 'mine'; height?: number; txids?: string[]; block?: Json }
+  | { do: 'mine'; height?: number; txids?: string[]; txs?: FakeTx[]; block?: Json }
   | { do: 'replace'; replaced: string; by: FakeTx }
+  /** A mempool update with no change: no message, the RBF window ages by one update. */
+  | { do: 'update'; count?: number }
+  | { do: 'in-sync'; on: boolean }
   | { do: 'mempool-blocks'; blocks?: Json[] }
   | { do: 'cut'; mode?: CutMode }
   | { do: 'gap'; count?: number }
@@ -57,6 +60,12 @@ export async function runScenario(
         break;
       case 'replace':
         fake.replace(step.replaced, step.by);
+        break;
+      case 'update':
+        for (let n = 0; n < (step.count ?? 1); n++) fake.update();
+        break;
+      case 'in-sync':
+        fake.setInSync(step.on);
         break;
       case 'mempool-blocks':
         fake.sendMempoolBlocks(step.blocks);

@@ -3,7 +3,9 @@
 // framework inside (this file is compiled into dist and used by the demo).
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EsploraView } from '../electrs/server.js';
 import type { Json } from './blocks.js';
+import { esploraViewOf } from './esploraView.js';
 import { type RestControls, createRestHandler } from './rest.js';
 import { FakeMempoolState, type FakeMempoolStateOptions } from './state.js';
 import type { FakeTx } from './txs.js';
@@ -26,6 +28,10 @@ export interface FakeMempool {
   readonly requests: Map<string, number>;
   /** Messages clients sent on the WebSocket. */
   readonly received: ReceivedMessage[];
+  /** `mempool-transactions` messages sent so far, once per tracking client. */
+  deltasSent(): number;
+  /** What an electrs on the same Bitcoin Core sees (give it to startFakeElectrs as `view`). */
+  readonly esplora: EsploraView;
   // REST controls
   setPrice(usd: number, time?: number): void;
   /** Serve this body from /api/v1/prices as-is (wrong shapes, -1, strings…). */
@@ -45,6 +51,10 @@ export interface FakeMempool {
   addSerialized(addedJson: string): number;
   removeTxs(txids: string[]): void;
   replace(replacedTxid: string, by: FakeTx): void;
+  /** A mempool update with nothing new: no message, but the 10-update RBF window ages. */
+  update(): boolean;
+  /** While false the sequence number stops advancing (mempool out of sync): messages repeat it. */
+  setInSync(on: boolean): void;
   mineBlock(o?: MineOptions): Json;
   sendMempoolBlocks(blocks?: Json[]): void;
   skipSequence(count?: number): void;
@@ -100,6 +110,8 @@ export async function startFakeMempool(opts: FakeMempoolOptions = {}): Promise<F
     state,
     requests,
     received: ws.received,
+    esplora: esploraViewOf(state),
+    deltasSent: () => ws.deltasSent,
     setPrice: (usd, time) => state.setPrice(usd, time),
     setPricesBody: (body) => {
       state.prices = body;
@@ -135,6 +147,10 @@ export async function startFakeMempool(opts: FakeMempoolOptions = {}): Promise<F
     addSerialized: (json) => updates.addSerialized(json),
     removeTxs: (txids) => updates.removeTxs(txids),
     replace: (a, b) => updates.replace(a, b),
+    update: () => updates.update(),
+    setInSync: (on) => {
+      state.inSync = on;
+    },
     mineBlock: (o) => updates.mineBlock(o),
     sendMempoolBlocks: (blocks) => updates.sendMempoolBlocks(blocks),
     skipSequence: (n) => updates.skipSequence(n),

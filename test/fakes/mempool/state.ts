@@ -1,7 +1,19 @@
 // What the fake mempool backend knows: the tip and recent blocks, the mempool's transactions, the
 // delta sequence, prices and fees. REST and WebSocket both read it; the scenario driver changes it.
 import { type Json, makeBlock, makeRecentBlocks, projectMempoolBlocks } from './blocks.js';
-import type { FakeTx } from './txs.js';
+import { type FakeTx, type FakeTxOut, withoutPrevouts } from './txs.js';
+
+/**
+ * Which backend the fake mempool runs on. mempool's default is 'none' (config.ts `BACKEND: 'none'`):
+ * transactions come from Bitcoin Core with `prevout: null` on every input (bitcoin-api.ts
+ * `$convertTransaction`, loaded with addPrevouts=false by mempool.ts). 'esplora' fills them.
+ */
+export type FakeBackend = 'none' | 'esplora';
+
+export interface ConfirmedTx {
+  tx: FakeTx;
+  status: { confirmed: true; block_height: number; block_hash: string; block_time: number };
+}
 
 export interface FakeMempoolStateOptions {
   tipHeight?: number;
@@ -10,6 +22,8 @@ export interface FakeMempoolStateOptions {
   /** USD price and its unix time (default 67000, now). */
   usd?: number;
   priceTime?: number;
+  /** Default 'none', as mempool's own default. */
+  backend?: FakeBackend;
 }
 
 /** Currencies mempool's /api/v1/prices reports; the fake derives them from USD with fixed rates. */
@@ -19,8 +33,27 @@ export class FakeMempoolState {
   tipHeight: number;
   blocks: Json[];
   readonly mempool = new Map<string, FakeTx>();
-  /** mempool's `mempoolSequence`: +1 per mempool update or block it announces. */
+  /** mempool's `mempoolSequence`: +1 per mempool update or block it announces, while in sync. */
   sequence = 0;
+  /**
+   * mempool's `memPool.isInSync()`: the sequence advances only while true (websocket-handler.ts
+   * `$handleMempoolChange` and `handleNewBlock`: `if (memPool.isInSync()) this.mempoolSequence++`),
+   * so while the backend is out of sync every message repeats the last number.
+   */
+  inSync = true;
+  readonly backend: FakeBackend;
+  /** mempool.ts `recentlyDeleted`: the deletions of the last 10 mempool updates, most recent first. */
+  recentlyDeleted: FakeTx[][] = [];
+  /**
+   * Mempool transactions a block conflicted: gone from Core's mempool, but still in the backend's
+   * cache (blocks.ts `$applyBlockTransactionsToMempool` deletes only the mined txids) until the next
+   * mempool update deletes them and reports them in `removed`.
+   */
+  readonly conflicted = new Set<string>();
+  /** Transactions mined by the fake's blocks, with their block (what electrs reports). */
+  readonly confirmed = new Map<string, ConfirmedTx>();
+  /** Outputs spent by the transactions the fake has seen, by funding txid and index (electrs serves them). */
+  readonly funding = new Map<string, Map<number, FakeTxOut>>();
   /** Explicit projected blocks; undefined = computed from the mempool's contents. */
   projectedOverride: Json[] | undefined;
   /** The /api/v1/prices body; replace wholesale to serve a wrong shape. */
@@ -28,6 +61,7 @@ export class FakeMempoolState {
   fees: Json = { fastestFee: 8, halfHourFee: 6, hourFee: 5, economyFee: 3, minimumFee: 2 };
 
   constructor(o: FakeMempoolStateOptions = {}) {
+    this.backend = o.backend ?? 'none';
     this.blocks = o.blocks ?? makeRecentBlocks(o.tipHeight ?? 850_000);
     const last = this.blocks[this.blocks.length - 1];
     this.tipHeight = o.tipHeight ?? (typeof last?.height === 'number' ? last.height : 850_000);
@@ -43,6 +77,21 @@ export class FakeMempoolState {
 
   setPrice(usd: number, time = Math.floor(Date.now() / 1000)): void {
     this.prices = this.pricesFor(usd, time);
+  }
+
+  /** Remembers the outputs `tx` spends, so electrs can serve its funding transactions. */
+  noteFunding(tx: FakeTx): void {
+    for (const v of tx.vin) {
+      if (v.is_coinbase || !v.prevout) continue;
+      let outs = this.funding.get(v.txid);
+      if (!outs) this.funding.set(v.txid, (outs = new Map()));
+      outs.set(v.vout, v.prevout);
+    }
+  }
+
+  /** The transaction as the backend puts it on the wire: under BACKEND 'none' without prevouts. */
+  wire(tx: FakeTx): FakeTx {
+    return this.backend === 'esplora' ? tx : withoutPrevouts(tx);
   }
 
   mempoolBlocks(): Json[] {
@@ -63,6 +112,7 @@ export class FakeMempoolState {
   latestTransactions(limit = 6): Json[] {
     const out: Json[] = [];
     for (const tx of this.mempool.values()) {
+      if (this.conflicted.has(tx.txid)) continue;
       const value = tx.vout.reduce((s, o) => s + o.value, 0);
       out.push({ txid: tx.txid, fee: tx.fee, vsize: tx.vsize, value, rate: tx.feePerVsize });
     }

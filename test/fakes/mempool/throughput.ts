@@ -2,7 +2,7 @@
 // of `batchSize`. Batches are serialized before the clock starts and nothing is kept in the fake's
 // mempool, so the figure measures the client, not the fake.
 import type { FakeMempool } from './server.js';
-import { makeTxBatch } from './txs.js';
+import { makeTxBatch, withoutPrevouts } from './txs.js';
 
 export interface ThroughputOptions {
   count: number;
@@ -31,7 +31,8 @@ export function prepareBatches(o: ThroughputOptions): string[] {
     }
   }
   const batches: string[] = [];
-  for (let i = 0; i < txs.length; i += size) batches.push(JSON.stringify(txs.slice(i, i + size)));
+  // On the wire as under mempool's default backend: no prevouts.
+  for (let i = 0; i < txs.length; i += size) batches.push(JSON.stringify(txs.slice(i, i + size).map(withoutPrevouts)));
   return batches;
 }
 

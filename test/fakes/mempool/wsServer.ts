@@ -32,6 +32,8 @@ export class FakeMempoolWs {
   silent = false;
   /** Refuse upgrades with 503, as a backend that is starting. */
   rejectUpgrades = false;
+  /** `mempool-transactions` messages sent, counted once per client (tests wait until all are read). */
+  deltasSent = 0;
   private waiters: Array<() => void> = [];
 
   constructor(
@@ -178,7 +180,10 @@ export class FakeMempoolWs {
       const response: Record<string, string> = {};
       if (parts.block !== undefined && sub.blocks) response.block = parts.block;
       if (parts.mempoolBlocks !== undefined && sub.mempoolBlocks) response['mempool-blocks'] = parts.mempoolBlocks;
-      if (parts.delta !== undefined && sub.trackMempool) response['mempool-transactions'] = parts.delta;
+      if (parts.delta !== undefined && sub.trackMempool) {
+        response['mempool-transactions'] = parts.delta;
+        this.deltasSent++;
+      }
       if (Object.keys(response).length === 0) continue;
       ws.send(serialize(response));
       sent++;

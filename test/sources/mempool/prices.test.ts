@@ -152,3 +152,22 @@ describe('recommended fees', () => {
     fake.setNotInSync(false);
   });
 });
+
+describe("the staleness limit against mempool's hourly refresh", () => {
+  // price-updater.ts refreshes once an hour (config.ts PRICE_UPDATES_PER_HOUR: 1) and stamps the
+  // price when the feeds have answered, so just before a refresh the price is an hour and some
+  // seconds old. Every age of that cycle must be accepted by default; a missed refresh must not.
+  it('accepts every age of an hourly cycle (plus slow feeds) with the default limit, and the settings agree', async () => {
+    const { DEFAULT_PRICE_MAX_AGE_SEC } = await import('../../../src/sources/mempool/prices.js');
+    const { buildSettings } = await import('../../../src/config/settings.js');
+    expect(buildSettings({ UTXORACLE_DATA_DIR: '/tmp' }).mempoolPriceMaxAgeSec).toBe(DEFAULT_PRICE_MAX_AGE_SEC);
+    expect(DEFAULT_PRICE_MAX_AGE_SEC).toBeGreaterThan(3600);
+    const src = createMempoolPriceSource({ url: fake.url, now, backoffMs: 5, timeoutMs: 500 });
+    for (const age of [0, 59, 1800, 3599, 3600, 3601, 3630, 3700]) {
+      fake.setPrice(84_000, NOW - age);
+      await expect(src.getUsdPrice()).resolves.toMatchObject({ usd: 84_000, ageSec: age });
+    }
+    fake.setPrice(84_000, NOW - 2 * 3600); // a refresh missed: stale
+    await expect(src.getUsdPrice()).rejects.toThrow(/stale: 7200 s old \(limit 5400 s\)/);
+  });
+});

@@ -9,7 +9,14 @@ import {
   type StreamEvent,
   createMempoolStream,
 } from '../../../src/sources/mempool/stream.js';
-import { type FakeMempool, makeTx, runScenario, startFakeMempool } from '../../fakes/mempool/index.js';
+import {
+  type FakeMempool,
+  makeCoinbase,
+  makeReplacement,
+  makeTx,
+  runScenario,
+  startFakeMempool,
+} from '../../fakes/mempool/index.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -69,7 +76,7 @@ describe('MempoolStream', () => {
     );
     const a = whale('a', 150);
     const b = whale('b', 200);
-    const b2 = makeTx({ seed: 'b2', outputs: [{ address: 'bc1qwhaleb', value: 200e8 - 5000 }], feeRate: 30 });
+    const b2 = makeReplacement(b, { seed: 'b2', feeRate: 30 });
     await runScenario(fake, [
       { do: 'add', txs: [a, b] },
       { do: 'replace', replaced: b.txid, by: b2 },
@@ -101,7 +108,7 @@ describe('MempoolStream', () => {
       { replaced: b.txid, by: b2.txid, byTx: expect.objectContaining({ txid: b2.txid, fee: b2.fee }) },
     ]);
     expect(deltas[2]?.removed).toEqual([a.txid]);
-    expect(deltas[3]?.mined).toEqual([b2.txid]);
+    expect(deltas[3]?.mined).toEqual([makeCoinbase(850_001).txid, b2.txid]);
     const block = events.find((e) => e.type === 'block');
     expect(block).toMatchObject({ type: 'block', block: { height: 850_001 } });
     expect(events.some((e) => e.type === 'gap' || e.type === 'invalid')).toBe(false);
@@ -116,6 +123,34 @@ describe('MempoolStream', () => {
     ]);
     await until(events, (e) => e.filter((x) => x.type === 'transactions').length >= 2, 'two deltas');
     expect(events.find((e) => e.type === 'gap')).toEqual({ type: 'gap', expected: 2, got: 5 });
+  });
+
+  it('a repeated sequence (backend out of sync) is a repeat, not a gap; a new connection starts afresh', async () => {
+    const { fake, events } = await setup();
+    await runScenario(fake, [
+      { do: 'add', txs: [whale('r1', 1)] }, // 1
+      { do: 'in-sync', on: false },
+      { do: 'add', txs: [whale('r2', 1)] }, // 1 again
+      { do: 'add', txs: [whale('r3', 1)] }, // 1 again
+      { do: 'in-sync', on: true },
+      { do: 'add', txs: [whale('r4', 1)] }, // 2
+    ]);
+    await until(events, (e) => e.filter((x) => x.type === 'transactions').length >= 4, 'four deltas');
+    const seqs = events.flatMap((e) => (e.type === 'transactions' ? [e.sequence] : []));
+    expect(seqs).toEqual([1, 1, 1, 2]);
+    expect(events.filter((e) => e.type === 'repeat')).toEqual([
+      { type: 'repeat', sequence: 1 },
+      { type: 'repeat', sequence: 1 },
+    ]);
+    expect(events.some((e) => e.type === 'gap')).toBe(false);
+    // Deltas sent while no client listens are not this connection's gap: the consumer catches up.
+    fake.cutConnections('terminate');
+    await until(events, (e) => e.filter((x) => x.type === 'connected').length >= 2, 'reconnect');
+    await fake.waitForClients(1, 5000, true);
+    fake.skipSequence(5);
+    await runScenario(fake, [{ do: 'add', txs: [whale('r5', 1)] }]);
+    await until(events, (e) => e.filter((x) => x.type === 'transactions').length >= 5, 'fifth delta');
+    expect(events.some((e) => e.type === 'gap')).toBe(false);
   });
 
   it('reconnects after the server cuts the connection and subscribes again', async () => {

@@ -1,6 +1,6 @@
 // MempoolStream: a long-lived subscription to mempool's WebSocket (`/api/v1/ws`) that survives
 // backend restarts. It connects, subscribes, turns every message into typed events, notices
-// `mempool-transactions` sequence gaps, and reconnects with jittered exponential backoff.
+// `mempool-transactions` sequence jumps, and reconnects with jittered exponential backoff, forever.
 //
 // Two ways to consume, usable together:
 //   stream.on('transactions', (ev) => …)      handlers run synchronously as each message is read;
@@ -40,6 +40,8 @@ export interface MempoolStreamStats {
   events: number;
   invalid: number;
   gaps: number;
+  /** Deltas that repeated the previous sequence number (the backend out of sync; not gaps). */
+  repeats: number;
   handlerErrors: number;
   /** Events dropped because an `events()` consumer fell too far behind. */
   dropped: number;
@@ -67,6 +69,7 @@ export class MempoolStream {
     events: 0,
     invalid: 0,
     gaps: 0,
+    repeats: 0,
     handlerErrors: 0,
     dropped: 0,
   };
@@ -162,6 +165,9 @@ export class MempoolStream {
       {
         open: () => {
           this.isOpen = true;
+          // A new connection starts a new count: what was missed while away is the consumer's
+          // catch-up to find (the backend sends no snapshot), not a gap of this connection.
+          this.lastSequence = undefined;
           this.emit({ type: 'connected', url: this.opts.url, attempt });
         },
         message: (text) => {
@@ -200,16 +206,22 @@ export class MempoolStream {
   }
 
   /**
-   * mempool numbers its deltas; each client should see n, n+1, … A jump (or a reset after a backend
-   * restart) means deltas were missed, and the consumer should resynchronise. The last sequence is kept
-   * across reconnects on purpose: deltas sent while we were away are missed too.
+   * mempool numbers its deltas with one global counter that advances only while the backend is in
+   * sync (websocket-handler.ts `$handleMempoolChange` / `handleNewBlock`: `if (memPool.isInSync())
+   * this.mempoolSequence++`): out of sync, every message repeats the last number, and each one still
+   * carries real changes. So only a jump (n, then more than n+1) or a step back (a backend restart
+   * behind a proxy that kept the socket) means deltas were missed; a repeat is reported as such.
    */
   private checkSequence(got: number): void {
-    const expected = this.lastSequence === undefined ? undefined : this.lastSequence + 1;
+    const last = this.lastSequence;
     this.lastSequence = got;
-    if (expected !== undefined && got !== expected) {
+    if (last === undefined) return;
+    if (got === last) {
+      this.stats.repeats++;
+      this.emit({ type: 'repeat', sequence: got });
+    } else if (got !== last + 1) {
       this.stats.gaps++;
-      this.emit({ type: 'gap', expected, got });
+      this.emit({ type: 'gap', expected: last + 1, got });
     }
   }
 

@@ -83,6 +83,8 @@ export type StreamEvent =
   | { type: 'connected'; url: string; attempt: number }
   | { type: 'disconnected'; reason: string; code?: number; retryInMs: number }
   | { type: 'gap'; expected: number; got: number }
+  /** The delta that follows carries the same sequence as the previous one (backend out of sync). */
+  | { type: 'repeat'; sequence: number }
   | {
       type: 'transactions';
       sequence: number;

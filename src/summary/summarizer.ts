@@ -25,8 +25,11 @@ export interface Summarizer {
   close(): Promise<void>;
 }
 
+/** A block the node served that fails to parse or to check: the same bytes will fail again. */
+export class MalformedBlockError extends DataError {}
+
 function malformed(height: number, message: string, cause?: unknown): DataError {
-  return new DataError(`block ${height} is malformed: ${message}`, undefined, { cause });
+  return new MalformedBlockError(`block ${height} is malformed: ${message}`, undefined, { cause });
 }
 
 /** Raw block -> summary: the one place a block is parsed for the oracle, in a thread or not. */

@@ -60,7 +60,7 @@ export async function runWhaleWatch(
   deps: WhaleWatchDeps = {},
 ): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
-  const startedAt = new Date();
+  const startedAt = new Date(ctx.clock.now());
   const book = loadBook(s.exchangeAddressesFile, log);
   const flowsLabelled = book.byAddress.size > 0;
   // Stops the catch-up and the prevout lookups at the end of a bounded run as well as on a signal.
@@ -159,7 +159,7 @@ export async function runWhaleWatch(
       runId: ctx.runId,
       pid: process.pid,
       startedAt,
-      beatAt: new Date(),
+      beatAt: new Date(ctx.clock.now()),
       connected,
       tracked: watcher.following,
       messages: stream.stats.messages,
@@ -229,7 +229,7 @@ export async function runWhaleWatch(
 
   async function accuracyAlert() {
     try {
-      return await checkAccuracyAlert(s, log);
+      return await checkAccuracyAlert(s, log, ctx.clock.now());
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'accuracy check failed');
       return undefined;

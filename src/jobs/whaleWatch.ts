@@ -9,6 +9,7 @@ import type { DeliveryResult } from '../alerts/webhook.js';
 import { EXIT } from '../errors.js';
 import { createEsploraClient, type EsploraTxSource } from '../sources/esplora/client.js';
 import { MempoolStream, type StreamEvent } from '../sources/mempool/stream.js';
+import type { MempoolStreamSource } from '../sources/types.js';
 import { withWhaleDb } from '../store/databases.js';
 import { alertWhales } from '../whale/alert.js';
 import { checkAccuracyAlert } from '../whale/accuracyAlert.js';
@@ -33,6 +34,8 @@ export interface WhaleWatchOptions {
 
 export interface WhaleWatchDeps {
   esplora?: EsploraTxSource;
+  /** mempool's WebSocket; default: MempoolStream on MEMPOOL_WS_URL. */
+  stream?: (onHandlerError: (err: unknown) => void) => MempoolStreamSource;
   /** Observes each detection as it happens (the bench measures latency here). */
   onPrediction?: (row: PredictionRow, info: { alert: boolean; sequence: number }) => void;
   /** Replaces webhook delivery (tests); default: the signed webhook. */
@@ -125,6 +128,7 @@ export async function runWhaleWatch(
     log,
     prevouts,
     onResync: (reason) => catchUp.request(reason),
+    clock: ctx.clock,
   });
   const catchUp = new CatchUp({
     source: esplora,
@@ -135,8 +139,16 @@ export async function runWhaleWatch(
     retryMs: CATCHUP_RETRY_MS,
     signal,
     onPass: (stats) => deps.onCatchUp?.(stats),
+    clock: ctx.clock,
   });
-  const reconciler = new Reconciler({ tracker, esplora, sink, log, timeoutMs: s.whaleOutcomeTimeoutMin * 60_000 });
+  const reconciler = new Reconciler({
+    tracker,
+    esplora,
+    sink,
+    log,
+    timeoutMs: s.whaleOutcomeTimeoutMin * 60_000,
+    clock: ctx.clock,
+  });
 
   let flushing = false;
   function flushSoon(): void {
@@ -170,12 +182,11 @@ export async function runWhaleWatch(
     });
 
   let everConnected = false;
-  const stream = new MempoolStream({
-    url: s.mempoolWsUrl,
-    connectTimeoutMs: s.sourceTimeoutMs,
-    onHandlerError: (err) =>
-      log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing'),
-  });
+  const onHandlerError = (err: unknown) =>
+    log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing');
+  const stream: MempoolStreamSource = deps.stream
+    ? deps.stream(onHandlerError)
+    : new MempoolStream({ url: s.mempoolWsUrl, connectTimeoutMs: s.sourceTimeoutMs, onHandlerError });
   const connectLog = new LogBudget(10, 3_600_000);
   stream.on('*', (ev) => {
     watcher.handle(ev);

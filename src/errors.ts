@@ -37,7 +37,15 @@ export class SourceError extends UtxoracleError {
   readonly exitCode = EXIT.FAILED;
   constructor(
     message: string,
-    readonly details: { service: string; endpoint?: string; status?: number; code?: number; retryable?: boolean } = {
+    readonly details: {
+      service: string;
+      endpoint?: string;
+      status?: number;
+      code?: number;
+      retryable?: boolean;
+      /** The service answered (2xx), but not with a usable value: it is up, its answer is bad. */
+      invalidAnswer?: boolean;
+    } = {
       service: 'unknown',
     },
     options?: { cause?: unknown },

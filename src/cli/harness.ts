@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { prepareDataDir } from '../config/dataDir.js';
 import { loadSettings } from '../config/load.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 import { stuckWork, untilAborted } from '../lib/deadline.js';
 import type { Settings } from '../config/settings.js';
 import { EXIT, UtxoracleError, describeError, exitCodeOf, type ExitCode } from '../errors.js';
@@ -38,8 +39,9 @@ export interface HarnessSpec {
    * before the lock and before any network call: a bad one is exit 2 at once.
    */
   preflight?: (settings: Readonly<Settings>, signal: AbortSignal) => Promise<void>;
-  /** For tests: settings source and output sinks. */
+  /** For tests: settings source, output sinks and the clock. */
   env?: NodeJS.ProcessEnv;
+  clock?: Clock;
   stdout?: (line: string) => void;
 }
 
@@ -56,7 +58,8 @@ export async function runJob(spec: HarnessSpec): Promise<ExitCode> {
 
 async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   const runId = randomUUID();
-  const startedAt = new Date();
+  const clock = spec.clock ?? systemClock;
+  const startedAt = new Date(clock.now());
   const out = spec.stdout ?? ((l: string) => process.stdout.write(l + '\n'));
   let log: Logger = createLogger({ job: spec.job, run: runId, level: spec.flags.verbose ? 'debug' : 'info' });
   let settings: Readonly<Settings> | undefined;
@@ -108,6 +111,7 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
       log,
       signal: abort.signal,
       dryRun: spec.flags.dryRun === true,
+      clock,
       defer: (fn) => cleanups.push(fn),
     };
     const outcome = await spec.main(ctx);
@@ -144,7 +148,7 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
         runId,
         job: spec.job,
         startedAt,
-        finishedAt: new Date(),
+        finishedAt: new Date(clock.now()),
         status: STATUS[code] ?? 'failed',
         exitCode: code,
         message,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { EXIT } from '../errors.js';
+import { systemClock, type Clock } from '../lib/clock.js';
 
 /** Our package.json, found upward from this file (src/ when tested, dist/src/ when built). */
 function packageVersion(): string {
@@ -72,13 +73,13 @@ export function usageError(program: Command, message: string): never {
  * A UTC day `YYYY-MM-DD` that is over: a price is read from a finished day's blocks, so today and
  * later days are bad usage, not a failure to retry (`now` is for tests).
  */
-export function parseDate(name: string, now: () => Date = () => new Date()) {
+export function parseDate(name: string, clock: Pick<Clock, 'now'> = systemClock) {
   return (v: string): string => {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
     const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : undefined;
     if (!m || !d || d.toISOString().slice(0, 10) !== v)
       throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD, got ${JSON.stringify(v)}`);
-    const today = now().toISOString().slice(0, 10);
+    const today = new Date(clock.now()).toISOString().slice(0, 10);
     if (v > today) throw new InvalidArgumentError(`${name} ${v} is in the future (today is ${today} UTC)`);
     if (v === today) throw new InvalidArgumentError(`${name} ${v} is today: a UTC day can be priced once it is over`);
     return v;

@@ -3,7 +3,8 @@ import type { Logger } from '../log/logger.js';
 import { createBitcoindClient } from '../sources/bitcoind/index.js';
 import { createEsploraClient } from '../sources/esplora/client.js';
 import { cookieFileOf } from '../sources/fromSettings.js';
-import { mempoolPricesFetcher } from './checks/mempool.js';
+import { createMempoolPriceSource } from '../sources/mempool/prices.js';
+import type { Clock } from '../lib/clock.js';
 import type { HealthDeps } from './plan.js';
 import { knownSecrets, maskingLogger } from './secrets.js';
 
@@ -16,6 +17,7 @@ import { knownSecrets, maskingLogger } from './secrets.js';
 export function createHealthClients(
   s: Readonly<Settings>,
   log: Logger,
+  clock: Clock,
 ): { deps: HealthDeps; close: () => Promise<void> } {
   const timeoutMs = Math.min(s.health.checkTimeoutMs, s.health.totalTimeoutMs);
   const userpass = s.bitcoinRpcUser !== undefined;
@@ -33,7 +35,20 @@ export function createHealthClients(
   });
   const esplora = createEsploraClient({ url: s.electrsApiUrl, timeoutMs, retries: 0 });
   return {
-    deps: { bitcoind, esplora, fetchPrices: mempoolPricesFetcher(s.mempoolApiUrl, timeoutMs) },
+    deps: {
+      bitcoind,
+      esplora,
+      // analyze's price source, probing: one attempt, its deadline the check's, no age limit (the
+      // check grades staleness itself).
+      prices: createMempoolPriceSource({
+        url: s.mempoolApiUrl,
+        timeoutMs,
+        attempts: 1,
+        backoffMs: 0,
+        maxAgeSec: Number.POSITIVE_INFINITY,
+        clock,
+      }),
+    },
     close: () => bitcoind.close(),
   };
 }

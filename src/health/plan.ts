@@ -1,12 +1,13 @@
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
-import type { BlockSource, EsploraSource } from '../sources/types.js';
+import type { Clock } from '../lib/clock.js';
+import type { BlockSource, EsploraSource, PriceSource } from '../sources/types.js';
 import { checkBitcoind } from './checks/bitcoind.js';
 import { checkDbSize, checkPriceAge, checkPriceValidity } from './checks/database.js';
 import { checkDisk, fsUsage, type FsUsage } from './checks/disk.js';
 import { checkElectrs } from './checks/electrs.js';
 import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from './checks/jobs.js';
-import { checkMempool, type FetchPricesBody } from './checks/mempool.js';
+import { checkMempool } from './checks/mempool.js';
 import { readPriceDb, readWhaleDb } from './snapshot.js';
 import type { CheckDef } from './types.js';
 
@@ -14,10 +15,8 @@ import type { CheckDef } from './types.js';
 export interface HealthDeps {
   bitcoind: Pick<BlockSource, 'getBlockchainInfo'>;
   esplora: Pick<EsploraSource, 'getTipHeight'>;
-  fetchPrices: FetchPricesBody;
+  prices: PriceSource;
   fsUsage?: (dir: string) => Promise<FsUsage>;
-  /** Wall clock, ms (ages are measured against it). */
-  nowMs?: () => number;
 }
 
 /** Calls fn once, on first use, and hands every caller the same promise. */
@@ -30,9 +29,9 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
  * The checks, in the order the report lists them. Bitcoin Core is asked once for both its own
  * check and electrs' lag; each database is opened once (read-only) for all the checks it feeds.
  */
-export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: Logger): CheckDef[] {
+export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: Logger, clock: Clock): CheckDef[] {
   const h = settings.health;
-  const nowMs = deps.nowMs ?? Date.now;
+  const nowMs = () => clock.now();
   const nowSec = () => nowMs() / 1000;
   const coreInfo = once(() => deps.bitcoind.getBlockchainInfo());
   const priceDb = once(() => readPriceDb(settings.duckdbPath, { log, nowMs: nowMs() }));
@@ -43,14 +42,13 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
       key: 'electrs',
       label: 'electrs',
       timeoutState: 'CRIT',
-      run: () => checkElectrs(deps.esplora, () => coreInfo().then((i) => i.blocks), h),
+      run: () => checkElectrs(deps.esplora, () => coreInfo().then((i) => i.blocks), h, clock),
     },
     {
       key: 'mempool',
       label: 'mempool API',
       timeoutState: 'CRIT',
-      run: () =>
-        checkMempool(deps.fetchPrices, { ...h, priceMaxAgeSec: settings.mempoolPriceMaxAgeSec }, undefined, nowSec),
+      run: () => checkMempool(deps.prices, { ...h, priceMaxAgeSec: settings.mempoolPriceMaxAgeSec }, clock),
     },
     {
       key: 'db_size',

@@ -1,4 +1,5 @@
 import { describeError } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
 import type { CheckDef, CheckOutcome, CheckResult } from './types.js';
 
 export interface RunChecksOptions {
@@ -8,7 +9,8 @@ export interface RunChecksOptions {
   totalTimeoutMs: number;
   /** The job's signal (SIGTERM, harness cap): treated like the cap. */
   signal?: AbortSignal;
-  now?: () => number;
+  /** Times each check (durations only). */
+  clock: Pick<Clock, 'elapsed'>;
 }
 
 /**
@@ -18,7 +20,7 @@ export interface RunChecksOptions {
  * Results keep the order of `defs`.
  */
 export async function runChecks(defs: readonly CheckDef[], opts: RunChecksOptions): Promise<CheckResult[]> {
-  const now = opts.now ?? (() => performance.now());
+  const now = () => opts.clock.elapsed();
   const cap = new AbortController();
   const capTimer = setTimeout(
     () => cap.abort(new Error(`run cap of ${opts.totalTimeoutMs} ms reached`)),

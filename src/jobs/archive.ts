@@ -38,8 +38,6 @@ export interface ArchiveOptions {
   olderThanMs?: number;
   /** `--restore YYYY-MM`: put that month's archived rows back instead. */
   restoreMonth?: string;
-  /** For tests: "now". */
-  now?: Date;
 }
 
 const DBS: ArchiveDb[] = ['price', 'whale'];
@@ -51,7 +49,7 @@ export async function runArchive(opts: ArchiveOptions, ctx: JobContext): Promise
   if (opts.restoreMonth !== undefined) return restore(opts.restoreMonth, ctx);
   const s = ctx.settings;
   const olderThanMs = opts.olderThanMs ?? s.archiveRetentionDays * 86_400_000;
-  const cutoff = new Date((opts.now ?? new Date()).getTime() - olderThanMs);
+  const cutoff = new Date(ctx.clock.now() - olderThanMs);
   ctx.log.info({ cutoff: cutoff.toISOString(), archiveDir: s.archiveDir, dryRun: ctx.dryRun }, 'Starting archive');
   if (!ctx.dryRun) removeStaleTemps(s.archiveDir, ctx.log);
 

@@ -142,7 +142,7 @@ async function applyRetention(ctx: JobContext, justTaken: Set<string>) {
     });
     if (good) keep.add(good.file);
   }
-  const remove = planRetention(all, keep, new Date(), s.backupRetentionDays);
+  const remove = planRetention(all, keep, new Date(ctx.clock.now()), s.backupRetentionDays);
   if (!ctx.dryRun) {
     for (const b of remove) {
       removeBackup(s.backupDir, b);

@@ -1,6 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { ExitCode } from '../errors.js';
+import type { Clock } from '../lib/clock.js';
 
 /** What a job run gets from the harness: settings, a per-run logger, cancellation and cleanup. */
 export interface JobContext {
@@ -11,6 +12,8 @@ export interface JobContext {
   /** Aborted on SIGTERM/SIGINT or when the run exceeds its time cap. */
   signal: AbortSignal;
   dryRun: boolean;
+  /** The run's clock (the system clock; tests give another). */
+  clock: Clock;
   /** Registers a cleanup that runs (in reverse order) however the run ends. */
   defer(cleanup: () => void | Promise<void>): void;
 }

@@ -35,16 +35,17 @@ export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, 
       : s.health.prometheusFile !== undefined
         ? checkPrometheusTarget(s.health.prometheusFile, 'HEALTH_PROMETHEUS_FILE')
         : undefined;
-  const started = Date.now();
+  const started = ctx.clock.now();
   const secrets = knownSecrets(s);
-  const raw = await runChecks(planChecks(s, deps, ctx.log), {
+  const raw = await runChecks(planChecks(s, deps, ctx.log, ctx.clock), {
     checkTimeoutMs: s.health.checkTimeoutMs,
     totalTimeoutMs: s.health.totalTimeoutMs,
     signal: ctx.signal,
+    clock: ctx.clock,
   });
   const checks = raw.map((c) => maskResult(c, secrets));
   const overall = overallOf(checks.map((c) => c.state));
-  const finished = Date.now();
+  const finished = ctx.clock.now();
   for (const c of checks) {
     const fields = { check: c.key, state: c.state, figure: c.figure, duration_ms: c.durationMs };
     if (c.state === 'OK') ctx.log.debug(fields, `${c.label}: ${c.message}`);
@@ -94,7 +95,7 @@ export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, 
 
 /** The job as the executable runs it: the real clients, closed however the run ends. */
 export async function healthCheckMain(opts: HealthCheckOptions, ctx: JobContext): Promise<JobOutcome> {
-  const clients = createHealthClients(ctx.settings, ctx.log);
+  const clients = createHealthClients(ctx.settings, ctx.log, ctx.clock);
   ctx.defer(clients.close);
   return runHealthCheck(opts, ctx, clients.deps);
 }

@@ -58,7 +58,8 @@ export function formatReport(periods: PeriodStats[], nowMs: number): string[] {
   ];
 }
 
-export async function runWhaleReport(ctx: JobContext, nowMs = Date.now()): Promise<JobOutcome> {
+export async function runWhaleReport(ctx: JobContext): Promise<JobOutcome> {
+  const nowMs = ctx.clock.now();
   const db = ctx.settings.whaleDbPath;
   if (!fs.existsSync(db))
     throw new StoreError(`whale database ${db} does not exist (run init-db or whale-watch first)`, db);

@@ -9,6 +9,7 @@ import type { DeliveryResult } from '../alerts/webhook.js';
 import { EXIT } from '../errors.js';
 import { createEsploraClient, type EsploraTxSource } from '../sources/esplora/client.js';
 import { MempoolStream, type StreamEvent } from '../sources/mempool/stream.js';
+import type { MempoolStreamSource } from '../sources/types.js';
 import { withWhaleDb } from '../store/databases.js';
 import { alertWhales } from '../whale/alert.js';
 import { checkAccuracyAlert } from '../whale/accuracyAlert.js';
@@ -33,6 +34,8 @@ export interface WhaleWatchOptions {
 
 export interface WhaleWatchDeps {
   esplora?: EsploraTxSource;
+  /** mempool's WebSocket; default: MempoolStream on MEMPOOL_WS_URL. */
+  stream?: (onHandlerError: (err: unknown) => void) => MempoolStreamSource;
   /** Observes each detection as it happens (the bench measures latency here). */
   onPrediction?: (row: PredictionRow, info: { alert: boolean; sequence: number }) => void;
   /** Replaces webhook delivery (tests); default: the signed webhook. */
@@ -60,7 +63,7 @@ export async function runWhaleWatch(
   deps: WhaleWatchDeps = {},
 ): Promise<JobOutcome> {
   const { settings: s, log } = ctx;
-  const startedAt = new Date();
+  const startedAt = new Date(ctx.clock.now());
   const book = loadBook(s.exchangeAddressesFile, log);
   const flowsLabelled = book.byAddress.size > 0;
   // Stops the catch-up and the prevout lookups at the end of a bounded run as well as on a signal.
@@ -125,6 +128,7 @@ export async function runWhaleWatch(
     log,
     prevouts,
     onResync: (reason) => catchUp.request(reason),
+    clock: ctx.clock,
   });
   const catchUp = new CatchUp({
     source: esplora,
@@ -135,8 +139,16 @@ export async function runWhaleWatch(
     retryMs: CATCHUP_RETRY_MS,
     signal,
     onPass: (stats) => deps.onCatchUp?.(stats),
+    clock: ctx.clock,
   });
-  const reconciler = new Reconciler({ tracker, esplora, sink, log, timeoutMs: s.whaleOutcomeTimeoutMin * 60_000 });
+  const reconciler = new Reconciler({
+    tracker,
+    esplora,
+    sink,
+    log,
+    timeoutMs: s.whaleOutcomeTimeoutMin * 60_000,
+    clock: ctx.clock,
+  });
 
   let flushing = false;
   function flushSoon(): void {
@@ -159,7 +171,7 @@ export async function runWhaleWatch(
       runId: ctx.runId,
       pid: process.pid,
       startedAt,
-      beatAt: new Date(),
+      beatAt: new Date(ctx.clock.now()),
       connected,
       tracked: watcher.following,
       messages: stream.stats.messages,
@@ -170,12 +182,11 @@ export async function runWhaleWatch(
     });
 
   let everConnected = false;
-  const stream = new MempoolStream({
-    url: s.mempoolWsUrl,
-    connectTimeoutMs: s.sourceTimeoutMs,
-    onHandlerError: (err) =>
-      log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing'),
-  });
+  const onHandlerError = (err: unknown) =>
+    log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing');
+  const stream: MempoolStreamSource = deps.stream
+    ? deps.stream(onHandlerError)
+    : new MempoolStream({ url: s.mempoolWsUrl, connectTimeoutMs: s.sourceTimeoutMs, onHandlerError });
   const connectLog = new LogBudget(10, 3_600_000);
   stream.on('*', (ev) => {
     watcher.handle(ev);
@@ -229,7 +240,7 @@ export async function runWhaleWatch(
 
   async function accuracyAlert() {
     try {
-      return await checkAccuracyAlert(s, log);
+      return await checkAccuracyAlert(s, log, ctx.clock.now());
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'accuracy check failed');
       return undefined;

@@ -91,7 +91,7 @@ export function parseJsonBody(body: string, service: string, endpoint: string): 
   } catch (err) {
     throw new SourceError(
       `${service} ${endpoint}: body is not JSON: ${body.slice(0, 60)}`,
-      { service, endpoint, retryable: false },
+      { service, endpoint, retryable: false, invalidAnswer: true },
       { cause: err },
     );
   }

@@ -1,4 +1,6 @@
 // One interface per outside service, so a job runs the same against the real service or a fake.
+import type { MempoolStreamStats } from './mempool/stream/stream.js';
+import type { EventOf, StreamEventType } from './mempool/stream/types.js';
 
 /** A block's place in the chain, as the node reports it. `time` is the header time (not median time). */
 export interface BlockRef {
@@ -67,4 +69,18 @@ export interface EsploraSource {
   getTxStatus(
     txid: string,
   ): Promise<{ confirmed: boolean; block_height?: number; block_hash?: string; block_time?: number }>;
+}
+
+/**
+ * mempool's WebSocket (`/api/v1/ws`) as whale-watch follows it: a subscription that reconnects by
+ * itself and hands each message to the handlers as typed events (sources/mempool/stream/).
+ */
+export interface MempoolStreamSource {
+  /** Connects (and keeps reconnecting until closed). */
+  start(): this;
+  readonly connected: boolean;
+  readonly stats: Readonly<MempoolStreamStats>;
+  /** Handlers run synchronously as each message is read; returns an unsubscribe. */
+  on<T extends StreamEventType>(type: T | '*', handler: (event: EventOf<T>) => unknown): () => void;
+  close(): Promise<void>;
 }

@@ -24,7 +24,7 @@ export interface AccuracyCheck {
 export async function checkAccuracyAlert(
   settings: Readonly<Settings>,
   log: Logger,
-  nowMs = Date.now(),
+  nowMs: number,
 ): Promise<AccuracyCheck> {
   const { stats, last } = await withWhaleDb(settings, async (conn) => {
     const rows = await loadReportRows(conn, nowMs - WEEK_MS);

@@ -17,6 +17,7 @@
 // A pass that runs out of its budget stops fetching; what it fetched is remembered, and the next
 // pass (scheduled after `retryMs`) lists again and fetches the rest. Listing a 300k mempool is ~20 MB
 // read in chunks: the event loop is never held for more than one chunk.
+import { systemClock, type Clock } from '../lib/clock.js';
 import type { EsploraTxSource } from '../sources/esplora/client.js';
 import type { MempoolTx } from '../sources/mempool/stream.js';
 import type { Logger } from '../log/logger.js';
@@ -59,7 +60,8 @@ export interface CatchUpOptions {
   signal: AbortSignal;
   /** Called after each pass, complete, incomplete or failed (tests and the bench wait on it). */
   onPass?: (stats: CatchUpStats) => void;
-  now?: () => number;
+  /** The job's clock (default the system clock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /**
@@ -107,7 +109,8 @@ export class CatchUp {
   private readonly errorLog = new LogBudget(5, 600_000);
 
   constructor(private readonly o: CatchUpOptions) {
-    this.now = o.now ?? Date.now;
+    const clock = o.clock ?? systemClock;
+    this.now = () => clock.now();
     o.signal.addEventListener('abort', () => clearTimeout(this.retryTimer), { once: true });
   }
 

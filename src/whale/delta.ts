@@ -22,12 +22,12 @@ import { signalsRbf } from './rbf.js';
 import type { OutcomeSource, PredictionRow } from './rows.js';
 import { absorb, followReplacement, spendsOf, type Tracked } from './tracker.js';
 import { urgencyScore } from './urgency.js';
-import type { WhaleWatcher } from './watcher.js';
+import type { DeltaTarget } from './watcherState.js';
 
 /** Before the first `mempool-blocks` there is nothing to grade against: a neutral score, and no prediction. */
 export const URGENCY_UNKNOWN = 0.5;
 
-export function applyDelta(w: WhaleWatcher, ev: EventOf<'transactions'>): void {
+export function applyDelta(w: DeltaTarget, ev: EventOf<'transactions'>): void {
   const { tracker, sink } = w.o;
   const now = w.now();
   w.stats.deltas++;
@@ -88,7 +88,7 @@ export function applyDelta(w: WhaleWatcher, ev: EventOf<'transactions'>): void {
 }
 
 /** A replacement known only by its txid: followed without a prediction of its own, so the chain still settles. */
-export function followBare(w: WhaleWatcher, old: Tracked, txid: string, now: number): void {
+export function followBare(w: DeltaTarget, old: Tracked, txid: string, now: number): void {
   w.o.sink.outcomes([replacedRow(old, txid, now)]);
   addTracked(w, followReplacement(old, { txid, detectedAtMs: now, predictedHeight: null, window: null, spends: [] }));
 }
@@ -99,7 +99,7 @@ export function followBare(w: WhaleWatcher, old: Tracked, txid: string, now: num
  * outputs mempool left null); a replacement of a followed whale continues its chain.
  */
 export function onAdded(
-  w: WhaleWatcher,
+  w: DeltaTarget,
   tx: MempoolTx,
   old: Tracked | undefined,
   sequence: number,
@@ -169,7 +169,7 @@ export function onAdded(
   return old ? 'replacement' : 'whale';
 }
 
-function addTracked(w: WhaleWatcher, t: Tracked): void {
+function addTracked(w: DeltaTarget, t: Tracked): void {
   const evicted = w.o.tracker.add(t);
   if (evicted.length === 0) return;
   w.stats.evicted += evicted.length;

@@ -3,6 +3,7 @@
 // (After a reconnect or a sequence jump, catchUp.ts does the same for every followed whale.)
 // electrs answers {"confirmed":false} for txids it does not know, so "dropped" and "still waiting"
 // look alike there. A failing electrs leaves whales followed, with a few log lines per hour.
+import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { EsploraSource } from '../sources/types.js';
 import { LogBudget } from './logBudget.js';
@@ -23,7 +24,8 @@ export interface ReconcilerOptions {
   sink: Pick<WhaleSink, 'outcomes'>;
   log: Logger;
   timeoutMs: number;
-  now?: () => number;
+  /** The job's clock (default the system clock). */
+  clock?: Pick<Clock, 'now'>;
   /** Parallel electrs requests (default 4): electrs shares the machine with Core. */
   concurrency?: number;
   /** Whales checked per pass at most, oldest first (default 500); the next pass takes the rest. */
@@ -37,7 +39,8 @@ export class Reconciler {
   private readonly errorLog = new LogBudget(5, 3_600_000);
 
   constructor(private readonly o: ReconcilerOptions) {
-    this.now = o.now ?? Date.now;
+    const clock = o.clock ?? systemClock;
+    this.now = () => clock.now();
   }
 
   /** Checks the whales older than the timeout, settling the unconfirmed ones as expired (one pass at a time). */

@@ -2,81 +2,28 @@
 // knows nothing of sockets, DuckDB or webhooks, so tests feed it events directly and the job wires it
 // to MempoolStream and the store. Deltas are handled in delta.ts; this file keeps the chain context
 // (tip height, projected blocks), the whales held back after a removal, and the counters.
-import type { Logger } from '../log/logger.js';
+import { systemClock } from '../lib/clock.js';
 import type { MempoolBlock, ProjectedBlock, StreamEvent } from '../sources/mempool/stream.js';
 import { applyDelta } from './delta.js';
-import type { ExchangeBook } from './exchanges.js';
 import { LogBudget } from './logBudget.js';
-import type { PrevoutResolver } from './prevouts.js';
 import { RemovalWindow } from './removals.js';
-import type { OutcomeRow, PredictionRow } from './rows.js';
-import type { WhaleTracker } from './tracker.js';
-import type { TxidSet } from './txidSet.js';
+import {
+  PendingSet,
+  type DeltaTarget,
+  type ResyncReason,
+  type WatcherOptions,
+  type WatcherStats,
+} from './watcherState.js';
 
-export interface WhaleSink {
-  /** `alert`: a new whale (not a replacement of one we follow); the store still checks the database. */
-  prediction(row: PredictionRow, info: { alert: boolean; sequence: number }): void;
-  outcomes(rows: OutcomeRow[]): void;
-}
+export {
+  PendingSet,
+  type ResyncReason,
+  type WatcherOptions,
+  type WatcherStats,
+  type WhaleSink,
+} from './watcherState.js';
 
-export interface WatcherStats {
-  deltas: number;
-  added: number;
-  whales: number;
-  replacementsFollowed: number;
-  confirmed: number;
-  replaced: number;
-  /** Whales a block's conflicting transaction replaced (settled replaced, confirmed). */
-  conflicts: number;
-  dropped: number;
-  duplicates: number;
-  invalid: number;
-  gaps: number;
-  /** Deltas whose sequence repeated the previous one (the backend out of sync): not gaps. */
-  repeats: number;
-  evicted: number;
-}
-
-/** Why the mempool must be listed again: a new connection, or a jump in the sequence. */
-export type ResyncReason = 'start' | 'reconnect' | 'gap';
-
-export interface WatcherOptions {
-  thresholdSats: bigint;
-  book: ExchangeBook;
-  tracker: WhaleTracker;
-  /** Every txid seen in the stream or by a catch-up (bounded). */
-  seen: TxidSet;
-  sink: WhaleSink;
-  log: Logger;
-  /** Fills the spent outputs mempool left null before a whale is labelled; none: label as sent. */
-  prevouts?: PrevoutResolver;
-  /**
-   * Called after each (re)connect, once the subscription's first `mempool-blocks` arrived (what a
-   * prediction needs; mempool answers a `want` at once), and after each sequence gap: the job
-   * catches up with the mempool.
-   */
-  onResync?: (reason: ResyncReason) => void;
-  /** How long a (re)connect waits for `mempool-blocks` before catching up anyway (ms, default 5000). */
-  contextWaitMs?: number;
-  now?: () => number;
-}
-
-/** Promises still running (labels waiting on electrs), so shutdown can wait for them. */
-export class PendingSet {
-  private readonly set = new Set<Promise<unknown>>();
-  get size(): number {
-    return this.set.size;
-  }
-  add(p: Promise<unknown>): void {
-    this.set.add(p);
-    void p.finally(() => this.set.delete(p));
-  }
-  async idle(): Promise<void> {
-    while (this.set.size > 0) await Promise.allSettled([...this.set]);
-  }
-}
-
-export class WhaleWatcher {
+export class WhaleWatcher implements DeltaTarget {
   tip: number | undefined;
   projection: ProjectedBlock[] | undefined;
   readonly removals = new RemovalWindow();
@@ -109,7 +56,8 @@ export class WhaleWatcher {
   private readonly invalidLog = new LogBudget(20, 3_600_000);
 
   constructor(readonly o: WatcherOptions) {
-    this.now = o.now ?? Date.now;
+    const clock = o.clock ?? systemClock;
+    this.now = () => clock.now();
   }
 
   noteGone(txid: string): void {

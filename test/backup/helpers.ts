@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runJob, type CommonFlags } from '../../src/cli/harness.js';
 import type { JobContext, JobOutcome } from '../../src/jobs/context.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { withDatabase } from '../../src/store/duckdb.js';
 import type { JsonDoc } from '../helpers/json.js';
 
@@ -33,7 +34,7 @@ export async function run(
   job: string,
   main: (ctx: JobContext) => Promise<JobOutcome>,
   flags: CommonFlags = { json: true },
-  extra: { lock?: boolean; lockName?: string; recordRun?: boolean } = {},
+  extra: { lock?: boolean; lockName?: string; recordRun?: boolean; clock?: Clock } = {},
 ): Promise<{ code: number; doc: JsonDoc; lines: string[] }> {
   const lines: string[] = [];
   const code = await runJob({ job, flags, env: t.env, stdout: (l) => lines.push(l), main, ...extra });

@@ -45,7 +45,7 @@ describe('bad usage is one line and a hint, exit 2 (cron mail holds the mistake,
   });
 
   it('parseDate takes yesterday and refuses today, by the UTC calendar', () => {
-    const now = () => new Date('2026-12-01T00:30:00Z');
+    const now = { now: () => Date.parse('2026-12-01T00:30:00Z') };
     expect(parseDate('--date', now)('2026-11-30')).toBe('2026-11-30');
     expect(() => parseDate('--date', now)('2026-12-01')).toThrow(/is today/);
   });

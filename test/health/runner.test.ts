@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/lib/clock.js';
 import { runChecks } from '../../src/health/runner.js';
 import type { CheckDef, CheckOutcome, CheckState } from '../../src/health/types.js';
 
@@ -27,6 +28,7 @@ describe('runChecks', () => {
     const out = await runChecks([def('a', delayed(30, 'a')), def('b', delayed(0, 'b')), def('c', delayed(10, 'c'))], {
       checkTimeoutMs: 1000,
       totalTimeoutMs: 2000,
+      clock: systemClock,
     });
     expect(out.map((c) => [c.key, c.message])).toEqual([
       ['a', 'a'],
@@ -39,7 +41,7 @@ describe('runChecks', () => {
   it('turns a throwing check into CRIT with the error text', async () => {
     const [c] = await runChecks(
       [def('x', () => Promise.reject(new Error('boom', { cause: new Error('root cause') })), 'WARN')],
-      { checkTimeoutMs: 1000, totalTimeoutMs: 2000 },
+      { checkTimeoutMs: 1000, totalTimeoutMs: 2000, clock: systemClock },
     );
     expect(c).toMatchObject({ state: 'CRIT', message: 'check failed: boom: root cause', figure: null });
   });
@@ -55,6 +57,7 @@ describe('runChecks', () => {
       {
         checkTimeoutMs: 50,
         totalTimeoutMs: 5000,
+        clock: systemClock,
       },
     );
     expect(out.map((c) => [c.key, c.state, c.message])).toEqual([
@@ -69,6 +72,7 @@ describe('runChecks', () => {
     const out = await runChecks([def('a', (s) => never(s, {})), def('b', (s) => never(s, {}), 'WARN')], {
       checkTimeoutMs: 60_000,
       totalTimeoutMs: 80,
+      clock: systemClock,
     });
     expect(out.map((c) => [c.state, c.message])).toEqual([
       ['CRIT', "no answer before the run's 80 ms cap"],
@@ -82,6 +86,7 @@ describe('runChecks', () => {
     const [c] = await runChecks([def('a', (s) => never(s, {}))], {
       checkTimeoutMs: 60_000,
       totalTimeoutMs: 60_000,
+      clock: systemClock,
       signal: ac.signal,
     });
     expect(c).toMatchObject({ state: 'CRIT', message: 'run aborted' });

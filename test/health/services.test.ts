@@ -3,6 +3,8 @@ import { SourceError } from '../../src/errors.js';
 import { checkBitcoind } from '../../src/health/checks/bitcoind.js';
 import { checkElectrs } from '../../src/health/checks/electrs.js';
 import { checkMempool } from '../../src/health/checks/mempool.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { priceFromBody } from '../../src/sources/mempool/prices.js';
 import type { CheckOutcome, CheckState } from '../../src/health/types.js';
 import type { ChainInfo } from '../../src/sources/types.js';
 
@@ -89,7 +91,7 @@ describe('checkElectrs', () => {
     ['1 ahead (saw the block first)', 867123, 867124, 'OK'],
   ];
   it.each(rows)('%s', async (_n, core, tip, state) => {
-    const o = await checkElectrs({ getTipHeight: async () => tip }, async () => core, t);
+    const o = await checkElectrs({ getTipHeight: async () => tip }, async () => core, t, systemClock);
     expect(o.state).toBe(state);
     expect(o.figure).toBe(core - tip);
     expect(metric(o, 'utxoracle_electrs_lag_blocks')).toBe(core - tip);
@@ -101,19 +103,25 @@ describe('checkElectrs', () => {
       { getTipHeight: () => Promise.reject(new SourceError('electrs /blocks/tip/height: ECONNREFUSED')) },
       async () => 1,
       t,
+      systemClock,
     );
     expect(o).toMatchObject({ state: 'CRIT', figure: null, message: 'down: electrs /blocks/tip/height: ECONNREFUSED' });
   });
 
   it('is WARN with the tip when Core cannot give its height', async () => {
-    const o = await checkElectrs({ getTipHeight: async () => 867000 }, () => Promise.reject(new Error('down')), t);
+    const o = await checkElectrs(
+      { getTipHeight: async () => 867000 },
+      () => Promise.reject(new Error('down')),
+      t,
+      systemClock,
+    );
     expect(o).toMatchObject({ state: 'WARN', figure: null });
     expect(o.message).toMatch(/tip: 867000, lag unknown/);
   });
 
   it('times the electrs request, not the Core request', async () => {
     let now = 0;
-    const clock = () => now;
+    const clock = { elapsed: () => now };
     const o = await checkElectrs(
       {
         getTipHeight: async () => {
@@ -132,20 +140,20 @@ describe('checkElectrs', () => {
 describe('checkMempool', () => {
   const NOW = 1_700_000_000;
   const t = { mempoolLatencyWarnMs: 2000, mempoolLatencyCritMs: 5000, priceMaxAgeSec: 3600 };
-  /** A fetch that "takes" latencyMs on the injected clock and answers body (or throws). */
+  /**
+   * A price source that "takes" latencyMs on the injected clock and reads `body` as the real one does
+   * (priceFromBody, with health's settings: no age limit), or throws.
+   */
   const run = (latencyMs: number, body: unknown) => {
-    let now = 0;
-    const fetch = async () => {
-      now += latencyMs;
-      if (body instanceof Error) throw body;
-      return typeof body === 'string' ? body : JSON.stringify(body);
+    let elapsed = 0;
+    const prices = {
+      getUsdPrice: async () => {
+        elapsed += latencyMs;
+        if (body instanceof Error) throw body;
+        return priceFromBody(typeof body === 'string' ? body : JSON.stringify(body), NOW, Infinity, 300);
+      },
     };
-    return checkMempool(
-      fetch,
-      t,
-      () => now,
-      () => NOW,
-    );
+    return checkMempool(prices, t, { now: () => NOW * 1000, elapsed: () => elapsed });
   };
   const good = { time: NOW - 60, USD: 67234.56, EUR: 62000 };
   const rows: [string, number, unknown, CheckState, RegExp][] = [

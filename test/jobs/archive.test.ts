@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runArchive, type ArchiveOptions } from '../../src/jobs/archive.js';
+import { fixedClock } from '../../src/lib/clock.js';
 import { dbSums, generatePriceDb, generateWhaleDb } from '../backup/generate.js';
 import { makeEnv, run, type TestEnv } from '../backup/helpers.js';
 import { queryRows, withDatabase } from '../../src/store/duckdb.js';
@@ -9,7 +10,7 @@ import { ARCHIVED, archiveFiles, oldRowCount, unionSums } from '../archive/union
 
 const NOW = new Date();
 const archive = (t: TestEnv, o: ArchiveOptions = {}, dryRun = false) =>
-  run(t, 'archive', (ctx) => runArchive({ now: NOW, ...o }, ctx), { json: true, dryRun });
+  run(t, 'archive', (ctx) => runArchive(o, ctx), { json: true, dryRun }, { clock: fixedClock(NOW.getTime()) });
 
 let t: TestEnv;
 let original: Awaited<ReturnType<typeof unionSums>>;

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runJob } from '../../src/cli/harness.js';
+import { fixedClock } from '../../src/lib/clock.js';
 import { runArchive } from '../../src/jobs/archive.js';
 import { queryRows, withDatabase } from '../../src/store/duckdb.js';
 import { migrate } from '../../src/store/migrations.js';
@@ -88,7 +89,8 @@ beforeAll(async () => {
     flags: { json: true },
     env: { UTXORACLE_DATA_DIR: dataDir, LOG_LEVEL: 'silent', UTXORACLE_ENV_FILE: '' },
     stdout: (l) => out.push(l),
-    main: (ctx) => runArchive({ now: new Date(now) }, ctx),
+    clock: fixedClock(now),
+    main: (ctx) => runArchive({}, ctx),
   });
   if (code !== 0) throw new Error(`archive exited ${code}: ${out.join('\n')}`);
 });

@@ -1,4 +1,5 @@
 import { describeError } from '../../errors.js';
+import type { Clock } from '../../lib/clock.js';
 import type { EsploraSource } from '../../sources/types.js';
 import { grade } from '../grade.js';
 import type { CheckOutcome, Threshold } from '../types.js';
@@ -17,14 +18,14 @@ export async function checkElectrs(
   esplora: Pick<EsploraSource, 'getTipHeight'>,
   coreHeight: () => Promise<number>,
   t: ElectrsThresholds,
-  clock: () => number = () => performance.now(),
+  clock: Pick<Clock, 'elapsed'>,
 ): Promise<CheckOutcome> {
   const threshold: Threshold = { op: '>=', warn: t.electrsLagWarn, crit: t.electrsLagCrit, unit: 'blocks' };
   const core = coreHeight().then(
     (h) => ({ ok: true as const, h }),
     (err: unknown) => ({ ok: false as const, err }),
   );
-  const started = clock();
+  const started = clock.elapsed();
   let tip: number;
   try {
     tip = await esplora.getTipHeight();
@@ -38,7 +39,7 @@ export async function checkElectrs(
       metrics: [up(0)],
     };
   }
-  const latencyMs = Math.round(clock() - started);
+  const latencyMs = Math.round(clock.elapsed() - started);
   const metrics = [
     up(1),
     { name: 'utxoracle_electrs_height', help: 'Tip height electrs reports.', value: tip },

@@ -4,6 +4,7 @@
 // the last good price when the feeds fail, so the time must be checked too.
 import { ConfigError, SourceError } from '../../errors.js';
 import { httpGet, parseJsonBody } from '../httpJson.js';
+import { systemClock, type Clock } from '../../lib/clock.js';
 import type { ExchangePrice, PriceSource } from '../types.js';
 
 export const PRICES_ENDPOINT = '/api/v1/prices';
@@ -34,8 +35,8 @@ export interface PriceOptions extends MempoolRestOptions {
   maxAgeSec?: number;
   /** Clock skew tolerated for a price time in the future, seconds (default 300). */
   maxFutureSec?: number;
-  /** Injectable clock, ms. */
-  now?: () => number;
+  /** The clock ages are measured against (default the system clock). */
+  clock?: Pick<Clock, 'now'>;
 }
 
 /** A validated price plus how it was obtained (health-check grades the latency). */
@@ -62,6 +63,7 @@ const bad = (message: string): SourceError =>
     service: 'mempool',
     endpoint: PRICES_ENDPOINT,
     retryable: false,
+    invalidAnswer: true,
   });
 
 /** Checks a /api/v1/prices body; `nowSec` is the caller's clock. */
@@ -81,6 +83,11 @@ export function validatePrices(body: unknown, nowSec: number, maxAgeSec: number,
   return { usd, time };
 }
 
+/** A `/api/v1/prices` body read and checked: the one definition of a usable exchange price. */
+export function priceFromBody(body: string, nowSec: number, maxAgeSec: number, maxFutureSec: number): ExchangePrice {
+  return validatePrices(parseJsonBody(body, 'mempool', PRICES_ENDPOINT), nowSec, maxAgeSec, maxFutureSec);
+}
+
 export interface MempoolPriceSource extends PriceSource {
   getUsdPrice(): Promise<PriceReading>;
 }
@@ -89,7 +96,7 @@ export function createMempoolPriceSource(o: PriceOptions): MempoolPriceSource {
   const url = checkRestUrl(o.url);
   const maxAgeSec = o.maxAgeSec ?? DEFAULT_PRICE_MAX_AGE_SEC;
   const maxFutureSec = o.maxFutureSec ?? 300;
-  const now = o.now ?? Date.now;
+  const clock = o.clock ?? systemClock;
   return {
     async getUsdPrice(): Promise<PriceReading> {
       const res = await httpGet(url, PRICES_ENDPOINT, {
@@ -99,13 +106,8 @@ export function createMempoolPriceSource(o: PriceOptions): MempoolPriceSource {
         backoffMs: o.backoffMs ?? 1000,
         onRetry: o.onRetry,
       });
-      const nowSec = Math.floor(now() / 1000);
-      const price = validatePrices(
-        parseJsonBody(res.body, 'mempool', PRICES_ENDPOINT),
-        nowSec,
-        maxAgeSec,
-        maxFutureSec,
-      );
+      const nowSec = Math.floor(clock.now() / 1000);
+      const price = priceFromBody(res.body, nowSec, maxAgeSec, maxFutureSec);
       return { ...price, latencyMs: res.latencyMs, attempts: res.attempts, ageSec: nowSec - price.time };
     },
   };

@@ -50,7 +50,7 @@ describe('validatePrices (table)', () => {
 
 describe('createMempoolPriceSource over HTTP', () => {
   const source = (extra: Partial<Parameters<typeof createMempoolPriceSource>[0]> = {}) =>
-    createMempoolPriceSource({ url: fake.url, now, backoffMs: 5, timeoutMs: 500, ...extra });
+    createMempoolPriceSource({ url: fake.url, clock: { now }, backoffMs: 5, timeoutMs: 500, ...extra });
 
   it('reads USD and time, with latency and one attempt', async () => {
     const r = await source().getUsdPrice();
@@ -162,7 +162,7 @@ describe("the staleness limit against mempool's hourly refresh", () => {
     const { buildSettings } = await import('../../../src/config/settings.js');
     expect(buildSettings({ UTXORACLE_DATA_DIR: '/tmp' }).mempoolPriceMaxAgeSec).toBe(DEFAULT_PRICE_MAX_AGE_SEC);
     expect(DEFAULT_PRICE_MAX_AGE_SEC).toBeGreaterThan(3600);
-    const src = createMempoolPriceSource({ url: fake.url, now, backoffMs: 5, timeoutMs: 500 });
+    const src = createMempoolPriceSource({ url: fake.url, clock: { now }, backoffMs: 5, timeoutMs: 500 });
     for (const age of [0, 59, 1800, 3599, 3600, 3601, 3630, 3700]) {
       fake.setPrice(84_000, NOW - age);
       await expect(src.getUsdPrice()).resolves.toMatchObject({ usd: 84_000, ageSec: age });

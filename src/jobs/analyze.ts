@@ -50,7 +50,9 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
   ctx.defer(() => summarizer.close());
   // Range mode on a terminal: log lines are printed above the progress line, not over it.
   const progress =
-    opts.mode === 'range' && opts.progress ? new RangeProgress({ out: (t) => process.stderr.write(t) }) : undefined;
+    opts.mode === 'range' && opts.progress
+      ? new RangeProgress({ out: (t) => process.stderr.write(t), now: () => ctx.clock.elapsed() })
+      : undefined;
   const log = progress
     ? createLogger({
         job: ctx.job,
@@ -60,7 +62,8 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
         write: (t) => progress.print(t),
       })
     : ctx.log;
-  const run = analyzeRun(s, { runId: ctx.runId, log, signal: ctx.signal, dryRun: ctx.dryRun }, blocks, summarizer);
+  const job = { runId: ctx.runId, log, signal: ctx.signal, dryRun: ctx.dryRun, clock: ctx.clock };
+  const run = analyzeRun(s, job, blocks, summarizer);
   log.info({ mode: opts.mode, dryRun: ctx.dryRun }, 'Starting daily analysis');
   const hashing = hashPath();
   log.debug({ hashing }, `block hashing: ${hashing.path} (${hashing.detail})`);
@@ -116,7 +119,7 @@ async function analyzeRecent(
   const exchange = await exchangeAsked;
   if (chart) writeChart(chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, dryRun, log, exchange);
   const verdict = judge(result, exchange, cfg.limits);
-  const row = buildPriceRow(runId, new Date(), result, tipRef.hash, exchange, verdict);
+  const row = buildPriceRow(runId, new Date(run.clock.now()), result, tipRef.hash, exchange, verdict);
   let exitCode: ExitCode = EXIT.OK;
   const problems: string[] = [];
   const alert = (type: string, severity: 'warning' | 'critical', payload: Record<string, unknown>) =>

@@ -58,7 +58,7 @@ export async function analyzeDate(run: AnalyzeRun, date: string, chart: string |
   const r = day.result;
   log.info({ date, price: r.price, rough: r.roughPrice }, 'UTXOracle price calculated');
   if (chart) writeChart(chart, r, date, dryRun, log);
-  const row = dailyRow(day, run.runId, new Date());
+  const row = dailyRow(day, run.runId, new Date(run.clock.now()));
   if (dryRun) log.info('[DRY-RUN] Would save data');
   else {
     await saveDailyRow(run.dbs.primary, row);
@@ -118,7 +118,7 @@ export async function analyzeRange(run: AnalyzeRun, opts: RangeOptions): Promise
       done: async (o) => {
         if ('day' in o) {
           if (!dryRun) {
-            await saveDailyRow(run.dbs.primary, dailyRow(o.day, run.runId, new Date()));
+            await saveDailyRow(run.dbs.primary, dailyRow(o.day, run.runId, new Date(run.clock.now())));
             run.releaseDb(); // the next day is being fetched
           }
           days.push({ date: o.date, price: o.day.result.price });
@@ -194,7 +194,7 @@ export async function fillFinishedDays(run: AnalyzeRun, opts: FillOptions): Prom
   const chain: ChainNow = {
     tip,
     hashAt: async (h) => (await run.headers.ref(h, tip.height)).hash,
-    now: Date.now(),
+    now: run.clock.now(),
   };
   const reports = new Map<string, DayReport>();
   const todo: string[] = [];
@@ -220,7 +220,7 @@ export async function fillFinishedDays(run: AnalyzeRun, opts: FillOptions): Prom
     loaded: (day) => pruneAround(run, day),
     done: async (o: DayOutcome) => {
       if ('day' in o) {
-        await saveDailyRow(run.dbs.primary, dailyRow(o.day, run.runId, new Date()));
+        await saveDailyRow(run.dbs.primary, dailyRow(o.day, run.runId, new Date(run.clock.now())));
         run.releaseDb();
         backoff.clear(o.date);
         log.info({ date: o.date, price: o.day.result.price }, `daily price for ${o.date} saved`);
@@ -231,7 +231,7 @@ export async function fillFinishedDays(run: AnalyzeRun, opts: FillOptions): Prom
       const kind = failureKind(o.error, o.phase);
       const report: DayReport = { date: o.date, error };
       if (kind) {
-        const f = { date: o.date, kind, error, failedAt: Date.now(), tip };
+        const f = { date: o.date, kind, error, failedAt: run.clock.now(), tip };
         backoff.record(f);
         Object.assign(report, { kind, retry: retryWhen(f) });
       }

@@ -8,6 +8,7 @@ import { HeaderIndex } from '../analyze/headerIndex.js';
 import type { WindowSources } from '../analyze/loadWindow.js';
 import type { PriceDbs } from '../analyze/priceDb.js';
 import type { Settings } from '../config/settings.js';
+import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { BlockSource } from '../sources/types.js';
 import { withFallbackDb, withPriceDb } from '../store/databases.js';
@@ -19,6 +20,7 @@ const BLOCKS_PER_DAY = 144;
 
 export interface AnalyzeRun {
   runId: string;
+  clock: Clock;
   log: Logger;
   signal: AbortSignal;
   dryRun: boolean;
@@ -38,7 +40,7 @@ export interface AnalyzeRun {
 
 export function analyzeRun(
   s: Readonly<Settings>,
-  job: { runId: string; log: Logger; signal: AbortSignal; dryRun: boolean },
+  job: { runId: string; log: Logger; signal: AbortSignal; dryRun: boolean; clock: Clock },
   source: BlockSource,
   summarizer: Summarizer,
 ): AnalyzeRun {

@@ -25,6 +25,8 @@ export const HEADER_SPAN = 432;
 
 export class HeaderIndex {
   private readonly held = new Map<number, BlockRef>();
+  /** The highest height the node answered -8 for: it has no block there, nor below. */
+  private unservedAt = -1;
   /** Bulk loads made (each one getblockhash and one REST GET, or a few RPC batches). */
   loads = 0;
 
@@ -60,32 +62,38 @@ export class HeaderIndex {
 
   /**
    * Loads `height` and up to `span` heights each side of it (never past the tip), stopping one
-   * height into anything already held, so the load overlaps it. A node that has no block below
-   * `height` (getblockhash -8: a chain that starts later) is asked again from `height` itself.
+   * height into anything already held, so the load overlaps it. A node that has no block at the
+   * load's start (getblockhash -8: a chain that starts later, as the fake node's do; Core serves
+   * every height up to its tip) is asked again from nearer `height`, then from `height` itself,
+   * and the run remembers where it has no blocks.
    */
   private async load(height: number, tip: number): Promise<void> {
+    const floor = Math.max(0, this.unservedAt + 1, height - this.span);
     let lo = height;
-    while (lo > 0 && lo > height - this.span && !this.held.has(lo - 1)) lo--;
+    while (lo > floor && !this.held.has(lo - 1)) lo--;
     if (lo > 0 && this.held.has(lo - 1)) lo--;
     let hi = height;
     while (hi < tip && hi < height + this.span && !this.held.has(hi + 1)) hi++;
     if (hi < tip && this.held.has(hi + 1)) hi++;
-    let refs: BlockRef[];
-    try {
-      refs = await this.source.getHeaderRefs(lo, hi - lo + 1);
-    } catch (err) {
-      const unserved = err instanceof SourceError && err.details.code === RPC_INVALID_PARAMETER;
-      if (!unserved || lo === height) throw err;
-      lo = height;
-      refs = await this.source.getHeaderRefs(lo, hi - lo + 1);
+    const starts = [lo, Math.max(lo, height - (this.span >> 3)), height].filter((x, i, a) => a.indexOf(x) === i);
+    let refs: BlockRef[] | undefined;
+    for (const [i, from] of starts.entries()) {
+      try {
+        refs = await this.source.getHeaderRefs(from, hi - from + 1);
+        break;
+      } catch (err) {
+        const unserved = err instanceof SourceError && err.details.code === RPC_INVALID_PARAMETER;
+        if (!unserved || i === starts.length - 1) throw err;
+        this.unservedAt = Math.max(this.unservedAt, from);
+      }
     }
     this.loads++;
-    if (!refs.some((r) => r.height === height))
-      throw new SourceError(`the node's headers from ${lo} stop before height ${height} (its tip moved back?)`, {
+    if (!refs!.some((r) => r.height === height))
+      throw new SourceError(`the node's headers stop before height ${height} (its tip moved back?)`, {
         service: 'bitcoind',
         endpoint: 'headers',
       });
-    if (refs.some((r) => this.held.has(r.height) && this.held.get(r.height)!.hash !== r.hash)) this.held.clear();
-    for (const r of refs) this.held.set(r.height, r);
+    if (refs!.some((r) => this.held.has(r.height) && this.held.get(r.height)!.hash !== r.hash)) this.held.clear();
+    for (const r of refs!) this.held.set(r.height, r);
   }
 }

@@ -12,6 +12,12 @@ export interface WindowSources {
   source: BlockSource;
   cache: BlockCache;
   summarizer: Summarizer;
+  /**
+   * Where the parser threads may fetch a block themselves (the node's REST URL for it, undefined
+   * when REST is not served): the job sets it for its own node client. A block they cannot fetch
+   * that way is fetched from `source` as usual.
+   */
+  direct?: { url(hash: string): Promise<string | undefined>; timeoutMs: number };
 }
 
 export interface LoadStats {
@@ -69,12 +75,27 @@ export async function loadWindow(
   let bytesFetched = 0;
   let fromNode = 0;
   let most = 0;
+  const viaSource = async (ref: BlockRef): Promise<Uint8Array> => {
+    const [block] = await source.getRawBlocks([ref]);
+    bytesFetched += block!.bytes.length;
+    return summarizer.summarize(ref.height, block!.bytes, toFetch);
+  };
+  const viaThread = async (ref: BlockRef): Promise<Uint8Array> => {
+    const url = await win.direct!.url(ref.hash);
+    const got = url
+      ? summarizer.fetchAndSummarize?.(ref.height, { url, hash: ref.hash, timeoutMs: win.direct!.timeoutMs }, toFetch)
+      : undefined;
+    const r = await got;
+    if (r && 'encoded' in r) {
+      bytesFetched += r.bytes;
+      return r.encoded;
+    }
+    if (r) log.debug({ height: ref.height, why: r.refetch }, 'block fetched again on the main thread');
+    return viaSource(ref);
+  };
   const launch = (i: number): void => {
     const ref = refs[i]!;
-    const job = source.getRawBlocks([ref]).then(([block]) => {
-      bytesFetched += block!.bytes.length;
-      return summarizer.summarize(ref.height, block!.bytes, toFetch);
-    });
+    const job = win.direct && summarizer.fetchAndSummarize ? viaThread(ref) : viaSource(ref);
     job.catch(() => undefined); // awaited in order below; a failure ahead must not go unhandled
     inFlight.set(i, job);
     most = Math.max(most, inFlight.size);

@@ -44,8 +44,9 @@ const BACKOFF_FILE = 'analyze-backoff.json';
 
 export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps = {}): Promise<JobOutcome> {
   const s = ctx.settings;
-  const blocks = deps.blocks ?? bitcoindFromSettings(s, ctx.log);
-  if (!deps.blocks) ctx.defer(() => blocks.close());
+  const own = deps.blocks ? undefined : bitcoindFromSettings(s, ctx.log);
+  const blocks = deps.blocks ?? own!;
+  if (own) ctx.defer(() => own.close());
   const summarizer = createSummarizer(s.analyzeParseThreads);
   ctx.defer(() => summarizer.close());
   // Range mode on a terminal: log lines are printed above the progress line, not over it.
@@ -63,7 +64,9 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
       })
     : ctx.log;
   const job = { runId: ctx.runId, log, signal: ctx.signal, dryRun: ctx.dryRun, clock: ctx.clock };
-  const run = analyzeRun(s, job, blocks, summarizer);
+  // The parser threads fetch blocks from our own node client's REST themselves.
+  const direct = own && { url: (hash: string) => own.restBlockUrl(hash), timeoutMs: s.bitcoinRpcTimeoutMs };
+  const run = analyzeRun(s, job, blocks, summarizer, direct);
   log.info({ mode: opts.mode, dryRun: ctx.dryRun }, 'Starting daily analysis');
   const hashing = hashPath();
   log.debug({ hashing }, `block hashing: ${hashing.path} (${hashing.detail})`);

@@ -43,6 +43,7 @@ export function analyzeRun(
   job: { runId: string; log: Logger; signal: AbortSignal; dryRun: boolean; clock: Clock },
   source: BlockSource,
   summarizer: Summarizer,
+  direct: WindowSources['direct'],
 ): AnalyzeRun {
   const { log, dryRun } = job;
   const dbs: PriceDbs = {
@@ -54,7 +55,7 @@ export function analyzeRun(
   };
   return {
     ...job,
-    win: { source, cache: new BlockCache(s.cacheDir, log, !dryRun), summarizer },
+    win: { source, cache: new BlockCache(s.cacheDir, log, !dryRun), summarizer, direct },
     headers: new HeaderIndex(source),
     dbs,
     releaseDb: releaseSharedDatabases,

@@ -200,6 +200,7 @@ export class BlockCache {
 
   /** Rewrites an entry with the funding heights a window worked out, so the next run reads them instead. */
   putResolved(entry: Entry, funding: Funding): void {
+    if (!this.writable) return; // a dry run: not even the copy withFunding makes
     this.put(entry.height, entry.hash, withFunding(entry, funding));
   }
 

@@ -120,4 +120,26 @@ describe('loadWindow', () => {
     expect(again.fetched).toEqual([]);
     expect(again.price).toBe(want);
   });
+
+  it('blocks the parser threads fetch themselves are taken from them; the ones they cannot are fetched as usual', async () => {
+    const inline = inlineSummarizer();
+    const urls: string[] = [];
+    const summarizer: Summarizer = {
+      ...inline,
+      fetchAndSummarize: (height, f) => {
+        urls.push(f.url);
+        if (height % 2) return Promise.resolve({ refetch: 'HTTP 503' });
+        const b = chain.byHeight(height)!;
+        return inline.summarize(height, b.bytes).then((encoded) => ({ encoded, bytes: b.bytes.length }));
+      },
+    };
+    const { src, fetched } = fakeSource();
+    const cache = cacheDir();
+    const direct = { url: (hash: string) => Promise.resolve(`http://node/rest/block/${hash}.bin`), timeoutMs: 1_000 };
+    const loaded = await loadWindow({ source: src, cache, summarizer, direct }, refs, silentLogger);
+    expect(urls).toHaveLength(60);
+    expect(fetched).toEqual(refs.flatMap((r, i) => (r.height % 2 ? [i] : [])));
+    expect(loaded.stats.bytesFetched).toBe(window.reduce((n, b) => n + b.bytes.length, 0));
+    expect(priceLoaded(cache, loaded).price).toBe(want);
+  });
 });

@@ -29,7 +29,7 @@ const tmp = (p: string) => fs.mkdtempSync(path.join(os.tmpdir(), `bench-analyze-
 const s = (ms: number, d = 2) => `${fmt(ms / 1000, d)} s`;
 
 // The chains: one full-scale day for the cold and cron runs, eleven small days for the backfill.
-let t0 = performance.now();
+const t0 = performance.now();
 const full = generateChain({ seed: 2025, date: '2025-06-01', price: 105_000, scale: 'full', marginBeforeBlocks: 12 });
 const small = generateChain({
   seed: 2026,

@@ -100,7 +100,8 @@ async function main(): Promise<void> {
   try {
     const { chain } = world;
     say(
-      `  chain: ${chain.blocks.length} synthetic blocks ${chain.firstHeight}..${chain.tip.height} covering ${DEMO_FROM}..${DEMO_DATE} (price climbing from about $99,000 to $105,000 in swings)`,
+      `  chain: ${chain.blocks.length} synthetic blocks ${chain.firstHeight}..${chain.tip.height} ` +
+        `covering ${DEMO_FROM}..${DEMO_DATE} (price climbing from about $99,000 to $105,000 in swings)`,
     );
     say(`  bitcoind ${world.node.url}  electrs ${world.electrs.url}  mempool ${world.mempool.url}`);
     writeExchangeCsv(path.join(demoDir, 'exchanges.csv'));

@@ -174,8 +174,10 @@ async function catchUpPhase(): Promise<void> {
   const trace = process.env.WHALE_BENCH_MEMORY
     ? setInterval(() => {
         const m = process.memoryUsage();
+        const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
         process.stderr.write(
-          `  t=${((performance.now() - t0) / 1000).toFixed(0)}s rss ${(m.rss / 2 ** 20).toFixed(0)} heap ${(m.heapTotal / 2 ** 20).toFixed(0)}/${(m.heapUsed / 2 ** 20).toFixed(0)} buffers ${(m.arrayBuffers / 2 ** 20).toFixed(0)} MB\n`,
+          `  t=${((performance.now() - t0) / 1000).toFixed(0)}s rss ${mib(m.rss)} heap ${mib(m.heapTotal)}/` +
+            `${mib(m.heapUsed)} buffers ${mib(m.arrayBuffers)} MB\n`,
         );
       }, 3_000)
     : undefined;
@@ -202,11 +204,18 @@ async function catchUpPhase(): Promise<void> {
   clearInterval(trace);
   const lat = latencies(sent, detected.bySeq);
   const cu = result.catch_up as CatchUpStats;
+  const lastMs = first?.lastMs ?? NaN;
+  const rate = (1000 * (first?.fetched ?? 0)) / lastMs;
+  const parallel = process.env.WHALE_CATCHUP_CONCURRENCY ?? 8;
   console.log(
-    `catch-up at start: ${first?.listed} listed, ${first?.fetched} fetched ${((first?.lastMs ?? NaN) / 1000).toFixed(1)} s after the start (${((1000 * (first?.fetched ?? 0)) / (first?.lastMs ?? NaN)).toFixed(0)} tx/s, ${process.env.WHALE_CATCHUP_CONCURRENCY ?? 8} requests in parallel), whales found ${first?.whales} of ${Math.floor(job.mempool / job.whaleEvery)}, complete ${first?.complete === 1} (exit ${code}; ${cu.passes} passes in all)`,
+    `catch-up at start: ${first?.listed} listed, ${first?.fetched} fetched ${(lastMs / 1000).toFixed(1)} s after the ` +
+      `start (${rate.toFixed(0)} tx/s, ${parallel} requests in parallel), whales found ${first?.whales} of ` +
+      `${Math.floor(job.mempool / job.whaleEvery)}, complete ${first?.complete === 1} (exit ${code}; ${cu.passes} passes in all)`,
   );
+  const ms = (ns: number) => (ns / 1e6).toFixed(1);
   console.log(
-    `  event loop delay from the connection to the end of the catch-up ms: p50 ${(loop.percentile(50) / 1e6).toFixed(1)}  p99 ${(loop.percentile(99) / 1e6).toFixed(1)}  max ${(loop.max / 1e6).toFixed(1)}`,
+    `  event loop delay from the connection to the end of the catch-up ms: ` +
+      `p50 ${ms(loop.percentile(50))}  p99 ${ms(loop.percentile(99))}  max ${ms(loop.max)}`,
   );
   console.log(`  live whales detected meanwhile: ${lat.length}, latency ms ${latencyLine(lat)}`);
   console.log(`  peak RSS ${mb(hwmKb())} MB (target < 200)`);
@@ -240,7 +249,8 @@ async function streamPhase(): Promise<void> {
   const lat = latencies(done!.sent, detected.bySeq);
   const w = result.watcher as { added: number };
   console.log(
-    `stream: sent ${job.count} txs in ${(done!.elapsedMs / 1000).toFixed(1)} s (${((job.count * 1000) / done!.elapsedMs).toFixed(0)} tx/s); whale-watch read ${w.added} (exit ${code})`,
+    `stream: sent ${job.count} txs in ${(done!.elapsedMs / 1000).toFixed(1)} s ` +
+      `(${((job.count * 1000) / done!.elapsedMs).toFixed(0)} tx/s); whale-watch read ${w.added} (exit ${code})`,
   );
   console.log(`  whales detected ${lat.length} of ${Math.floor(job.count / job.whaleEvery)} (labels from electrs)`);
   console.log(`  detection latency ms: ${latencyLine(lat)}   (target p99 < 100)`);

@@ -164,7 +164,11 @@ function stateTimelineBody(series: Series[], d: FieldDefaults, w: number, h: num
     const segs = runs.map(({ from, to, v }) => {
       const { text, color } = display(v, d);
       const width = Math.max(1, x(to) - x(from));
-      return `<rect x="${x(from).toFixed(1)}" y="${yy}" width="${width.toFixed(1)}" height="${rowH - 3}" fill="${color}" fill-opacity="0.8"/><text x="${x(from) + 6}" y="${yy + rowH / 2 + 2}" fill="#111" font-size="11">${esc(text)}</text>`;
+      return (
+        `<rect x="${x(from).toFixed(1)}" y="${yy}" width="${width.toFixed(1)}" height="${rowH - 3}" ` +
+        `fill="${color}" fill-opacity="0.8"/>` +
+        `<text x="${x(from) + 6}" y="${yy + rowH / 2 + 2}" fill="#111" font-size="11">${esc(text)}</text>`
+      );
     });
     return `<text x="${L - 6}" y="${yy + rowH / 2 + 2}" fill="#ccccdc" font-size="12" text-anchor="end">${esc(s.name)}</text>${segs.join('')}`;
   });

@@ -1,8 +1,13 @@
 import { createHmac, randomUUID } from 'node:crypto';
 import { request } from '../sources/http/request.js';
-import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { DuckDBConnection } from '../store/duckdb.js';
+
+/** Where alerts go and how they are signed (ALERT_WEBHOOK_URL, ALERT_WEBHOOK_SECRET). */
+export interface WebhookTarget {
+  readonly alertWebhookUrl: string | undefined;
+  readonly alertWebhookSecret: string | undefined;
+}
 
 export type Severity = 'info' | 'warning' | 'critical';
 
@@ -47,7 +52,7 @@ export function makeEvent(event_type: string, severity: Severity, payload: Recor
  * and returned, never thrown: an alert must not fail the job that raised it. A dry run sends nothing.
  */
 export async function deliverAlert(
-  settings: Readonly<Settings>,
+  settings: WebhookTarget,
   event: AlertEvent,
   opts: AlertOptions,
 ): Promise<DeliveryResult> {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Settings } from '../config/settings.js';
+import type { DatabasePaths } from '../store/databases.js';
 
 export type ArchiveDb = 'price' | 'whale';
 
@@ -24,7 +24,7 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   { db: 'whale', table: 'alert_events', timeCol: 'created_at', key: 'event_id' },
 ];
 
-export function dbPath(s: Readonly<Settings>, db: ArchiveDb): string {
+export function dbPath(s: Pick<DatabasePaths, 'duckdbPath' | 'whaleDbPath'>, db: ArchiveDb): string {
   return db === 'price' ? s.duckdbPath : s.whaleDbPath;
 }
 

@@ -26,7 +26,10 @@ const rows = async (sql, p) => (await conn.runAndReadAll(sql, p)).getRowObjectsJ
 await conn.run("SET TimeZone = 'UTC'");
 const tables = (await rows(tablesSql, [null])).map((r) => r.table_name);
 const out = { tables: {}, manifest: null };
-if (tables.includes(manifestTable)) out.manifest = (await rows('SELECT * FROM ' + q(manifestTable) + ' ORDER BY table_name')).map((r) => ({ ...r, row_count: Number(r.row_count) }));
+if (tables.includes(manifestTable)) {
+  const manifest = await rows('SELECT * FROM ' + q(manifestTable) + ' ORDER BY table_name');
+  out.manifest = manifest.map((r) => ({ ...r, row_count: Number(r.row_count) }));
+}
 for (const t of tables) {
   if (t === manifestTable) continue;
   const cols = (await rows(columnsSql, [t, null])).map((r) => q(r.column_name));

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Settings } from '../config/settings.js';
+import type { DatabasePaths } from '../store/databases.js';
 import type { Logger } from '../log/logger.js';
 import type { DbRole } from './names.js';
 import { readRecords } from './records.js';
@@ -18,7 +18,10 @@ export interface ListedBackup {
 }
 
 /** Our backups, newest first, with what the `backups` table says about each. Reads only. */
-export async function listBackups(s: Readonly<Settings>, log: Logger): Promise<ListedBackup[]> {
+export async function listBackups(
+  s: Pick<DatabasePaths, 'duckdbPath'> & { readonly backupDir: string },
+  log: Logger,
+): Promise<ListedBackup[]> {
   const records = await readRecords(s, log);
   return scanBackups(s.backupDir).map((b) => {
     const file = path.join(s.backupDir, b.file);

@@ -1,4 +1,4 @@
-import type { Settings } from '../config/settings.js';
+import type { DatabasePaths } from '../store/databases.js';
 
 /** The databases a backup covers. The stem names the backup file whatever DUCKDB_PATH says. */
 export type DbRole = 'price' | 'whale' | 'fallback';
@@ -13,7 +13,7 @@ export interface DbTarget {
   required: boolean;
 }
 
-export function backupTargets(s: Readonly<Settings>): DbTarget[] {
+export function backupTargets(s: DatabasePaths): DbTarget[] {
   return [
     {
       role: 'price',

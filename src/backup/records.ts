@@ -1,7 +1,6 @@
 import fs from 'node:fs';
-import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
-import { withPriceDb } from '../store/databases.js';
+import { withPriceDb, type DatabasePaths } from '../store/databases.js';
 import { queryRows, withDatabase } from '../store/duckdb.js';
 import type { TableSums } from '../store/checksum.js';
 
@@ -22,7 +21,11 @@ export interface BackupRecord {
   runId: string;
 }
 
-export async function recordBackups(s: Readonly<Settings>, recs: BackupRecord[], log: Logger): Promise<void> {
+export async function recordBackups(
+  s: Pick<DatabasePaths, 'duckdbPath'>,
+  recs: BackupRecord[],
+  log: Logger,
+): Promise<void> {
   if (recs.length === 0) return;
   await withPriceDb(
     s,
@@ -51,7 +54,10 @@ export async function recordBackups(s: Readonly<Settings>, recs: BackupRecord[],
   );
 }
 
-export async function readRecords(s: Readonly<Settings>, log: Logger): Promise<Map<string, BackupRecord>> {
+export async function readRecords(
+  s: Pick<DatabasePaths, 'duckdbPath'>,
+  log: Logger,
+): Promise<Map<string, BackupRecord>> {
   const out = new Map<string, BackupRecord>();
   if (!fs.existsSync(s.duckdbPath)) return out;
   const rows = await withDatabase(
@@ -84,7 +90,7 @@ export async function readRecords(s: Readonly<Settings>, log: Logger): Promise<M
   return out;
 }
 
-export async function forgetBackups(s: Readonly<Settings>, paths: string[], log: Logger): Promise<void> {
+export async function forgetBackups(s: Pick<DatabasePaths, 'duckdbPath'>, paths: string[], log: Logger): Promise<void> {
   if (paths.length === 0 || !fs.existsSync(s.duckdbPath)) return;
   await withPriceDb(
     s,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { Settings } from '../config/settings.js';
+import type { DatabasePaths } from '../store/databases.js';
 import { DataError, StoreError } from '../errors.js';
 import { acquireJobLock, type JobLock } from '../lock/jobLock.js';
 import type { Logger } from '../log/logger.js';
@@ -38,7 +38,7 @@ export interface RestoreResult {
  */
 export async function restoreBackup(
   file: string,
-  s: Readonly<Settings>,
+  s: DatabasePaths & { readonly lockDir: string },
   log: Logger,
   dryRun: boolean,
 ): Promise<RestoreResult> {

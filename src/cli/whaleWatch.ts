@@ -12,7 +12,8 @@ const program = createProgram(
 )
   .option(
     '--duration <dur>',
-    'run this long, then flush and exit (bounded runs by hand and in tests, e.g. 55s); default: run until SIGTERM/SIGINT, as cron starts it under flock -n',
+    'run this long, then flush and exit (bounded runs by hand and in tests, e.g. 55s); ' +
+      'default: run until SIGTERM/SIGINT, as cron starts it under flock -n',
     parseDuration('--duration'),
   )
   .option('--report', 'print prediction accuracy over 1 h / 24 h / 7 d and exit (reads only)')

@@ -30,7 +30,9 @@ function closingQuote(text: string, from: number, quote: string): number {
   return -1;
 }
 
-export function parseEnvFile(text: string, file: string): EnvFile {
+export function parseEnvFile(raw: string, file: string): EnvFile {
+  // An editor's byte-order mark would make the first line look malformed (dotenv keeps it in the key).
+  const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const keys: EnvKey[] = [];
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   for (let i = 0; i < lines.length; i++) {

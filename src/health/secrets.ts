@@ -7,7 +7,9 @@ import type { CheckResult } from './types.js';
 // back, so every secret we hold is masked in everything the report prints or writes.
 
 /** The secrets this run knows: RPC password, the cookie's password, the webhook secret. */
-export function knownSecrets(s: Readonly<Settings>): string[] {
+export function knownSecrets(
+  s: Pick<Settings, 'bitcoinRpcPassword' | 'alertWebhookSecret' | 'bitcoinRpcCookieFile' | 'bitcoinDatadir'>,
+): string[] {
   const out = [s.bitcoinRpcPassword, s.alertWebhookSecret];
   try {
     const cookie = fs.readFileSync(s.bitcoinRpcCookieFile ?? path.join(s.bitcoinDatadir, '.cookie'), 'utf8').trim();

@@ -90,9 +90,9 @@ export async function runArchive(opts: ArchiveOptions, ctx: JobContext): Promise
       for (const r of results) {
         moved.push(r);
         ctx.log.info(r, `Archived ${r.table} ${r.month}: ${r.archived} rows written, ${r.deleted} deleted`);
-        lines.push(
-          `Archived ${db} ${r.table} ${r.month}: ${r.deleted} rows moved${r.file ? ` to ${r.file}` : ''}${r.conflicts ? ` (${r.conflicts} CONFLICTING rows left in the database)` : ''}`,
-        );
+        const where = r.file ? ` to ${r.file}` : '';
+        const conflicts = r.conflicts ? ` (${r.conflicts} CONFLICTING rows left in the database)` : '';
+        lines.push(`Archived ${db} ${r.table} ${r.month}: ${r.deleted} rows moved${where}${conflicts}`);
       }
     }
     // Deleted rows' blocks are freed at checkpoint and reused by later writes; DuckDB does not
@@ -153,7 +153,8 @@ async function restore(month: string, ctx: JobContext): Promise<JobOutcome> {
     .filter((r) => r.files > 0)
     .map(
       (r) =>
-        `${pre} ${r.db} ${r.table} ${r.month}: ${r.inserted} of ${r.archivedRows} archived rows${r.conflicts ? ` (${r.conflicts} conflict; files kept)` : ''}`,
+        `${pre} ${r.db} ${r.table} ${r.month}: ${r.inserted} of ${r.archivedRows} archived rows` +
+        (r.conflicts ? ` (${r.conflicts} conflict; files kept)` : ''),
     );
   const conflicts = results.reduce((n, r) => n + r.conflicts, 0);
   if (lines.length === 0) lines.push(`No archived rows for ${month} under ${s.archiveDir}`);

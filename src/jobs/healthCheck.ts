@@ -1,9 +1,9 @@
 import { deliverAlert } from '../alerts/webhook.js';
 import { EXIT, describeError, type ExitCode } from '../errors.js';
 import { healthAlertEvent } from '../health/alert.js';
-import { createHealthClients } from '../health/clients.js';
+import { createHealthClients } from './healthCheckClients.js';
 import { overallOf } from '../health/grade.js';
-import { planChecks, type HealthDeps } from '../health/plan.js';
+import { planChecks, type HealthDeps } from './healthCheckPlan.js';
 import { checkPrometheusTarget, collectMetrics, renderMetrics, writeMetricsFile } from '../health/prometheus.js';
 import { checkJson, reportLines } from '../health/report.js';
 import { runChecks } from '../health/runner.js';

@@ -49,7 +49,8 @@ export function formatReport(periods: PeriodStats[], nowMs: number): string[] {
   const week = periods[periods.length - 1];
   const level = week ? accuracyLevel(week, ACCURACY_MIN_SAMPLES) : 'insufficient';
   return [
-    `Whale prediction accuracy at ${new Date(nowMs).toISOString()} (right = confirmed within ±${PREDICTION_WINDOW_BLOCKS} blocks of the predicted height)`,
+    `Whale prediction accuracy at ${new Date(nowMs).toISOString()} ` +
+      `(right = confirmed within ±${PREDICTION_WINDOW_BLOCKS} blocks of the predicted height)`,
     line(head),
     ...body.map(line),
     level === 'insufficient'

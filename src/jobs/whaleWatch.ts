@@ -293,8 +293,12 @@ export async function runWhaleWatch(
     accuracy_7d: accuracy?.stats.accuracy ?? null,
     accuracy_level: accuracy?.level ?? null,
   };
+  const c = catchUp.stats;
   const lines = [
-    `Whale watch ${ctx.dryRun ? '(dry run) ' : ''}finished: ${w.whales} whales (${catchUp.stats.whales} found catching up, ${catchUp.stats.fetched} transactions caught up), ${w.confirmed + catchUp.stats.confirmedAway} confirmed, ${w.replaced + w.conflicts} replaced, ${w.dropped + catchUp.stats.droppedAway} dropped, ${w.gaps} gaps, ${watcher.following} still followed`,
+    `Whale watch ${ctx.dryRun ? '(dry run) ' : ''}finished: ${w.whales} whales ` +
+      `(${c.whales} found catching up, ${c.fetched} transactions caught up), ` +
+      `${w.confirmed + c.confirmedAway} confirmed, ${w.replaced + w.conflicts} replaced, ` +
+      `${w.dropped + c.droppedAway} dropped, ${w.gaps} gaps, ${watcher.following} still followed`,
   ];
   if (!everConnected) {
     log.error({ url: s.mempoolWsUrl }, 'mempool WebSocket unreachable for the whole run');

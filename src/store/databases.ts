@@ -1,4 +1,3 @@
-import type { Settings } from '../config/settings.js';
 import { withDatabase, type DuckDBConnection, type OpenOptions } from './duckdb.js';
 import { migrate, type SchemaDef } from './migrations.js';
 import { priceDbSchema } from './schema/priceDb.js';
@@ -27,14 +26,27 @@ export async function withSchemaDb<T>(
 /** Connections already brought up to date (a handle shared across uses is checked once). */
 const migrated = new WeakSet<DuckDBConnection>();
 
-export const withPriceDb = <T>(s: Readonly<Settings>, fn: (conn: DuckDBConnection) => Promise<T>, opts?: OpenOptions) =>
-  withSchemaDb(s.duckdbPath, priceDbSchema, fn, opts);
+/** Where the three databases are (the Settings carry these; a step takes only the ones it opens). */
+export interface DatabasePaths {
+  readonly duckdbPath: string;
+  readonly duckdbBackupPath: string;
+  readonly whaleDbPath: string;
+}
 
-export const withFallbackDb = <T>(
-  s: Readonly<Settings>,
+export const withPriceDb = <T>(
+  db: Pick<DatabasePaths, 'duckdbPath'>,
   fn: (conn: DuckDBConnection) => Promise<T>,
   opts?: OpenOptions,
-) => withSchemaDb(s.duckdbBackupPath, priceDbSchema, fn, opts);
+) => withSchemaDb(db.duckdbPath, priceDbSchema, fn, opts);
 
-export const withWhaleDb = <T>(s: Readonly<Settings>, fn: (conn: DuckDBConnection) => Promise<T>, opts?: OpenOptions) =>
-  withSchemaDb(s.whaleDbPath, whaleDbSchema, fn, opts);
+export const withFallbackDb = <T>(
+  db: Pick<DatabasePaths, 'duckdbBackupPath'>,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+  opts?: OpenOptions,
+) => withSchemaDb(db.duckdbBackupPath, priceDbSchema, fn, opts);
+
+export const withWhaleDb = <T>(
+  db: Pick<DatabasePaths, 'whaleDbPath'>,
+  fn: (conn: DuckDBConnection) => Promise<T>,
+  opts?: OpenOptions,
+) => withSchemaDb(db.whaleDbPath, whaleDbSchema, fn, opts);

@@ -20,9 +20,29 @@ function majorMinor(dev: number): [number, number] {
   return [major, minor];
 }
 
+/**
+ * Another process's command line goes into our logs and alerts: anything in it that looks like a
+ * credential (`--password=…`, `-rpcpassword …`, `token=…`, `user:pw@` in a URL) is masked first.
+ */
+export function maskCommand(argv: string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!.replace(/(\/\/)[^/@\s]*@/g, '$1***@');
+    const m = /^(-{1,2}[\w.-]*(?:pass|secret|token|key|auth|cookie)[\w.-]*)(=.*)?$/i.exec(a);
+    if (m) {
+      out.push(m[2] !== undefined ? `${m[1]}=***` : m[1]!);
+      if (m[2] === undefined && i + 1 < argv.length) {
+        out.push('***');
+        i++;
+      }
+    } else out.push(a.replace(/((?:pass(?:word)?|secret|token|key)\s*[=:]\s*)\S+/gi, '$1***'));
+  }
+  return out.join(' ');
+}
+
 function commandOf(pid: number): string {
   try {
-    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').split('\0').join(' ');
+    const argv = maskCommand(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0+$/, '').split('\0'));
     return argv.length > 200 ? `${argv.slice(0, 197)}...` : argv || '?';
   } catch {
     return '?';

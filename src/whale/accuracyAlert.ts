@@ -2,10 +2,9 @@
 // (critical) on at least 10 scored predictions. A cooldown keeps a minute-by-minute cron job from
 // repeating it: nothing is sent while an alert of the same or a higher severity went out within
 // ACCURACY_ALERT_COOLDOWN_MS, so a warning can still escalate to critical at once.
-import type { Settings } from '../config/settings.js';
-import { deliverAlert, makeEvent, recordAlert, type Severity } from '../alerts/webhook.js';
+import { deliverAlert, makeEvent, recordAlert, type Severity, type WebhookTarget } from '../alerts/webhook.js';
 import type { Logger } from '../log/logger.js';
-import { withWhaleDb } from '../store/databases.js';
+import { withWhaleDb, type DatabasePaths } from '../store/databases.js';
 import { accuracyLevel, periodStats, type PeriodStats } from './accuracy.js';
 import { lastAlertAt, loadReportRows } from './queries.js';
 
@@ -22,7 +21,7 @@ export interface AccuracyCheck {
 }
 
 export async function checkAccuracyAlert(
-  settings: Readonly<Settings>,
+  settings: Pick<DatabasePaths, 'whaleDbPath'> & WebhookTarget,
   log: Logger,
   nowMs: number,
 ): Promise<AccuracyCheck> {

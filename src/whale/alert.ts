@@ -1,7 +1,12 @@
 // The whale alert: one signed webhook event per whale (alert-once is the store's job), carrying what
 // an operator wants at a glance: value, flow, exchanges, fee rate, urgency, predicted block.
-import type { Settings } from '../config/settings.js';
-import { deliverAlert, makeEvent, type AlertEvent, type DeliveryResult } from '../alerts/webhook.js';
+import {
+  deliverAlert,
+  makeEvent,
+  type AlertEvent,
+  type DeliveryResult,
+  type WebhookTarget,
+} from '../alerts/webhook.js';
 import type { Logger } from '../log/logger.js';
 import type { PredictionRow } from './rows.js';
 
@@ -28,7 +33,7 @@ export function whaleEvent(r: PredictionRow): AlertEvent {
 
 /** Sends one event per row, in order; never throws (deliverAlert does not). */
 export async function alertWhales(
-  settings: Readonly<Settings>,
+  settings: WebhookTarget,
   log: Logger,
   rows: PredictionRow[],
 ): Promise<DeliveryResult[]> {

@@ -66,7 +66,8 @@ export async function lastAlertAt(
 ): Promise<Date | undefined> {
   const v = await queryValue<unknown>(
     conn,
-    `SELECT max(created_at) FROM alert_events WHERE event_type = $1 AND delivered AND severity IN (${severities.map((_, i) => `$${i + 2}`).join(',')})`,
+    `SELECT max(created_at) FROM alert_events WHERE event_type = $1 AND delivered
+       AND severity IN (${severities.map((_, i) => `$${i + 2}`).join(',')})`,
     [eventType, ...severities],
   );
   return v === null || v === undefined ? undefined : time(v);

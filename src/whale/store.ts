@@ -6,18 +6,18 @@
 // txid was not in mempool_predictions before. The row is committed before the webhook is called, so
 // a crash or restart can never alert the same txid twice (at most once; the `alerted` column and
 // alert_events then record whether the delivery succeeded, in the next flush).
-import type { Settings } from '../config/settings.js';
 import type { DeliveryResult } from '../alerts/webhook.js';
 import { recordAlert } from '../alerts/webhook.js';
 import { StoreError, describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { withWhaleDb } from '../store/databases.js';
+import { withWhaleDb, type DatabasePaths } from '../store/databases.js';
 import { inTransaction, queryRows, type DuckDBConnection } from '../store/duckdb.js';
 import type { HeartbeatRow, OutcomeRow, PredictionRow } from './rows.js';
 import { insertHeartbeat, insertPredictions, markAlerted, upsertOutcomes } from './sql.js';
 
 export interface WhaleStoreOptions {
-  settings: Readonly<Settings>;
+  /** The whale database (WHALE_DB_PATH). */
+  settings: Pick<DatabasePaths, 'whaleDbPath'>;
   log: Logger;
   dryRun: boolean;
   /** Delivers the alerts for newly inserted whales (after the database is closed again). */

@@ -74,7 +74,9 @@ export async function generateWhaleDb(path: string, o: GenerateOptions): Promise
       `INSERT INTO alert_events SELECT 'wa-' || i, 'whale', 'info', TIMESTAMP '${start}' + to_days(i * 3), '{}', true, 1, NULL FROM range(${Math.floor(days / 3)}) r(i)`,
     );
     await conn.run(
-      `INSERT INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales) SELECT 'hb-' || i, 1000 + i, TIMESTAMP '${start}' + to_days(i), TIMESTAMP '${start}' + to_days(i), true, 5, 100, 0, 3 FROM range(${days}) r(i)`,
+      `INSERT INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales)
+         SELECT 'hb-' || i, 1000 + i, TIMESTAMP '${start}' + to_days(i), TIMESTAMP '${start}' + to_days(i),
+           true, 5, 100, 0, 3 FROM range(${days}) r(i)`,
     );
   });
 }

@@ -19,6 +19,23 @@ function fifo(dir: string): string {
   return p;
 }
 
+/** analyze with a cookie that is a FIFO nobody writes: its settings phase never finishes by itself. */
+function analyzeWithFifoCookie() {
+  const dir = tmp();
+  return execa(process.execPath, [binPath('analyze'), '--json'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: dir,
+      UTXORACLE_DATA_DIR: dir,
+      BITCOIN_RPC_COOKIE_FILE: fifo(dir),
+      LOG_LEVEL: 'silent',
+    },
+    extendEnv: false,
+    reject: false,
+    timeout: 30_000,
+  });
+}
+
 describe('the settings phase', () => {
   it('is cut by the run cap even when a step ignores the signal', async () => {
     const lines: string[] = [];
@@ -38,19 +55,7 @@ describe('the settings phase', () => {
   });
 
   it('a cookie that never answers is exit 2 after its deadline, naming the setting', async () => {
-    const dir = tmp();
-    const r = await execa(process.execPath, [binPath('analyze'), '--json'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        UTXORACLE_DATA_DIR: dir,
-        BITCOIN_RPC_COOKIE_FILE: fifo(dir),
-        LOG_LEVEL: 'silent',
-      },
-      extendEnv: false,
-      reject: false,
-      timeout: 30_000,
-    });
+    const r = await analyzeWithFifoCookie();
     expect(r.timedOut).toBe(false);
     const doc = JSON.parse(r.stdout);
     expect(doc.exit_code).toBe(2);
@@ -60,19 +65,7 @@ describe('the settings phase', () => {
   });
 
   it('SIGTERM during it ends the job at once (exit 1, "interrupted by SIGTERM")', async () => {
-    const dir = tmp();
-    const child = execa(process.execPath, [binPath('analyze'), '--json'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        UTXORACLE_DATA_DIR: dir,
-        BITCOIN_RPC_COOKIE_FILE: fifo(dir),
-        LOG_LEVEL: 'silent',
-      },
-      extendEnv: false,
-      reject: false,
-      timeout: 30_000,
-    });
+    const child = analyzeWithFifoCookie();
     await new Promise((r) => setTimeout(r, 1_000));
     const sent = Date.now();
     child.kill('SIGTERM');

@@ -66,3 +66,12 @@ describe('parseEnvFile: a line dotenv would skip is an error naming the file and
     expect.assertions(1);
   });
 });
+
+describe('parseEnvFile: what editors leave behind', () => {
+  it('a UTF-8 byte-order mark before the first key is not part of it', () => {
+    expect(parseEnvFile('\uFEFFMIN_PRICE_USD=20000\r\n', FILE)).toEqual({
+      values: { MIN_PRICE_USD: '20000' },
+      keys: [{ name: 'MIN_PRICE_USD', line: 1 }],
+    });
+  });
+});

@@ -159,7 +159,9 @@ describe('backup job', () => {
     await exec(t.priceDb, "DELETE FROM prices WHERE run_id LIKE 'p-1%'");
     await exec(
       t.priceDb,
-      "INSERT INTO daily_prices SELECT DATE '1999-01-01', price, rough_price, first_height, last_height, first_time, last_time, last_hash, tx_count, output_count, point_count, points_in_window, dev, dev_pct, confidence, computed_at, run_id FROM daily_prices LIMIT 1",
+      `INSERT INTO daily_prices SELECT DATE '1999-01-01', price, rough_price, first_height, last_height,
+         first_time, last_time, last_hash, tx_count, output_count, point_count, points_in_window, dev, dev_pct,
+         confidence, computed_at, run_id FROM daily_prices LIMIT 1`,
     );
     const damaged = await dbSums(t.priceDb);
     const dry = await backup(

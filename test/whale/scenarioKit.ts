@@ -29,8 +29,10 @@ export async function world(env: Record<string, string> = {}): Promise<World> {
   return w;
 }
 
-export const PRED_COLS = `txid, total_sats, fee_rate, flow, exchanges, prevouts_known, rbf, urgency, tip_height, predicted_height, predicted_window, replaces_txid, root_txid, alerted`;
-export const OUT_COLS = `txid, outcome, confirmed_height, confirmed_txid, blocks_vs_predicted, within_window, replaced_by, source`;
+export const PRED_COLS = `txid, total_sats, fee_rate, flow, exchanges, prevouts_known, rbf, urgency, tip_height,
+  predicted_height, predicted_window, replaces_txid, root_txid, alerted`;
+export const OUT_COLS = `txid, outcome, confirmed_height, confirmed_txid, blocks_vs_predicted, within_window,
+  replaced_by, source`;
 
 /** mempool's fee rate: fee / (weight / 4) sat/vB (transaction-utils.ts extendMempoolTransaction). */
 export const rateOf = (t: Pick<FakeTx, 'fee' | 'weight'>): number => t.fee / (t.weight / 4);

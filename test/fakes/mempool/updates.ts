@@ -53,7 +53,9 @@ export class FakeMempoolUpdates {
 
   private delta(d: { added?: string; removed?: string[]; mined?: string[]; replaced?: string }): string {
     const seq = this.nextSequence();
-    return `{"sequence": ${seq}, "added": ${d.added ?? '[]'}, "removed": ${JSON.stringify(d.removed ?? [])}, "mined": ${JSON.stringify(d.mined ?? [])}, "replaced": ${d.replaced ?? '[]'}}`;
+    const removed = JSON.stringify(d.removed ?? []);
+    const mined = JSON.stringify(d.mined ?? []);
+    return `{"sequence": ${seq}, "added": ${d.added ?? '[]'}, "removed": ${removed}, "mined": ${mined}, "replaced": ${d.replaced ?? '[]'}}`;
   }
 
   /**

@@ -5,8 +5,8 @@ import { createEsploraClient } from '../sources/esplora/client.js';
 import { cookieFileOf } from '../sources/fromSettings.js';
 import { createMempoolPriceSource } from '../sources/mempool/prices.js';
 import type { Clock } from '../lib/clock.js';
-import type { HealthDeps } from './plan.js';
-import { knownSecrets, maskingLogger } from './secrets.js';
+import type { HealthDeps } from './healthCheckPlan.js';
+import { knownSecrets, maskingLogger } from '../health/secrets.js';
 
 /**
  * The real clients, set for probing rather than working: no retries (a retry hides the failure or

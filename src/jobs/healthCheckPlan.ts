@@ -2,14 +2,14 @@ import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../lib/clock.js';
 import type { BlockSource, EsploraSource, PriceSource } from '../sources/types.js';
-import { checkBitcoind } from './checks/bitcoind.js';
-import { checkDbSize, checkPriceAge, checkPriceValidity } from './checks/database.js';
-import { checkDisk, fsUsage, type FsUsage } from './checks/disk.js';
-import { checkElectrs } from './checks/electrs.js';
-import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from './checks/jobs.js';
-import { checkMempool } from './checks/mempool.js';
-import { readPriceDb, readWhaleDb } from './snapshot.js';
-import type { CheckDef } from './types.js';
+import { checkBitcoind } from '../health/checks/bitcoind.js';
+import { checkDbSize, checkPriceAge, checkPriceValidity } from '../health/checks/database.js';
+import { checkDisk, fsUsage, type FsUsage } from '../health/checks/disk.js';
+import { checkElectrs } from '../health/checks/electrs.js';
+import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from '../health/checks/jobs.js';
+import { checkMempool } from '../health/checks/mempool.js';
+import { readPriceDb, readWhaleDb } from '../health/snapshot.js';
+import type { CheckDef } from '../health/types.js';
 
 /** What the checks talk to; the job builds the real clients, tests may pass stubs. */
 export interface HealthDeps {

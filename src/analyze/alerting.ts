@@ -1,29 +1,31 @@
-import { deliverAlert, makeEvent, recordAlert, type Severity } from '../alerts/webhook.js';
-import type { Settings } from '../config/settings.js';
+import { makeEvent, recordAlert, type AlertEvent, type DeliveryResult, type Severity } from '../alerts/webhook.js';
 import type { Logger } from '../log/logger.js';
-import { withPriceDb } from '../store/databases.js';
-import { releaseSharedDatabases } from '../store/duckdb.js';
+import type { PriceDb } from './priceDb.js';
+
+/** Where an analyze alert goes: the webhook (the job wires it), and the table that records it. */
+export interface AlertSink {
+  /** Sends the event, or logs it in a dry run; never throws. */
+  send(event: AlertEvent): Promise<DeliveryResult>;
+  /** Records deliveries in alert_events; undefined when nothing is recorded (dry runs). */
+  record: PriceDb | undefined;
+}
 
 /**
  * Sends a signed alert and records it in the price database's alert_events. Never throws:
- * neither a dead webhook nor a busy database may fail the run that raised the alert.
+ * neither a dead webhook nor a busy database may fail the run that raised it.
  */
 export async function raiseAlert(
-  s: Readonly<Settings>,
+  sink: AlertSink,
   log: Logger,
   type: string,
   severity: Severity,
   payload: Record<string, unknown>,
-  opts: { record: boolean; dryRun: boolean; backoffMs?: number[] },
 ): Promise<void> {
-  releaseSharedDatabases(); // no database held while the webhook is tried
-  const result = await deliverAlert(s, makeEvent(type, severity, payload), {
-    log,
-    backoffMs: opts.backoffMs,
-    dryRun: opts.dryRun,
-  });
-  if (!opts.record || result.dryRun) return;
-  await withPriceDb(s, (conn) => recordAlert(conn, result), { logger: log, retries: 3 }).catch((err: unknown) => {
-    log.warn({ err: (err as Error).message, event_type: type }, 'could not record the alert in alert_events');
-  });
+  const result = await sink.send(makeEvent(type, severity, payload));
+  if (!sink.record || result.dryRun) return;
+  await sink.record
+    .use((conn) => recordAlert(conn, result), { retries: 3 })
+    .catch((err: unknown) => {
+      log.warn({ err: (err as Error).message, event_type: type }, 'could not record the alert in alert_events');
+    });
 }

@@ -1,79 +1,63 @@
-import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
-import { priceWindow, type OracleResult } from '../oracle/price.js';
-import { WindowAccumulator } from '../oracle/windowAccumulator.js';
-import type { Entry } from '../summary/codec.js';
-import { EARLIEST_DATE, dateWindow, heightsOf, type TimeAt } from '../oracle/window.js';
-import { withPriceDb } from '../store/databases.js';
-import { inTransaction, queryRows, releaseSharedDatabases } from '../store/duckdb.js';
-import type { BlockRef, BlockSource } from '../sources/types.js';
-import type { BlockCache } from '../summary/blockCache.js';
-import type { Summarizer } from '../summary/summarizer.js';
-import { cacheResolved, loadWindow, type LoadStats } from './loadWindow.js';
+import type { OracleResult } from '../oracle/price.js';
+import { EARLIEST_DATE, dateWindow } from '../oracle/window.js';
+import { inTransaction, queryRows } from '../store/duckdb.js';
+import type { HeaderIndex } from './headerIndex.js';
+import { loadWindow, priceLoaded, type LoadStats, type LoadedWindow, type WindowSources } from './loadWindow.js';
+import type { PriceDb } from './priceDb.js';
 import { assertFinite } from './priceRow.js';
 import { resultColumns } from './resultColumns.js';
 
 const DAY = 86_400;
 
-/** A block-time reader for the window search, remembering what it has read this run. */
-export function blockTimes(source: BlockSource): TimeAt {
-  const seen = new Map<number, number>();
-  return async (height) => {
-    const hit = seen.get(height);
-    if (hit !== undefined) return hit;
-    const [ref] = await source.getBlockRefs([height]);
-    seen.set(height, ref!.time);
-    return ref!.time;
-  };
-}
-
-/** Where a window's blocks come from: the node, the block cache, and the parser threads. */
-export interface WindowSources {
-  source: BlockSource;
-  cache: BlockCache;
-  summarizer: Summarizer;
-}
-
 export interface DayPrice {
   date: string;
+  tip: number;
   result: OracleResult;
   lastHash: string;
   stats: LoadStats;
 }
 
+/** A day whose window is found and loaded, not yet priced. */
+export interface LoadedDay {
+  date: string;
+  /** The tip the search started from (tip - 6, as the reference). */
+  tip: number;
+  window: LoadedWindow;
+}
+
+/**
+ * Finds the day's window (oracle.md §1 date mode, on header times from the run's index) and loads
+ * its blocks.
+ */
+export async function loadDay(
+  date: string,
+  win: WindowSources,
+  headers: HeaderIndex,
+  log: Logger,
+  signal?: AbortSignal,
+): Promise<LoadedDay> {
+  const tip = await win.source.getTipHeight();
+  const { firstHeight, lastHeight } = await dateWindow(date, tip, headers.timeAt(tip));
+  const refs = await headers.range(firstHeight, lastHeight, tip);
+  return { date, tip, window: await loadWindow(win, refs, log, signal) };
+}
+
+/** Prices a loaded day (the oracle, on this thread). */
+export function priceLoadedDay(win: WindowSources, day: LoadedDay): DayPrice {
+  const result = priceLoaded(win.cache, day.window);
+  return { date: day.date, tip: day.tip, result, lastHash: day.window.refs.at(-1)!.hash, stats: day.window.stats };
+}
+
 /** The consensus price of one UTC day (oracle.md §1 date mode). */
 export async function priceDay(
   date: string,
-  blocks: WindowSources,
+  win: WindowSources,
+  headers: HeaderIndex,
   log: Logger,
   signal?: AbortSignal,
 ): Promise<DayPrice> {
-  const tip = await blocks.source.getTipHeight();
-  const window = await dateWindow(date, tip, blockTimes(blocks.source));
-  const refs = await blocks.source.getBlockRefs(heightsOf(window));
-  const { result, stats } = await priceRefs(blocks, refs, log, signal);
-  return { date, result, lastHash: refs.at(-1)!.hash, stats };
-}
-
-/** Streams the blocks `refs` names through the same-day rule, then prices the window. */
-export async function priceRefs(
-  blocks: WindowSources,
-  refs: readonly BlockRef[],
-  log: Logger,
-  signal?: AbortSignal,
-): Promise<{ result: OracleResult; stats: LoadStats }> {
-  releaseSharedDatabases(); // the window may take a while to fetch: no database held meanwhile
-  const acc = new WindowAccumulator<Entry>();
-  let stats: LoadStats;
-  let result: OracleResult;
-  try {
-    stats = await loadWindow(blocks.source, refs, blocks.cache, blocks.summarizer, log, acc, signal);
-    result = priceWindow(acc);
-  } finally {
-    blocks.cache.closeReaders();
-  }
-  cacheResolved(acc, blocks.cache);
-  return { result, stats };
+  return priceLoadedDay(win, await loadDay(date, win, headers, log, signal));
 }
 
 export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string, string | number> {
@@ -90,18 +74,13 @@ export function dailyRow(day: DayPrice, runId: string, now: Date): Record<string
 const TIMESTAMP_COLS = new Set(['first_time', 'last_time', 'computed_at']);
 
 /** Upserts the day's row (one row per date) in one transaction. */
-export async function saveDailyRow(
-  s: Readonly<Settings>,
-  row: Record<string, string | number>,
-  log: Logger,
-): Promise<void> {
+export async function saveDailyRow(db: PriceDb, row: Record<string, string | number>): Promise<void> {
   assertFinite(row, `daily_prices row ${row.date}`);
   const cols = Object.keys(row);
   const params = cols.map((c, i) =>
     c === 'date' ? `$${i + 1}::DATE` : TIMESTAMP_COLS.has(c) ? `$${i + 1}::TIMESTAMP` : `$${i + 1}`,
   );
-  await withPriceDb(
-    s,
+  await db.use(
     (conn) =>
       inTransaction(conn, () =>
         conn.run(
@@ -109,7 +88,7 @@ export async function saveDailyRow(
           Object.values(row),
         ),
       ),
-    { logger: log, retries: 6 },
+    { retries: 6 },
   );
 }
 
@@ -118,13 +97,12 @@ export function isoDate(unixSeconds: number): string {
 }
 
 /**
- * The newest UTC day the chain has finished (the reference needs time(tip-6) past its end),
- * and up to `older` days before it; never before the reference's earliest date.
+ * The newest UTC day a chain with tip `tip` has finished (the reference needs time(tip-6) past its
+ * end), and up to `older` days before it (newest first); never before the reference's earliest date.
  */
-export async function finishedDays(source: BlockSource, older: number): Promise<string[]> {
-  const tip = await source.getTipHeight();
-  const [ref] = await source.getBlockRefs([tip - 6]);
-  const midnight = Math.floor(ref!.time / DAY) * DAY;
+export async function finishedDays(headers: HeaderIndex, tip: number, older: number): Promise<string[]> {
+  const ref = await headers.ref(tip - 6, tip);
+  const midnight = Math.floor(ref.time / DAY) * DAY;
   const days: string[] = [];
   for (let i = 1; i <= older + 1; i++) {
     const d = isoDate(midnight - i * DAY);
@@ -133,17 +111,17 @@ export async function finishedDays(source: BlockSource, older: number): Promise<
   return days;
 }
 
-export async function existingDays(s: Readonly<Settings>, days: string[], log: Logger): Promise<Set<string>> {
+/** Which of `days` already have a row in daily_prices. */
+export async function existingDays(db: PriceDb, days: string[]): Promise<Set<string>> {
   if (days.length === 0) return new Set();
-  const rows = await withPriceDb(
-    s,
+  const rows = await db.use(
     (conn) =>
       queryRows(
         conn,
         `SELECT strftime(date, '%Y-%m-%d') AS d FROM daily_prices WHERE date IN (${days.map((_, i) => `$${i + 1}::DATE`).join(', ')})`,
         days,
       ),
-    { logger: log, retries: 6 },
+    { retries: 6 },
   );
   return new Set(rows.map((r) => String(r.d)));
 }

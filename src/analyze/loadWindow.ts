@@ -1,88 +1,160 @@
 import { DataError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import type { WindowAccumulator } from '../oracle/windowAccumulator.js';
+import { priceWindow, type OracleResult } from '../oracle/price.js';
+import { WindowAccumulator } from '../oracle/windowAccumulator.js';
 import type { BlockRef, BlockSource } from '../sources/types.js';
-import type { BlockCache } from '../summary/blockCache.js';
+import { OpenEntries, type BlockCache } from '../summary/blockCache.js';
 import { decodeEntry, type Entry } from '../summary/codec.js';
 import type { Summarizer } from '../summary/summarizer.js';
+
+/** Where a window's blocks come from: the node, the block cache, and the parser threads. */
+export interface WindowSources {
+  source: BlockSource;
+  cache: BlockCache;
+  summarizer: Summarizer;
+  /**
+   * Where the parser threads may fetch a block themselves (the node's REST URL for it, undefined
+   * when REST is not served): the job sets it for its own node client. A block they cannot fetch
+   * that way is fetched from `source` as usual.
+   */
+  direct?: { url(hash: string): Promise<string | undefined>; timeoutMs: number };
+}
 
 export interface LoadStats {
   blocks: number;
   fromCache: number;
   fromNode: number;
   bytesFetched: number;
+  /** The most blocks fetched or being summarised ahead of the one the window took next. */
+  maxAhead: number;
 }
 
-/** Blocks fetched per request round: bounds memory (raw blocks are dropped once summarised). */
-const CHUNK = 8;
+/** A window whose blocks are all in: ready to be priced (priceLoaded). */
+export interface LoadedWindow {
+  refs: readonly BlockRef[];
+  acc: WindowAccumulator<Entry>;
+  /** Cache files its blocks' txids are read from, closed once priced. */
+  open: OpenEntries;
+  stats: LoadStats;
+}
 
 /**
- * Feeds the blocks `refs` names to `acc`, strictly in order. A block the cache holds (that exact
- * height and hash) comes from it: just its amounts when its funding heights cover the window (the
- * usual case), the whole summary when they do not. Any other block is fetched from the node,
- * parsed once (hash, parent link, merkle root and witness commitment checked), summarised and
- * cached. Nothing holds the raw window: a block's bytes go node -> parser -> summary and are dropped.
+ * Blocks fetched or being summarised ahead of the one the window takes next. It bounds the raw
+ * bytes held (a block is ~1.5 MB, at most ~4 MB) and keeps both parser threads and the node's
+ * connections busy: twice the default BITCOIN_RPC_CONCURRENCY.
+ */
+export const MAX_AHEAD = 8;
+
+/**
+ * Feeds the blocks `refs` names to a new window accumulator, strictly in order. A block the cache
+ * holds (that exact height and hash) comes from it: just its amounts when its funding heights cover
+ * the window (the usual case), the whole summary when they do not. Any other block is fetched from
+ * the node, parsed once (hash, merkle root and witness commitment checked), summarised and cached.
+ *
+ * Fetching is one continuous pipeline: as each block is taken, the next missing one is asked for,
+ * so at most `maxAhead` blocks are in flight (fetching, waiting for a parser thread, or parsed and
+ * waiting their turn) and no chunk waits for the slowest of its parses. Each block is checked to
+ * hash to its ref, and the refs were checked to form one chain (HeaderIndex), so each block
+ * builds on the one before. Nothing holds the raw window: a block's bytes go node -> parser ->
+ * summary and are dropped.
  */
 export async function loadWindow(
-  source: BlockSource,
+  win: WindowSources,
   refs: readonly BlockRef[],
-  cache: BlockCache,
-  summarizer: Summarizer,
   log: Logger,
-  acc: WindowAccumulator<Entry>,
   signal?: AbortSignal,
-): Promise<LoadStats> {
-  let fromNode = 0;
+  maxAhead = MAX_AHEAD,
+): Promise<LoadedWindow> {
+  const { source, cache, summarizer } = win;
+  const acc = new WindowAccumulator<Entry>();
+  const open = new OpenEntries();
+  const cached = refs.map((r) => cache.has(r.height, r.hash));
+  // How many blocks this window fetches: one or two are parsed in place (summarizer.ts).
+  const toFetch = cached.filter((c) => !c).length;
+  const inFlight = new Map<number, Promise<Uint8Array>>();
   let bytesFetched = 0;
-  let i = 0;
-  while (i < refs.length) {
-    signal?.throwIfAborted();
-    const { height, hash } = refs[i]!;
-    if (fromCache(cache, height, hash, acc)) {
-      i++;
-      continue;
+  let fromNode = 0;
+  let most = 0;
+  const viaSource = async (ref: BlockRef): Promise<Uint8Array> => {
+    const [block] = await source.getRawBlocks([ref]);
+    bytesFetched += block!.bytes.length;
+    return summarizer.summarize(ref.height, block!.bytes, toFetch);
+  };
+  const viaThread = async (ref: BlockRef): Promise<Uint8Array> => {
+    const url = await win.direct!.url(ref.hash);
+    const got = url
+      ? summarizer.fetchAndSummarize?.(ref.height, { url, hash: ref.hash, timeoutMs: win.direct!.timeoutMs }, toFetch)
+      : undefined;
+    const r = await got;
+    if (r && 'encoded' in r) {
+      bytesFetched += r.bytes;
+      return r.encoded;
     }
-    // A run of blocks the cache lacks (usually the newest ones, or all of them on a first run).
-    let end = i + 1;
-    while (end < refs.length && end - i < CHUNK && !cache.has(refs[end]!.height, refs[end]!.hash)) end++;
-    // Parsing runs on the summarizer's threads while the rest of the run is still being fetched.
-    const parsed: { ref: BlockRef; job: Promise<Uint8Array> }[] = [];
-    const batch = refs.slice(i, end);
-    await source.getRawBlocks(batch, ({ ref, bytes }) => {
-      bytesFetched += bytes.length;
-      const job = summarizer.summarize(ref.height, bytes, batch.length);
-      job.catch(() => undefined); // awaited below, in order
-      parsed.push({ ref, job });
-    });
-    for (const { ref, job } of parsed) {
-      const entry = decodeEntry(await job);
+    if (r) log.debug({ height: ref.height, why: r.refetch }, 'block fetched again on the main thread');
+    return viaSource(ref);
+  };
+  const launch = (i: number): void => {
+    const ref = refs[i]!;
+    const job = win.direct && summarizer.fetchAndSummarize ? viaThread(ref) : viaSource(ref);
+    job.catch(() => undefined); // awaited in order below; a failure ahead must not go unhandled
+    inFlight.set(i, job);
+    most = Math.max(most, inFlight.size);
+  };
+  let scan = 0;
+  try {
+    for (let i = 0; i < refs.length; i++) {
+      signal?.throwIfAborted();
+      for (; scan < refs.length && inFlight.size < maxAhead; scan++) if (scan >= i && !cached[scan]) launch(scan);
+      if (!inFlight.has(i)) {
+        if (fromCache(cache, refs[i]!, acc, open)) continue;
+        launch(i); // not cached, or the entry was damaged and dropped
+      }
+      const encoded = await inFlight.get(i)!;
+      inFlight.delete(i);
+      const entry = decodeEntry(encoded);
+      const ref = refs[i]!;
       const { hash, time } = entry.header;
       if (hash !== ref.hash)
         throw new DataError(`block ${ref.height}: parsed hash ${hash} is not the ${ref.hash} asked for`);
       if (time !== ref.time)
         throw new DataError(`block ${ref.height}: header time ${time} differs from the node's ${ref.time}`);
       fromNode++;
-      // Cached now, unresolved, so a killed run keeps its parsing; rewritten once resolved (cacheResolved).
+      // Cached now, unresolved, so a killed run keeps its parsing; rewritten once resolved (priceLoaded).
       cache.put(ref.height, ref.hash, entry.bytes);
       acc.addResolvable(entry);
     }
-    i = end;
+  } catch (err) {
+    open.close();
+    throw err;
   }
-  const stats = { blocks: refs.length, fromCache: refs.length - fromNode, fromNode, bytesFetched };
-  log.info(stats, `blocks: ${stats.fromNode} from the node, ${stats.fromCache} from the cache`);
-  return stats;
+  const stats = { blocks: refs.length, fromCache: refs.length - fromNode, fromNode, bytesFetched, maxAhead: most };
+  log.info(
+    { blocks: stats.blocks, fromCache: stats.fromCache, fromNode: stats.fromNode, bytesFetched },
+    `blocks: ${stats.fromNode} from the node, ${stats.fromCache} from the cache`,
+  );
+  return { refs, acc, open, stats };
 }
 
 /** Adds a cached block to the window; false when the cache lacks it (or it was damaged). */
-function fromCache(cache: BlockCache, height: number, hash: string, acc: WindowAccumulator<Entry>): boolean {
-  const hit = cache.read(height, hash, (resolvedFrom) => acc.covers(resolvedFrom, height));
+function fromCache(cache: BlockCache, ref: BlockRef, acc: WindowAccumulator<Entry>, open: OpenEntries): boolean {
+  const hit = cache.read(ref.height, ref.hash, (resolvedFrom) => acc.covers(resolvedFrom, ref.height), open);
   if (!hit) return false;
   if ('block' in hit) acc.add(hit.block);
   else acc.addResolvable(hit.entry);
   return true;
 }
 
-/** Caches the funding heights the window worked out, so the next run reads them instead. */
-export function cacheResolved(acc: WindowAccumulator<Entry>, cache: BlockCache): void {
-  for (const { block, funding } of acc.resolved()) cache.putResolved(block, funding);
+/**
+ * Prices a loaded window, then caches the funding heights it worked out, so the next run reads
+ * them instead of resolving those blocks again.
+ */
+export function priceLoaded(cache: BlockCache, loaded: LoadedWindow): OracleResult {
+  let result: OracleResult;
+  try {
+    result = priceWindow(loaded.acc);
+  } finally {
+    loaded.open.close();
+  }
+  for (const { block, funding } of loaded.acc.resolved()) cache.putResolved(block, funding);
+  return result;
 }

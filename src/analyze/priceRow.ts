@@ -1,4 +1,3 @@
-import type { Settings } from '../config/settings.js';
 import type { OracleResult } from '../oracle/price.js';
 import { resultColumns } from './resultColumns.js';
 
@@ -23,8 +22,15 @@ export interface PriceRow {
 
 export type Verdict = { valid: true } | { valid: false; reasons: string[] };
 
+/** What makes a price valid: UTXORACLE_CONFIDENCE_THRESHOLD, MIN_PRICE_USD, MAX_PRICE_USD. */
+export interface ValidityLimits {
+  confidenceThreshold: number;
+  minPriceUsd: number;
+  maxPriceUsd: number;
+}
+
 /** is_valid: confidence >= threshold, price within MIN..MAX, and an exchange price to compare with. */
-export function judge(result: OracleResult, mempoolPrice: number | null, s: Readonly<Settings>): Verdict {
+export function judge(result: OracleResult, mempoolPrice: number | null, s: Readonly<ValidityLimits>): Verdict {
   const reasons: string[] = [];
   if (!(result.confidence >= s.confidenceThreshold)) {
     reasons.push(

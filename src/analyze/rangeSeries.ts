@@ -1,8 +1,6 @@
-import type { Logger } from '../log/logger.js';
-import { withSchemaDb } from '../store/databases.js';
 import { queryRows } from '../store/duckdb.js';
-import { priceDbSchema } from '../store/schema/priceDb.js';
 import { dateRange } from './daily.js';
+import type { PriceDb } from './priceDb.js';
 import type { RangeDay } from './rangeChart.js';
 
 /**
@@ -12,10 +10,8 @@ import type { RangeDay } from './rangeChart.js';
  * the moment). Days before cron ran, or whose rows have no exchange price, have none: the chart
  * shows a gap rather than a price from elsewhere.
  */
-export async function loadRangeSeries(dbPath: string, from: string, to: string, log: Logger): Promise<RangeDay[]> {
-  const { daily, exchange } = await withSchemaDb(
-    dbPath,
-    priceDbSchema,
+export async function loadRangeSeries(db: PriceDb, from: string, to: string): Promise<RangeDay[]> {
+  const { daily, exchange } = await db.use(
     async (conn) => ({
       daily: await queryRows(
         conn,
@@ -31,7 +27,7 @@ export async function loadRangeSeries(dbPath: string, from: string, to: string, 
         [from, to],
       ),
     }),
-    { logger: log, retries: 6 },
+    { retries: 6 },
   );
   const price = new Map(daily.map((r) => [String(r.d), Number(r.price)]));
   const usd = new Map(exchange.map((r) => [String(r.d), Number(r.usd)]));

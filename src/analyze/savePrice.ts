@@ -1,9 +1,8 @@
 import fs from 'node:fs';
-import type { Settings } from '../config/settings.js';
 import { StoreError, describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
-import { withFallbackDb, withPriceDb } from '../store/databases.js';
 import { inTransaction, queryValue, type DuckDBConnection } from '../store/duckdb.js';
+import type { PriceDbs } from './priceDb.js';
 import { assertFinite, type PriceRow } from './priceRow.js';
 
 const COLUMNS = [
@@ -80,14 +79,14 @@ export type SaveOutcome =
  * The row goes to the primary database (after moving in any fallback rows); if the primary cannot
  * be written, to the fallback database. Both failing throws (exit 1).
  */
-export async function savePriceRow(s: Readonly<Settings>, row: PriceRow, log: Logger): Promise<SaveOutcome> {
+export async function savePriceRow(dbs: PriceDbs, row: PriceRow, log: Logger): Promise<SaveOutcome> {
   assertFinite(row as unknown as Record<string, unknown>, 'prices row');
+  const { primary, fallback } = dbs;
   let primaryError: string;
   try {
-    const merged = await withPriceDb(
-      s,
+    const merged = await primary.use(
       async (conn) => {
-        const n = await mergeFallback(conn, s.duckdbBackupPath, log).catch((err: unknown) => {
+        const n = await mergeFallback(conn, fallback.path, log).catch((err: unknown) => {
           // A broken fallback file must not stop today's row; its rows stay where they are.
           log.error({ err: describeError(err) }, 'could not move fallback rows into the primary database');
           return 0;
@@ -95,16 +94,16 @@ export async function savePriceRow(s: Readonly<Settings>, row: PriceRow, log: Lo
         await insertRow(conn, row);
         return n;
       },
-      { logger: log, retries: 6 },
+      { retries: 6 },
     );
-    log.info({ path: s.duckdbPath }, `Data saved to ${s.duckdbPath}`);
-    return { where: 'primary', path: s.duckdbPath, merged };
+    log.info({ path: primary.path }, `Data saved to ${primary.path}`);
+    return { where: 'primary', path: primary.path, merged };
   } catch (err) {
     primaryError = describeError(err);
-    log.error({ err: primaryError, path: s.duckdbPath }, 'primary database write failed; trying the fallback database');
+    log.error({ err: primaryError, path: primary.path }, 'primary database write failed; trying the fallback database');
   }
   try {
-    await withFallbackDb(s, (conn) => insertRow(conn, row), { logger: log, retries: 3 });
+    await fallback.use((conn) => insertRow(conn, row), { retries: 3 });
   } catch (err) {
     log.fatal(
       { primary: primaryError, fallback: describeError(err) },
@@ -112,8 +111,8 @@ export async function savePriceRow(s: Readonly<Settings>, row: PriceRow, log: Lo
     );
     throw new BothWritesFailed(primaryError, describeError(err));
   }
-  log.warn({ path: s.duckdbBackupPath }, `FALLBACK: Data saved to ${s.duckdbBackupPath}`);
-  return { where: 'fallback', path: s.duckdbBackupPath, primaryError };
+  log.warn({ path: fallback.path }, `FALLBACK: Data saved to ${fallback.path}`);
+  return { where: 'fallback', path: fallback.path, primaryError };
 }
 
 export class BothWritesFailed extends StoreError {

@@ -11,6 +11,11 @@ export interface LoggerOptions {
   format?: 'json' | 'pretty' | 'auto';
   /** Where lines go; stderr by default so stdout stays clean for --json. */
   fd?: number;
+  /**
+   * Hands each finished line (pretty or JSON, as for `fd`) to this function instead of writing
+   * it: a progress display on stderr prints it above itself rather than letting it print over it.
+   */
+  write?: (text: string) => void;
 }
 
 // Field names that may carry a secret anywhere in a log object; pino replaces their values.
@@ -49,6 +54,17 @@ export function createLogger(opts: LoggerOptions): Logger {
     base: { job: opts.job, run: opts.run },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  if (opts.write) {
+    const write = opts.write;
+    const pretty = wantPretty
+      ? loadPretty().prettyFactory({
+          colorize: process.stderr.isTTY === true,
+          ignore: 'pid,hostname',
+          translateTime: 'SYS:standard',
+        })
+      : undefined;
+    return pino(base, { write: (line: string) => write(pretty ? pretty(line) : line) });
+  }
   const dest = wantPretty
     ? loadPretty()({
         destination: fd,

@@ -15,6 +15,15 @@ const RPC_INVALID_PARAMETER = -8;
 
 export type TimeAt = (height: number) => Promise<number>;
 
+/**
+ * A date the node cannot price because its chain does not reach back to it: the search needs a
+ * block the node does not serve (or one below height 0). Waiting for more blocks does not help.
+ */
+export class UnservedDateError extends DataError {}
+
+/** A date the chain has not finished yet: it does not reach 6 blocks past the day. More blocks will. */
+export class UnfinishedDateError extends DataError {}
+
 export interface BlockWindow {
   /** Inclusive. */
   firstHeight: number;
@@ -77,7 +86,7 @@ export async function dateWindow(date: string, tip: number, timeAt: TimeAt): Pro
   // Every read is bounds-checked: odd timestamps must give an error, never an endless walk.
   const read = async (height: number): Promise<number> => {
     if (Number.isSafeInteger(height) && height < 0) {
-      throw new DataError(`${date} is before this chain's first block: its search went below height 0`);
+      throw new UnservedDateError(`${date} is before this chain's first block: its search went below height 0`);
     }
     if (!Number.isSafeInteger(height) || height > tip) {
       throw new DataError(`searching blocks for ${date} went to height ${height}, outside 0..${tip}`);
@@ -86,7 +95,7 @@ export async function dateWindow(date: string, tip: number, timeAt: TimeAt): Pro
       // Core answers -8 "Block height out of range" for a height it has no block for; below the tip
       // that is a node serving a chain that starts later than the date.
       if (err instanceof SourceError && err.details.code === RPC_INVALID_PARAMETER) {
-        throw new DataError(
+        throw new UnservedDateError(
           `${date} is before the first block this node serves (it has no block at height ${height})`,
           undefined,
           { cause: err },
@@ -106,7 +115,7 @@ export async function dateWindow(date: string, tip: number, timeAt: TimeAt): Pro
   const T = await read(c);
   const M = utcMidnight(T);
   if (D >= M) {
-    throw new DataError(
+    throw new UnfinishedDateError(
       `${date} is after this node's tip: its chain does not reach ${CONFIRMATIONS} blocks past the day yet ` +
         `(block ${c}, tip - ${CONFIRMATIONS}, is stamped ${new Date(T * 1000).toISOString()}, and the date must ` +
         `end before that block's day starts)`,

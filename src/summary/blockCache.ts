@@ -7,18 +7,41 @@ import { HEADER_BYTES, decodeHeader, isOtherVersion, type Header } from './entry
 import type { BlockTxids, Funding, WindowBlock } from './types.js';
 
 /**
+ * The cache files one window keeps open to read txids from (BlockCache.txidReader), closed when
+ * that window is priced. One per window: two windows in flight at once (range mode prices one day
+ * while it fetches the next) never close each other's files.
+ */
+export class OpenEntries {
+  private readonly fds = new Set<number>();
+
+  add(fd: number): void {
+    this.fds.add(fd);
+  }
+
+  close(): void {
+    for (const fd of this.fds) fs.closeSync(fd);
+    this.fds.clear();
+  }
+}
+
+/**
  * Per-block cache of what the oracle needs from a block (its txids, the candidate outputs and their
- * funding heights), one file per block named `<height>-<hash>.uxs` (layout in codec.ts). Keyed by hash as well as height, so a reorg
- * simply misses: the new block at that height has another hash, and the old file is removed
- * when the new one is written. Files are written to a temp name and renamed, so a killed run
- * never leaves a half-written entry behind under a real name.
+ * funding heights), one file per block named `<height>-<hash>.uxs` (layout in codec.ts). Keyed by
+ * hash as well as height, so a reorg simply misses: the new block at that height has another hash,
+ * and the old file is removed when the new one is written. Files are written to a temp name and
+ * renamed, so a killed run never leaves a half-written entry behind under a real name.
+ *
+ * Which files exist is listed once per run (the first write or prune) and then kept in memory:
+ * the job holds the analyze lock, so nothing else writes the folder meanwhile, and a write no
+ * longer lists a folder that may hold tens of thousands of entries.
  */
 export class BlockCache {
   private hits = 0;
   private misses = 0;
-  private readonly readers = new Set<number>();
   /** Entries of an older format met this run. */
   private stale = 0;
+  /** Entry names by height, and temp files left by killed runs; listed on first need. */
+  private listing: { byHeight: Map<number, Set<string>>; temps: string[] } | undefined;
 
   constructor(
     readonly dir: string,
@@ -69,7 +92,7 @@ export class BlockCache {
       if (isOtherVersion(head)) {
         // Another format or other candidate rules: not damage, just to be summarised again (once
         // per block after an upgrade; said once per run).
-        if (this.writable) fs.rmSync(file, { force: true });
+        this.remove(height, file);
         this.misses++;
         if (this.stale++ === 0)
           this.log.info(
@@ -88,7 +111,7 @@ export class BlockCache {
     } catch (err) {
       // A damaged entry is not an error for the run: drop it and fetch the block again.
       this.log.warn({ height, hash, err: (err as Error).message }, 'discarding a damaged block cache entry');
-      if (this.writable) fs.rmSync(file, { force: true });
+      this.remove(height, file);
       this.misses++;
       return undefined;
     } finally {
@@ -106,10 +129,16 @@ export class BlockCache {
     height: number,
     hash: string,
     covers: (resolvedFrom: number) => boolean,
+    open: OpenEntries,
   ): { block: WindowBlock } | { entry: Entry } | undefined {
     return this.withEntry(height, hash, (fd, h) =>
       covers(h.resolvedFrom)
-        ? { block: { ...decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)), ...this.txidReader(height, hash) } }
+        ? {
+            block: {
+              ...decodeAmounts(BlockCache.readAt(fd, 0, h.prefixLength)),
+              ...this.txidReader(height, hash, open),
+            },
+          }
         : { entry: decodeEntry(BlockCache.readAt(fd, 0, h.length)) },
     );
   }
@@ -118,13 +147,13 @@ export class BlockCache {
    * Reads a cached block's txid keys, and single txids on a key match, for a later block of the
    * window whose funding is being worked out (oracle/funding.ts): ~12 KB per block instead of its
    * ~100 KB of txids. The entry was read moments ago in this run (the job holds the analyze lock),
-   * so a missing or changed one is an error, not a miss. Files stay open until closeReaders().
+   * so a missing or changed one is an error, not a miss. Files stay open until `open` is closed.
    */
-  txidReader(height: number, hash: string): BlockTxids {
+  txidReader(height: number, hash: string, open: OpenEntries): BlockTxids {
     const file = this.file(height, hash);
-    let open: { fd: number; header: Header; keysAt: number; txidsAt: number; count: number } | undefined;
+    let entry: { fd: number; header: Header; keysAt: number; txidsAt: number; count: number } | undefined;
     const ensure = () => {
-      if (open) return open;
+      if (entry) return entry;
       let fd: number;
       try {
         fd = fs.openSync(file, 'r');
@@ -133,13 +162,13 @@ export class BlockCache {
           cause: err,
         });
       }
-      this.readers.add(fd);
+      open.add(fd);
       const header = decodeHeader(BlockCache.readAt(fd, 0, HEADER_BYTES));
       if (header.height !== height || header.hash !== hash)
         throw new DataError(`cache entry ${file} changed during the run`);
       const at = sectionsOf(header);
-      open = { fd, header, keysAt: at.keys, txidsAt: at.txids, count: header.txCount };
-      return open;
+      entry = { fd, header, keysAt: at.keys, txidsAt: at.txids, count: header.txCount };
+      return entry;
     };
     return {
       keys: () => {
@@ -148,7 +177,7 @@ export class BlockCache {
           return keysOf(o.header, BlockCache.readAt(o.fd, o.keysAt, 4 * o.count));
         } catch (err) {
           // Damaged on disk: this run cannot price without it, the next one fetches the block again.
-          if (this.writable) fs.rmSync(file, { force: true });
+          this.remove(height, file);
           throw new DataError(
             `block cache entry ${file}: ${(err as Error).message}; removed, the next run fetches the block again`,
             undefined,
@@ -164,12 +193,6 @@ export class BlockCache {
     };
   }
 
-  /** Closes the files txidReader opened. */
-  closeReaders(): void {
-    for (const fd of this.readers) fs.closeSync(fd);
-    this.readers.clear();
-  }
-
   /** Whether an entry exists (without reading it). */
   has(height: number, hash: string): boolean {
     return fs.existsSync(this.file(height, hash));
@@ -177,6 +200,7 @@ export class BlockCache {
 
   /** Rewrites an entry with the funding heights a window worked out, so the next run reads them instead. */
   putResolved(entry: Entry, funding: Funding): void {
+    if (!this.writable) return; // a dry run: not even the copy withFunding makes
     this.put(entry.height, entry.hash, withFunding(entry, funding));
   }
 
@@ -187,38 +211,74 @@ export class BlockCache {
     const tmp = `${target}.tmp-${process.pid}`;
     fs.writeFileSync(tmp, encoded, { mode: 0o640 });
     fs.renameSync(tmp, target);
+    const name = path.basename(target);
+    const names = this.names().byHeight;
+    const at = names.get(height) ?? new Set<string>();
     // Another block cached at this height was reorged out.
-    for (const name of this.namesAt(height)) {
-      if (name !== path.basename(target)) fs.rmSync(path.join(this.dir, name), { force: true });
-    }
+    for (const other of at) if (other !== name) fs.rmSync(path.join(this.dir, other), { force: true });
+    names.set(height, new Set([name]));
   }
 
-  private namesAt(height: number): string[] {
-    const prefix = `${height}-`;
-    return this.list().filter((n) => n.startsWith(prefix) && n.endsWith('.uxs'));
+  /** Removes an entry (damaged, or of another version) and forgets it. */
+  private remove(height: number, file: string): void {
+    if (!this.writable) return;
+    fs.rmSync(file, { force: true });
+    this.listing?.byHeight.get(height)?.delete(path.basename(file));
   }
 
-  private list(): string[] {
+  /** The folder's entries by height (and leftover temp files), listed once. */
+  private names(): NonNullable<BlockCache['listing']> {
+    if (this.listing) return this.listing;
+    const byHeight = new Map<number, Set<string>>();
+    const temps: string[] = [];
+    let all: string[] = [];
     try {
-      return fs.readdirSync(this.dir);
+      all = fs.readdirSync(this.dir);
     } catch {
-      return [];
+      /* no folder yet: nothing cached */
     }
+    for (const name of all) {
+      if (name.includes('.tmp-')) temps.push(name);
+      else if (name.endsWith('.uxs')) {
+        const height = Number(name.split('-', 1)[0]);
+        if (!Number.isInteger(height)) continue;
+        const at = byHeight.get(height) ?? new Set<string>();
+        at.add(name);
+        byHeight.set(height, at);
+      }
+    }
+    this.listing = { byHeight, temps };
+    return this.listing;
   }
 
-  /** Removes entries below `minHeight` and temp files left by killed runs. */
-  prune(minHeight: number): number {
+  /**
+   * Removes the entries the run no longer needs: every height below `minHeight` except those in
+   * `keep` (inclusive ranges), and temp files left by killed runs. Returns how many went.
+   */
+  prune(minHeight: number, keep: readonly { from: number; to: number }[] = []): number {
     if (!this.writable) return 0;
+    const { byHeight, temps } = this.names();
     let removed = 0;
-    for (const name of this.list()) {
-      const height = Number(name.split('-', 1)[0]);
-      const stale = name.includes('.tmp-') || (name.endsWith('.uxs') && Number.isInteger(height) && height < minHeight);
-      if (stale) {
+    for (const name of temps.splice(0)) {
+      fs.rmSync(path.join(this.dir, name), { force: true });
+      removed++;
+    }
+    for (const [height, names] of byHeight) {
+      if (height >= minHeight || keep.some((k) => height >= k.from && height <= k.to)) continue;
+      for (const name of names) {
         fs.rmSync(path.join(this.dir, name), { force: true });
         removed++;
       }
+      byHeight.delete(height);
     }
     return removed;
+  }
+
+  /** Entries held (as listed this run, with its own writes and removals). */
+  entryCount(): number {
+    let n = 0;
+    for (const names of this.names().byHeight.values()) n += names.size;
+    return n;
   }
 
   stats(): { hits: number; misses: number; olderFormat: number } {

@@ -6,14 +6,26 @@ import { encodeSummary } from './codec.js';
 import { scanBlock } from './scanBlock.js';
 import type { BlockSummary } from './types.js';
 
-/** What the pool sends a worker thread (summarizeWorker.ts) and what it answers. */
-export interface SummarizeRequest {
-  id: number;
-  height: number;
-  bytes: Uint8Array;
-}
+/**
+ * What the pool sends a worker thread (summarizeWorker.ts): the block's bytes, or where to fetch
+ * them (a REST URL) so the raw block never passes through the main thread.
+ */
+export type SummarizeRequest =
+  | { id: number; height: number; bytes: Uint8Array }
+  | { id: number; height: number; fetch: { url: string; hash: string; timeoutMs: number } };
 
-export type SummarizeReply = { id: number; ok: true; encoded: Uint8Array } | { id: number; ok: false; message: string };
+export type SummarizeReply =
+  | { id: number; ok: true; encoded: Uint8Array; fetched?: number }
+  | { id: number; ok: false; message: string }
+  /** The fetch did not give the block (not 200, a network error, another block): fetch it the usual way. */
+  | { id: number; ok: false; refetch: string };
+
+/** A block a worker fetched and summarised itself. */
+export interface FetchedSummary {
+  encoded: Uint8Array;
+  /** Raw bytes fetched. */
+  bytes: number;
+}
 
 /** Raw block -> its checked summary, encoded as a cache entry (codec.ts). */
 export interface Summarizer {
@@ -22,11 +34,25 @@ export interface Summarizer {
    * `batch` is how many blocks the caller is fetching together: a small one is parsed right here.
    */
   summarize(height: number, bytes: Uint8Array, batch?: number): Promise<Uint8Array>;
+  /**
+   * Fetches the block from `url` (the node's REST `/rest/block/<hash>.bin`) in a parser thread and
+   * summarises it there: one attempt, no retries. Resolves to a reason instead when that did not
+   * give the block `hash` (the caller then fetches it the usual way, with its retries and checks),
+   * or undefined when there are no threads or the batch is small enough to parse in place.
+   */
+  fetchAndSummarize?(
+    height: number,
+    fetch: { url: string; hash: string; timeoutMs: number },
+    batch: number,
+  ): Promise<FetchedSummary | { refetch: string }> | undefined;
   close(): Promise<void>;
 }
 
+/** A block the node served that fails to parse or to check: the same bytes will fail again. */
+export class MalformedBlockError extends DataError {}
+
 function malformed(height: number, message: string, cause?: unknown): DataError {
-  return new DataError(`block ${height} is malformed: ${message}`, undefined, { cause });
+  return new MalformedBlockError(`block ${height} is malformed: ${message}`, undefined, { cause });
 }
 
 /** Raw block -> summary: the one place a block is parsed for the oracle, in a thread or not. */
@@ -66,7 +92,8 @@ const INLINE_BATCH = 2;
 export function createSummarizer(threads: number): Summarizer {
   const inline = inlineSummarizer();
   if (threads <= 0 || !fs.existsSync(WORKER_FILE)) return inline;
-  const pending = new Map<number, { height: number; resolve: (v: Uint8Array) => void; reject: (e: Error) => void }>();
+  type Reply = Extract<SummarizeReply, { ok: true }> | { refetch: string };
+  const pending = new Map<number, { height: number; resolve: (v: Reply) => void; reject: (e: Error) => void }>();
   let nextId = 0;
   let broken: Error | undefined;
   const start = (): Worker[] =>
@@ -81,8 +108,9 @@ export function createSummarizer(threads: number): Summarizer {
         const p = pending.get(m.id);
         if (!p) return;
         pending.delete(m.id);
-        if (!m.ok) return p.reject(malformed(p.height, m.message));
-        p.resolve(m.encoded);
+        if (m.ok) return p.resolve(m);
+        if ('refetch' in m) return p.resolve({ refetch: m.refetch });
+        p.reject(malformed(p.height, m.message));
       });
       w.on('error', (err) => {
         // A worker that dies (out of memory, a bug) fails what it was doing, never hangs the run.
@@ -93,21 +121,34 @@ export function createSummarizer(threads: number): Summarizer {
       return w;
     });
   let workers: Worker[] | undefined;
+  const post = (height: number, msg: (id: number) => SummarizeRequest, transfer: ArrayBuffer[]): Promise<Reply> => {
+    workers ??= start();
+    if (broken) return Promise.reject(broken);
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { height, resolve, reject });
+      workers![id % workers!.length]!.postMessage(msg(id), transfer);
+    });
+  };
   return {
     summarize(height, bytes, batch = Infinity) {
       if (!workers && batch <= INLINE_BATCH) return inline.summarize(height, bytes);
-      workers ??= start();
-      if (broken) return Promise.reject(broken);
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { height, resolve, reject });
-        // Hand the bytes over without a copy when they own their buffer (a fetched block does);
-        // a view into a larger buffer is copied first. Either way the caller is done with them.
-        const own =
-          bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
-        const send = own ? bytes : new Uint8Array(bytes);
-        workers![id % workers!.length]!.postMessage({ id, height, bytes: send }, [send.buffer as ArrayBuffer]);
+      // Hand the bytes over without a copy when they own their buffer (a fetched block does);
+      // a view into a larger buffer is copied first. Either way the caller is done with them.
+      const own =
+        bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength && bytes.buffer instanceof ArrayBuffer;
+      const send = own ? bytes : new Uint8Array(bytes);
+      return post(height, (id) => ({ id, height, bytes: send }), [send.buffer as ArrayBuffer]).then((r) => {
+        if ('refetch' in r)
+          throw new DataError(`block ${height}: the parser thread asked for a fetch it was not given`);
+        return r.encoded;
       });
+    },
+    fetchAndSummarize(height, fetch, batch) {
+      if (!workers && batch <= INLINE_BATCH) return undefined;
+      return post(height, (id) => ({ id, height, fetch }), []).then((r) =>
+        'refetch' in r ? r : { encoded: r.encoded, bytes: r.fetched ?? 0 },
+      );
     },
     async close() {
       await Promise.all((workers ?? []).map((w) => w.terminate()));

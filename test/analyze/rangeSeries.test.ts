@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadRangeSeries } from '../../src/analyze/rangeSeries.js';
-import { silentLogger } from '../../src/log/logger.js';
+import type { PriceDb } from '../../src/analyze/priceDb.js';
+import { withSchemaDb } from '../../src/store/databases.js';
 import { withDatabase } from '../../src/store/duckdb.js';
 import { migrate } from '../../src/store/migrations.js';
 import { priceDbSchema } from '../../src/store/schema/priceDb.js';
@@ -14,6 +15,9 @@ import { priceDbSchema } from '../../src/store/schema/priceDb.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'range-series-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** The handle the job would give the step, on this file. */
+const handle = (file: string): PriceDb => ({ path: file, use: (fn) => withSchemaDb(file, priceDbSchema, fn) });
 
 async function seed(db: string, daily: [string, number][], prices: [string, number | null][]): Promise<void> {
   await withDatabase(db, async (conn) => {
@@ -54,7 +58,7 @@ describe('loadRangeSeries', () => {
         ['2025-05-29T23:59:59', 999_999], // before it
       ],
     );
-    expect(await loadRangeSeries(db, '2025-05-30', '2025-06-01', silentLogger)).toEqual([
+    expect(await loadRangeSeries(handle(db), '2025-05-30', '2025-06-01')).toEqual([
       { date: '2025-05-30', price: 103_000.5, exchange: null },
       { date: '2025-05-31', price: null, exchange: 105_000 },
       { date: '2025-06-01', price: 106_000.25, exchange: 106_500 },
@@ -64,7 +68,7 @@ describe('loadRangeSeries', () => {
   it('a database with nothing yet gives every day as unknown', async () => {
     const db = path.join(dir, 'empty.db');
     await seed(db, [], []);
-    expect(await loadRangeSeries(db, '2025-01-01', '2025-01-02', silentLogger)).toEqual([
+    expect(await loadRangeSeries(handle(db), '2025-01-01', '2025-01-02')).toEqual([
       { date: '2025-01-01', price: null, exchange: null },
       { date: '2025-01-02', price: null, exchange: null },
     ]);

@@ -48,9 +48,10 @@ describe('resultColumns: one mapping of an oracle result to snake_case columns',
     const daily = dailyRow(
       {
         date: '2025-06-15',
+        tip: 900_000,
         result,
         lastHash: 'cd'.repeat(32),
-        stats: { blocks: 144, fromCache: 0, fromNode: 144, bytesFetched: 0 },
+        stats: { blocks: 144, fromCache: 0, fromNode: 144, bytesFetched: 0, maxAhead: 8 },
       },
       'run',
       now,

@@ -2,9 +2,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { runJob } from '../../src/cli/harness.js';
-import { runAnalyze, type AnalyzeOptions } from '../../src/jobs/analyze.js';
+import { runAnalyze, type AnalyzeDeps, type AnalyzeOptions } from '../../src/jobs/analyze.js';
+import type { Clock } from '../../src/lib/clock.js';
 import { generateChain, type ChainOptions, type SyntheticChain } from '../fakes/chain/index.js';
-import { startFakeBitcoind, type FakeBitcoind } from '../fakes/bitcoind/index.js';
+import { startFakeBitcoind, type FakeBitcoind, type FakeBitcoindOptions } from '../fakes/bitcoind/index.js';
 import { startFakeMempool, type FakeMempool } from '../fakes/mempool/index.js';
 import { startFakeWebhook, type FakeWebhook } from '../fakes/webhook/server.js';
 import type { JsonDoc } from './json.js';
@@ -22,14 +23,18 @@ export interface AnalyzeEnv {
   /** Runs analyze in-process; returns the exit code and the --json document. */
   run(
     opts: AnalyzeOptions,
-    extra?: { env?: Record<string, string>; dryRun?: boolean },
+    extra?: { env?: Record<string, string>; dryRun?: boolean; clock?: Clock; deps?: AnalyzeDeps },
   ): Promise<{ code: number; doc: JsonDoc; lines: string[] }>;
   close(): Promise<void>;
 }
 
-export async function startAnalyzeEnv(chainOpts: Partial<ChainOptions> = {}, usd = 105_500): Promise<AnalyzeEnv> {
+export async function startAnalyzeEnv(
+  chainOpts: Partial<ChainOptions> = {},
+  usd = 105_500,
+  nodeOpts: Partial<FakeBitcoindOptions> = {},
+): Promise<AnalyzeEnv> {
   const chain = generateChain({ seed: 11, date: '2025-06-01', price: 105_000, scale: 'small', ...chainOpts });
-  const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
+  const node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true, ...nodeOpts });
   const mempool = await startFakeMempool({ usd, priceTime: Math.floor(Date.now() / 1000) });
   const webhook = await startFakeWebhook(WEBHOOK_SECRET);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'analyze-'));
@@ -59,7 +64,8 @@ export async function startAnalyzeEnv(chainOpts: Partial<ChainOptions> = {}, usd
         shareDatabases: true, // as bin/analyze does
         env: { ...env, ...extra.env },
         stdout: (l) => out.push(l),
-        main: (ctx) => runAnalyze(opts, ctx, { priceBackoffMs: 20 }),
+        clock: extra.clock,
+        main: (ctx) => runAnalyze(opts, ctx, { priceBackoffMs: 20, ...extra.deps }),
       });
       return { code, doc: JSON.parse(out.at(-1) ?? '{}'), lines: out };
     },

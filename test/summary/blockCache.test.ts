@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Logger } from '../../src/log/logger.js';
 import { silentLogger } from '../../src/log/logger.js';
-import { BlockCache } from '../../src/summary/blockCache.js';
+import { BlockCache, OpenEntries } from '../../src/summary/blockCache.js';
 import { RULES_VERSION } from '../../src/summary/candidateRule.js';
 import { encodeSummary, sealEntry } from '../../src/summary/codec.js';
 import { FIELD } from '../../src/summary/entryHeader.js';
@@ -60,9 +60,11 @@ describe('BlockCache and the rules version', () => {
     cache.put(c.height, c.hash, olderFormat);
 
     const always = () => true;
-    expect(cache.read(a.height, a.hash, always)).toBeDefined();
-    expect(cache.read(b.height, b.hash, always)).toBeUndefined();
-    expect(cache.read(c.height, c.hash, always)).toBeUndefined();
+    const open = new OpenEntries();
+    expect(cache.read(a.height, a.hash, always, open)).toBeDefined();
+    expect(cache.read(b.height, b.hash, always, open)).toBeUndefined();
+    expect(cache.read(c.height, c.hash, always, open)).toBeUndefined();
+    open.close();
     expect(cache.has(b.height, b.hash) || cache.has(c.height, c.hash)).toBe(false); // summarised again next time
     expect(cache.stats()).toEqual({ hits: 1, misses: 2, olderFormat: 2 });
     expect(info.filter((m) => m.includes('another version'))).toHaveLength(1);

@@ -34,7 +34,7 @@ export async function getBlockRefs(rpc: RpcClient, heights: readonly number[]): 
       hashes.map((hash) => ({ method: 'getblockheader', params: [hash, true] })),
     );
     headers.forEach((hdr, j) => {
-      const o = hdr as { hash?: unknown; height?: unknown; time?: unknown } | null;
+      const o = hdr as { hash?: unknown; height?: unknown; time?: unknown; previousblockhash?: unknown } | null;
       const height = chunk[j]!;
       if (
         !o ||
@@ -48,6 +48,13 @@ export async function getBlockRefs(rpc: RpcClient, heights: readonly number[]): 
           `reorg or wrong block at height ${height}: getblockheader ${String(hashes[j])} answered ${JSON.stringify({ hash: o?.hash, height: o?.height, time: o?.time })}`,
         );
       }
+      // Consecutive heights must form one chain, as the REST headers are checked to (headers.ts):
+      // the two batches of a chunk, or two chunks, can straddle a reorg.
+      const prev = refs.at(-1);
+      if (prev && prev.height === height - 1 && o.previousblockhash !== prev.hash)
+        throw new DataError(
+          `reorg or wrong block at height ${height}: it builds on ${String(o.previousblockhash)}, not on ${prev.hash} at height ${prev.height}`,
+        );
       refs.push({ height, hash: hashes[j] as string, time: o.time as number });
     });
   }

@@ -31,6 +31,11 @@ export interface BitcoindClient extends BlockSource {
   readonly rpc: RpcClient;
   /** Whether blocks come over REST (probes on first call). */
   usesRest(): Promise<boolean>;
+  /**
+   * The REST URL of a block's bytes (`/rest/block/<hash>.bin`, unauthenticated), for a parser
+   * thread to fetch itself; undefined when the node does not serve REST.
+   */
+  restBlockUrl(hash: string): Promise<string | undefined>;
 }
 
 function parseUrl(raw: string): { origin: string; user?: string; password?: string } {
@@ -100,6 +105,7 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
   return {
     rpc,
     usesRest: async () => (rest ? rest.isAvailable() : false),
+    restBlockUrl: async (hash) => (rest && (await rest.isAvailable()) ? `${origin}/rest/block/${hash}.bin` : undefined),
     async getTipHeight() {
       const n = await rpc.call<unknown>('getblockcount');
       if (!Number.isSafeInteger(n) || (n as number) < 0)

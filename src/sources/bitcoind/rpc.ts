@@ -44,6 +44,22 @@ function rpcError(method: string, error: { code?: unknown; message?: unknown }, 
   });
 }
 
+/** A JSON-RPC error member as Core writes it: an object with a numeric code. */
+function isRpcError(e: unknown): e is { code: number; message?: unknown } {
+  return typeof e === 'object' && e !== null && typeof (e as { code?: unknown }).code === 'number';
+}
+
+/**
+ * A 5xx whose body is JSON but no JSON-RPC reply (`{"message":"Bad Gateway"}` from a proxy):
+ * retried like a 503. A JSON-RPC error body stays the node's answer (rpcError: only -28 retried).
+ */
+function notAnRpcReply(label: string, status: number, body: string): SourceError {
+  return new SourceError(
+    `Bitcoin Core ${label}: HTTP ${status} with a body that is not a JSON-RPC reply: ${JSON.stringify(body.slice(0, 80))}`,
+    { service: SERVICE, endpoint: label, status, retryable: true },
+  );
+}
+
 export class RpcClient {
   private readonly pool: HttpPool;
   private nextId = 1;
@@ -73,12 +89,18 @@ export class RpcClient {
       const byId = new Map(replies.map((r) => [r.id, r]));
       return calls.map((c, i) => {
         const r = byId.get(ids[i]);
-        if (!r)
+        if (!r) {
+          // Core answers a request it could not read with an error and id null: its answer.
+          const whole = replies.find((x) => x.id === null && isRpcError(x.error));
+          if (whole) throw rpcError(c.method, whole.error!, status);
+          // A 5xx whose JSON is no reply to us is a proxy's page (or a node restarting), not the node's answer.
+          if (status >= 500) throw notAnRpcReply(label, status, body);
           throw new SourceError(`Bitcoin Core RPC ${c.method}: no reply for request id ${ids[i]}`, {
             service: SERVICE,
             endpoint: c.method,
             status,
           });
+        }
         if (r.error) throw rpcError(c.method, r.error, status);
         return r.result;
       });
@@ -137,9 +159,11 @@ export class RpcClient {
     }
     const list = asBatch ? parsed : [parsed];
     if (!Array.isArray(list) || list.some((r) => r === null || typeof r !== 'object')) {
-      // A single call that failed the whole HTTP request (e.g. parse error) may still carry an error object.
+      // A request that failed as a whole (e.g. Core's parse error) still carries a JSON-RPC error
+      // object: the node's answer. Anything else at a 5xx is a proxy's page: worth another try.
       const err = (parsed as RpcReply | null)?.error;
-      if (err) throw rpcError(label, err, status);
+      if (isRpcError(err)) throw rpcError(label, err, status);
+      if (status >= 500) throw notAnRpcReply(label, status, body);
       throw new SourceError(`Bitcoin Core ${label}: HTTP ${status}, reply of the wrong shape`, {
         service: SERVICE,
         endpoint: label,

@@ -51,7 +51,17 @@ function blockWork(bits: number): bigint {
 const BASE_CHAINWORK = 0xa4d3a5b2d9b2a2f8c6f4c0e0n << 32n;
 
 export class ChainView {
+  /**
+   * Blocks below this height are pruned (bitcoind -prune): their headers stay, their bodies are
+   * gone (Core's IsBlockPruned). Undefined: an unpruned node.
+   */
+  pruneHeight: number | undefined;
+
   constructor(readonly chain: SyntheticChain) {}
+
+  isPruned(b: SyntheticBlock): boolean {
+    return this.pruneHeight !== undefined && b.height < this.pruneHeight;
+  }
 
   get tip(): SyntheticBlock {
     return this.chain.tip;
@@ -140,7 +150,9 @@ export class ChainView {
       initialblockdownload: ibd,
       chainwork: this.chainwork(tip),
       size_on_disk: 700_000_000_000,
-      pruned: false,
+      pruned: this.pruneHeight !== undefined,
+      // Core: the lowest height with a block body, only when pruned.
+      ...(this.pruneHeight !== undefined ? { pruneheight: this.pruneHeight } : {}),
       warnings: [],
     };
   }

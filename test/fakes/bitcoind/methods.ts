@@ -93,6 +93,8 @@ const handlers: Record<string, Handler> = {
   },
   getblock: (ctx, [hash, verb]) => {
     const b = blockByHash(ctx, hash);
+    // rpc/blockchain.cpp GetBlockChecked: a pruned body is RPC_MISC_ERROR with these words.
+    if (ctx.view.isPruned(b)) throw new RpcError(RPC_MISC_ERROR, 'Block not available (pruned data)');
     const v = verbosity(verb, 1);
     if (v <= 0) {
       const bytes = ctx.blockBytes(b);

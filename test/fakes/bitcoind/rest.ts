@@ -57,6 +57,8 @@ export function handleRest(hooks: RestHooks, pathname: string, search: URLSearch
     if (!hashOk(name)) return text(400, `Invalid hash: ${name}`);
     const b = chain.byHash(name);
     if (!b) return text(404, `${name} not found`);
+    // rest.cpp rest_block: a pruned body is a 404 saying so.
+    if (hooks.view.isPruned(b)) return text(404, `${name} not available (pruned data)`);
     return out(
       ext,
       () => hooks.blockBytes(b),

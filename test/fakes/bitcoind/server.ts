@@ -44,6 +44,8 @@ export interface FakeBitcoind {
   rotateCookie(): void;
   setWarmingUp(warming: boolean, message?: string): void;
   setInitialBlockDownload(ibd: boolean): void;
+  /** Prune block bodies below `height` (headers stay), as bitcoind -prune does; undefined undoes it. */
+  setPruneHeight(height: number | undefined): void;
   injectFaults(faults: Faults): void;
   /** Fail a share of every later request at random (see RandomFaults). */
   injectRandomFaults(faults: RandomFaults): void;
@@ -198,6 +200,9 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
     },
     setInitialBlockDownload: (v) => {
       ibd = v;
+    },
+    setPruneHeight: (h) => {
+      view.pruneHeight = h;
     },
     injectFaults: (f) => faults.inject(f),
     injectRandomFaults: (r) => faults.injectRandom(r),

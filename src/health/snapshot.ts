@@ -19,6 +19,8 @@ export interface PriceDbSnapshot {
   analyzeRunsLastHour: number;
   analyzeFailuresLastHour: number;
   lastAnalyzeFailure: { at: number; message: string } | null;
+  /** Unix seconds of the first analyze run this database knows of (any status); null when none. */
+  firstAnalyzeRunAt: number | null;
   /** Unix seconds of the newest verified backup; null when there is none. */
   newestVerifiedBackupAt: number | null;
   /** The newest `prices` row's figures (the dashboard's price panels); null when the table is empty. */
@@ -81,6 +83,7 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
       `SELECT epoch(started_at) AS at, message FROM job_runs
        WHERE job = 'analyze' AND status = 'failed' ORDER BY started_at DESC LIMIT 1`,
     );
+    const [first] = await queryRows(conn, `SELECT epoch(MIN(started_at)) AS at FROM job_runs WHERE job = 'analyze'`);
     const [b] = await queryRows(conn, 'SELECT epoch(MAX(taken_at)) AS newest FROM backups WHERE verified');
     const [n] = await queryRows(
       conn,
@@ -94,6 +97,7 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
       analyzeRunsLastHour: Number(r?.good ?? 0),
       analyzeFailuresLastHour: Number(r?.failed ?? 0),
       lastAnalyzeFailure: f ? { at: Number(f.at), message: typeof f.message === 'string' ? f.message : '' } : null,
+      firstAnalyzeRunAt: num(first?.at),
       newestVerifiedBackupAt: num(b?.newest),
       newestPrice: n
         ? {

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDbSize, checkPriceAge, checkPriceValidity } from '../../src/health/checks/database.js';
 import { checkDisk } from '../../src/health/checks/disk.js';
-import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from '../../src/health/checks/jobs.js';
+import {
+  analyzeRunsNeeded,
+  checkAnalyzeRuns,
+  checkBackupAge,
+  checkWhaleHeartbeat,
+} from '../../src/health/checks/jobs.js';
 import {
   readPriceDb,
   readWhaleDb,
@@ -49,6 +54,7 @@ const snap = (o: Partial<PriceDbSnapshot>): Read<PriceDbSnapshot> => ({
     analyzeRunsLastHour: 6,
     analyzeFailuresLastHour: 0,
     lastAnalyzeFailure: null,
+    firstAnalyzeRunAt: NOW - 30 * 86_400,
     newestVerifiedBackupAt: NOW - 3600,
     newestPrice: null,
     ...o,
@@ -95,6 +101,38 @@ describe('grading the price database figures', () => {
   ] as [number, CheckState][])('analyze runs: %d -> %s', (runs, state) => {
     expect(checkAnalyzeRuns(snap({ analyzeRunsLastHour: runs }), H, NOW).state).toBe(state);
   });
+
+  // A fresh install (or the demo) has had less than an hour of cron: what cron can have started
+  // since the first run, with the steady state's one run of slack, is enough.
+  it.each([
+    ['no run yet', null, 5],
+    ['first run 30 days ago', NOW - 30 * 86_400, 5],
+    ['first run exactly 1 h ago', NOW - 3600, 5],
+    ['first run just now', NOW, 1],
+    ['first run 9 min ago', NOW - 540, 1],
+    ['first run 10 min ago', NOW - 600, 1],
+    ['first run 25 min ago', NOW - 1500, 2],
+    ['first run 41 min ago', NOW - 2460, 4],
+    ['first run 55 min ago', NOW - 3300, 5],
+  ] as [string, number | null, number][])('runs needed: %s -> %d', (_n, first, needed) => {
+    expect(analyzeRunsNeeded(first, 5, NOW)).toBe(needed);
+  });
+
+  it.each([
+    ['3 runs, first 2 min ago', 3, NOW - 120, 'OK', '3 in the last hour, first run 2 min ago'],
+    ['1 run, first 5 s ago', 1, NOW - 5, 'OK', '1 in the last hour, first run 5 s ago'],
+    ['1 run, first 25 min ago', 1, NOW - 1500, 'WARN', '1 in the last hour, first run 25 min ago'],
+    ['0 runs, first 2 min ago (it failed)', 0, NOW - 120, 'CRIT', '0 in the last hour, first run 2 min ago'],
+    ['4 runs, first 2 h ago', 4, NOW - 7200, 'WARN', '4 in the last hour'],
+  ] as [string, number, number, CheckState, string][])(
+    'analyze runs on a young install: %s -> %s',
+    (_n, runs, first, state, message) => {
+      const o = checkAnalyzeRuns(snap({ analyzeRunsLastHour: runs, firstAnalyzeRunAt: first }), H, NOW);
+      expect(o.state).toBe(state);
+      expect(o.message).toBe(message);
+      expect(o.details?.first_run).toBe(new Date(first * 1000).toISOString());
+    },
+  );
 
   it('names the last analyze failure and its message', () => {
     const o = checkAnalyzeRuns(
@@ -206,6 +244,7 @@ describe('reading the databases read-only', () => {
         analyzeRunsLastHour: 2,
         analyzeFailuresLastHour: 1,
         lastAnalyzeFailure: { at: NOW - 1300, message: 'no blocks' },
+        firstAnalyzeRunAt: NOW - 9000,
         newestVerifiedBackupAt: NOW - 30 * 3600,
         // seed.ts writes every row at 67000 with the exchange at 67100 (diff 100) at height 867123.
         newestPrice: {
@@ -231,6 +270,7 @@ describe('reading the databases read-only', () => {
         lastDayRows: 0,
         analyzeRunsLastHour: 0,
         lastAnalyzeFailure: null,
+        firstAnalyzeRunAt: null,
         newestVerifiedBackupAt: null,
       },
     });

@@ -9,16 +9,35 @@ export interface AnalyzeRunsThresholds {
   analyzeRunsOk: number;
 }
 
+/** cron starts analyze every ten minutes (crontab.example). */
+const CRON_INTERVAL_SEC = 600;
+
+/**
+ * The fewest good runs in the last hour that is OK: `analyzeRunsOk` of cron's six, or, while the
+ * first analyze run this database knows of is less than an hour old (a fresh install, the demo),
+ * what cron can have started since then with the same one run of slack, and at least one. An
+ * install ten minutes old with two good runs is healthy, not "2 in the last hour".
+ */
+export function analyzeRunsNeeded(firstRunAt: number | null, runsOk: number, nowSec: number): number {
+  if (firstRunAt === null || nowSec - firstRunAt >= 3600) return runsOk;
+  const possible = Math.floor(Math.max(0, nowSec - firstRunAt) / CRON_INTERVAL_SEC) + 1;
+  return Math.min(runsOk, Math.max(1, possible - 1));
+}
+
 /**
  * analyze runs that completed (ok or degraded) in the last hour: cron starts six. Fewer than
- * `analyzeRunsOk` is WARN, none is CRIT. The last failure and its message come along so the
- * operator sees why without opening the logs.
+ * `analyzeRunsOk` is WARN (fewer than cron can have started, on an install younger than an hour),
+ * none is CRIT. The last failure and its message come along so the operator sees why without
+ * opening the logs.
  */
 export function checkAnalyzeRuns(snap: Read<PriceDbSnapshot>, t: AnalyzeRunsThresholds, nowSec: number): CheckOutcome {
-  const threshold: Threshold = { op: '<', warn: t.analyzeRunsOk, crit: 1, unit: 'runs' };
+  const first = snap.ok ? snap.value.firstAnalyzeRunAt : null;
+  const needed = analyzeRunsNeeded(first, t.analyzeRunsOk, nowSec);
+  const threshold: Threshold = { op: '<', warn: needed, crit: 1, unit: 'runs' };
   if (!snap.ok) return unread(snap, threshold, 'runs');
   const { analyzeRunsLastHour: runs, analyzeFailuresLastHour: failed, lastAnalyzeFailure: last } = snap.value;
   const parts = [`${runs} in the last hour`];
+  if (needed < t.analyzeRunsOk && first !== null) parts.push(`first run ${humanAge(nowSec - first)} ago`);
   if (failed > 0) parts.push(`${failed} failed`);
   if (last) parts.push(`last failure ${humanAge(nowSec - last.at)} ago: ${last.message || '(no message)'}`);
   return {
@@ -38,6 +57,7 @@ export function checkAnalyzeRuns(snap: Read<PriceDbSnapshot>, t: AnalyzeRunsThre
     details: {
       failed_last_hour: failed,
       last_failure: last ? { at: new Date(last.at * 1000).toISOString(), message: last.message } : null,
+      first_run: first === null ? null : new Date(first * 1000).toISOString(),
     },
   };
 }

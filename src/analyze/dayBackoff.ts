@@ -142,10 +142,15 @@ export class DayBackoff {
       return;
     }
     const tmp = `${this.file}.tmp-${process.pid}`;
-    fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o750 });
-    fs.writeFileSync(tmp, JSON.stringify({ version: 1, days: [...this.days.values()] }, null, 1) + '\n', {
-      mode: 0o640,
-    });
-    fs.renameSync(tmp, this.file);
+    try {
+      fs.mkdirSync(path.dirname(this.file), { recursive: true, mode: 0o750 });
+      fs.writeFileSync(tmp, JSON.stringify({ version: 1, days: [...this.days.values()] }, null, 1) + '\n', {
+        mode: 0o640,
+      });
+      fs.renameSync(tmp, this.file);
+    } catch (err) {
+      fs.rmSync(tmp, { force: true }); // no half-written file left beside the real one
+      throw err;
+    }
   }
 }

@@ -243,6 +243,15 @@ export async function fillFinishedDays(run: AnalyzeRun, opts: FillOptions): Prom
     run.releaseDb();
     await priceDays(todo, run.win, run.headers, log, hooks, run.signal);
   }
-  backoff.save();
+  // The memory of failures only saves work: a data directory that refuses it (full, read-only)
+  // costs the next run a retry of those days, not this run its result.
+  try {
+    backoff.save();
+  } catch (err) {
+    log.warn(
+      { file: backoff.file, err: (err as Error).message },
+      `could not write ${backoff.file}; days that failed are tried again next run`,
+    );
+  }
   return missing.map((date) => ({ ...reports.get(date)!, newest: date === days[0] }));
 }

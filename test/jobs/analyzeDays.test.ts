@@ -203,4 +203,25 @@ describe('the cron run remembers finished days it cannot price', () => {
     expect(later.doc.daily[0].price).toBeGreaterThan(0);
     expect(fs.existsSync(backoffFile())).toBe(false);
   });
+
+  it('a data directory that refuses the file costs the next run a retry, not this run its result', async () => {
+    // A directory where the file goes: writing and renaming it both fail, as on a full or
+    // read-only disk (and as root, which no permission stops).
+    fs.mkdirSync(path.join(backoffFile(), 'in-the-way'), { recursive: true });
+    try {
+      const env = { ANALYZE_BACKFILL_DAYS: '1' };
+      const r = await e.run({ mode: 'recent' }, { env });
+      expect(r.code).toBe(0);
+      expect(r.doc.utxoracle_price).toBeGreaterThan(0);
+      expect(r.doc.daily).toEqual([expect.objectContaining({ date: '2025-05-31', kind: 'unserved' })]);
+      expect(fs.readdirSync(e.dataDir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      // Nothing was remembered, so the next run simply tries the day again.
+      const from = e.node.requests.length;
+      const next = await e.run({ mode: 'recent' }, { env });
+      expect(tried(from, '2025-05-31')).toBe('2025-05-31');
+      expect(next.doc.daily[0].backed_off).toBeUndefined();
+    } finally {
+      fs.rmSync(backoffFile(), { recursive: true, force: true });
+    }
+  });
 });

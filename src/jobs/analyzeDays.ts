@@ -11,7 +11,7 @@ import {
   type FailureKind,
 } from '../analyze/dayBackoff.js';
 import { priceDays, type DayLoopHooks, type DayOutcome } from '../analyze/dayLoop.js';
-import type { LoadedDay } from '../analyze/daily.js';
+import type { DayPrice, LoadedDay } from '../analyze/daily.js';
 import { writeRangeChart } from '../analyze/rangeChart.js';
 import type { RangeProgress } from '../analyze/rangeProgress.js';
 import { loadRangeSeries } from '../analyze/rangeSeries.js';
@@ -43,6 +43,24 @@ export function dayLine(d: DayReport, prefix: string): string {
   if (d.backed_off)
     return `${prefix}${d.date}: not tried (failed at ${d.failed_at}: ${d.error}); tried again ${d.retry}`;
   return `${prefix}${d.date}: FAILED (${d.error})${d.retry ? `; tried again ${d.retry}` : ''}`;
+}
+
+/**
+ * Saves a priced day into daily_prices; undefined when saved, else why not (logged). A day's row
+ * that cannot be written is that day's failure, reported like one: the days around it (and, in the
+ * cron run, the row already saved) stand.
+ */
+async function saveDay(run: AnalyzeRun, day: DayPrice): Promise<string | undefined> {
+  try {
+    await saveDailyRow(run.dbs.primary, dailyRow(day, run.runId, new Date(run.clock.now())));
+    return undefined;
+  } catch (err) {
+    const why = `could not save the daily price: ${describeError(err)}`;
+    run.log.error({ date: day.date, err: describeError(err) }, `${day.date}: ${why}`);
+    return why;
+  } finally {
+    run.releaseDb(); // the next day is being fetched
+  }
 }
 
 /** Prunes the block cache down to its bound, keeping the window just loaded. */
@@ -116,11 +134,10 @@ export async function analyzeRange(run: AnalyzeRun, opts: RangeOptions): Promise
         pruneAround(run, day);
       },
       done: async (o) => {
-        if ('day' in o) {
-          if (!dryRun) {
-            await saveDailyRow(run.dbs.primary, dailyRow(o.day, run.runId, new Date(run.clock.now())));
-            run.releaseDb(); // the next day is being fetched
-          }
+        const unsaved = 'day' in o && !dryRun ? await saveDay(run, o.day) : undefined;
+        if (unsaved) {
+          days.push({ date: o.date, error: unsaved });
+        } else if ('day' in o) {
           days.push({ date: o.date, price: o.day.result.price });
         } else {
           log.warn({ date: o.date, err: describeError(o.error) }, `could not price ${o.date}`);
@@ -219,9 +236,12 @@ export async function fillFinishedDays(run: AnalyzeRun, opts: FillOptions): Prom
   const hooks: DayLoopHooks = {
     loaded: (day) => pruneAround(run, day),
     done: async (o: DayOutcome) => {
+      const unsaved = 'day' in o ? await saveDay(run, o.day) : undefined;
+      if (unsaved) {
+        reports.set(o.date, { date: o.date, error: unsaved }); // not remembered: the database may recover
+        return;
+      }
       if ('day' in o) {
-        await saveDailyRow(run.dbs.primary, dailyRow(o.day, run.runId, new Date(run.clock.now())));
-        run.releaseDb();
         backoff.clear(o.date);
         log.info({ date: o.date, price: o.day.result.price }, `daily price for ${o.date} saved`);
         reports.set(o.date, { date: o.date, price: o.day.result.price });

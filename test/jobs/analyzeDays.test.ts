@@ -224,4 +224,46 @@ describe('the cron run remembers finished days it cannot price', () => {
       fs.rmSync(backoffFile(), { recursive: true, force: true });
     }
   });
+
+  it("a day's row the database refuses is that day's failure; the run's row and the other days stand", async () => {
+    const db = path.join(e.dataDir, 'utxoracle_cache.db');
+    // daily_prices as a view: it reads as before, and an INSERT into it fails.
+    await withDatabase(db, async (c) => {
+      await c.run("DELETE FROM daily_prices WHERE date = '2025-06-01'");
+      await c.run('ALTER TABLE daily_prices RENAME TO daily_prices_kept');
+      await c.run('CREATE VIEW daily_prices AS SELECT * FROM daily_prices_kept');
+    });
+    try {
+      const before = await withDatabase(db, (c) => queryRows(c, 'SELECT count(*) AS n FROM prices'));
+      const r = await e.run({ mode: 'recent' });
+      expect(r.code).toBe(0);
+      expect(r.doc.saved_to).toBe(db);
+      expect(r.doc.daily).toEqual([
+        expect.objectContaining({
+          date: '2025-06-01',
+          error: expect.stringMatching(/^could not save the daily price: /),
+        }),
+      ]);
+      const after = await withDatabase(db, (c) => queryRows(c, 'SELECT count(*) AS n FROM prices'));
+      expect(Number(after[0]!.n)).toBe(Number(before[0]!.n) + 1);
+      // A range saves what it can and names the day it could not.
+      const range = await e.run({ mode: 'range', from: '2025-06-01', to: '2025-06-01' });
+      expect(range.code).toBe(1);
+      expect(range.doc.days).toEqual([
+        expect.objectContaining({
+          date: '2025-06-01',
+          error: expect.stringMatching(/^could not save the daily price: /),
+        }),
+      ]);
+    } finally {
+      await withDatabase(db, async (c) => {
+        await c.run('DROP VIEW daily_prices');
+        await c.run('ALTER TABLE daily_prices_kept RENAME TO daily_prices');
+      });
+    }
+    // Not remembered as unpriceable: with the table back, the next run prices and saves it.
+    const next = await e.run({ mode: 'recent' });
+    expect(next.doc.daily[0]).toMatchObject({ date: '2025-06-01' });
+    expect(next.doc.daily[0].price).toBeGreaterThan(0);
+  });
 });

@@ -24,7 +24,8 @@ import { DataError, SourceError } from '../errors.js';
 import { UnfinishedDateError, UnservedDateError } from '../oracle/window.js';
 import { MalformedBlockError } from '../summary/summarizer.js';
 
-export type FailureKind = 'unserved' | 'pruned' | 'unpriceable' | 'unfinished';
+export const FAILURE_KINDS = ['unserved', 'pruned', 'unpriceable', 'unfinished'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
 
 /** Retried after this long whatever the chain did. */
 export const RETRY_AFTER_MS = 24 * 3600 * 1000;
@@ -103,7 +104,7 @@ export class DayBackoff {
     for (const d of list as Partial<DayFailure>[]) {
       const ok =
         typeof d.date === 'string' &&
-        (d.kind === 'unserved' || d.kind === 'pruned' || d.kind === 'unpriceable' || d.kind === 'unfinished') &&
+        FAILURE_KINDS.includes(d.kind as FailureKind) &&
         typeof d.error === 'string' &&
         Number.isFinite(d.failedAt) &&
         Number.isSafeInteger(d.tip?.height) &&

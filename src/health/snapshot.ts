@@ -73,9 +73,10 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
     );
     const [r] = await queryRows(
       conn,
-      `SELECT COUNT(*) FILTER (WHERE status IN ('ok', 'degraded')) AS good,
-              COUNT(*) FILTER (WHERE status = 'failed') AS failed
-       FROM job_runs WHERE job = 'analyze' AND started_at >= $1::TIMESTAMP`,
+      `SELECT COUNT(*) FILTER (WHERE status IN ('ok', 'degraded') AND started_at >= $1::TIMESTAMP) AS good,
+              COUNT(*) FILTER (WHERE status = 'failed' AND started_at >= $1::TIMESTAMP) AS failed,
+              epoch(MIN(started_at)) AS first
+       FROM job_runs WHERE job = 'analyze'`,
       [iso(now - 3_600_000)],
     );
     const [f] = await queryRows(
@@ -83,7 +84,6 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
       `SELECT epoch(started_at) AS at, message FROM job_runs
        WHERE job = 'analyze' AND status = 'failed' ORDER BY started_at DESC LIMIT 1`,
     );
-    const [first] = await queryRows(conn, `SELECT epoch(MIN(started_at)) AS at FROM job_runs WHERE job = 'analyze'`);
     const [b] = await queryRows(conn, 'SELECT epoch(MAX(taken_at)) AS newest FROM backups WHERE verified');
     const [n] = await queryRows(
       conn,
@@ -97,7 +97,7 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
       analyzeRunsLastHour: Number(r?.good ?? 0),
       analyzeFailuresLastHour: Number(r?.failed ?? 0),
       lastAnalyzeFailure: f ? { at: Number(f.at), message: typeof f.message === 'string' ? f.message : '' } : null,
-      firstAnalyzeRunAt: num(first?.at),
+      firstAnalyzeRunAt: num(r?.first),
       newestVerifiedBackupAt: num(b?.newest),
       newestPrice: n
         ? {

@@ -54,25 +54,15 @@ export function createLogger(opts: LoggerOptions): Logger {
     base: { job: opts.job, run: opts.run },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  // How pretty lines look, whether they are written to `fd` or handed to `write`.
+  const look = { colorize: process.stderr.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:standard' };
   if (opts.write) {
     const write = opts.write;
-    const pretty = wantPretty
-      ? loadPretty().prettyFactory({
-          colorize: process.stderr.isTTY === true,
-          ignore: 'pid,hostname',
-          translateTime: 'SYS:standard',
-        })
-      : undefined;
+    const pretty = wantPretty ? loadPretty().prettyFactory(look) : undefined;
     return pino(base, { write: (line: string) => write(pretty ? pretty(line) : line) });
   }
   const dest = wantPretty
-    ? loadPretty()({
-        destination: fd,
-        sync: true,
-        colorize: process.stderr.isTTY === true,
-        ignore: 'pid,hostname',
-        translateTime: 'SYS:standard',
-      })
+    ? loadPretty()({ destination: fd, sync: true, ...look })
     : pino.destination({ fd, sync: true });
   return pino(base, dest);
 }

@@ -50,49 +50,29 @@ function sameTxid(a: Uint8Array, ao: number, b: Uint8Array, bo: number): boolean
  * The pending candidates' inputs go into a hash table (open addressing, linear probing, typed
  * arrays); then every txid of the window, in order, is looked up once. Scanning in height order
  * means the last hit for an input is its highest funding height. A cron run has one pending block
- * (a few thousand inputs) against ~430,000 txids: a few milliseconds.
+ * (a few thousand inputs) against ~430,000 txids: a few milliseconds. A cold day has all 144
+ * pending (~620,000 inputs): the table is then ~16 MB and every insert a cache miss, so the loops
+ * below are plain functions over local typed arrays (measured 190 -> ~80 ms against the same
+ * loops in a closure over the table).
  */
 export function resolveFunding(blocks: readonly WindowTxids[], pending: readonly Pending[]): Int32Array[] {
   const results = pending.map((p) => new Int32Array(p.block.candidateCount).fill(-1));
   if (pending.length === 0) return results;
   let inputs = 0;
   for (const p of pending) inputs += p.block.inputCount;
-  // Entries: which pending block and candidate an input belongs to, and where its txid is.
-  const entBlock = new Int32Array(inputs);
-  const entCand = new Int32Array(inputs);
-  const entTx = new Int32Array(inputs);
-  const entOff = new Int32Array(inputs);
-  let size = 1024;
-  while (size < 2 * inputs) size *= 2;
-  const mask = size - 1;
-  const keys = new Int32Array(size); // key + 1; 0 = empty
-  const vals = new Int32Array(size);
+  const table = inputTable(inputs);
   let e = 0;
-  pending.forEach(({ block }, pb) => {
-    let off = 0;
-    for (let c = 0; c < block.candidateCount; c++) {
-      for (let k = 0; k < block.inputCounts[c]!; k++, off += TXID_BYTES, e++) {
-        entBlock[e] = pb;
-        entCand[e] = c;
-        entTx[e] = block.txIndex[c]!;
-        entOff[e] = off;
-        const key = keyAt(block.inputTxids, off) + 1;
-        let slot = key & mask;
-        while (keys[slot] !== 0) slot = (slot + 1) & mask;
-        keys[slot] = key;
-        vals[slot] = e;
-      }
-    }
-  });
+  for (let pb = 0; pb < pending.length; pb++) e = insertInputs(table, pending[pb]!.block, pb, e);
   const last = Math.max(...pending.map((p) => p.position));
   if (last >= blocks.length)
     throw new DataError(`pending block at position ${last} is outside a window of ${blocks.length} blocks`);
-  for (let w = 0; w <= last; w++)
-    scanBlockTxids(blocks[w]!, w, pending, results, { keys, vals, mask, entBlock, entCand, entTx, entOff });
+  for (let w = 0; w <= last; w++) scanBlockTxids(blocks[w]!, w, pending, results, table);
   return results;
 }
 
+/** The pending inputs: a hash table from key to entry, and per entry its block, candidate, tx and txid offset. */
 interface InputTable {
+  /** key + 1 per slot; 0 = empty. At most half full, so a probe always ends. */
   keys: Int32Array;
   vals: Int32Array;
   mask: number;
@@ -102,7 +82,47 @@ interface InputTable {
   entOff: Int32Array;
 }
 
-/** Looks every txid of the window's block `w` up in the pending inputs (a function of its own, so V8 optimises it early). */
+function inputTable(inputs: number): InputTable {
+  let size = 1024;
+  while (size < 2 * inputs) size *= 2;
+  return {
+    keys: new Int32Array(size),
+    vals: new Int32Array(size),
+    mask: size - 1,
+    entBlock: new Int32Array(inputs),
+    entCand: new Int32Array(inputs),
+    entTx: new Int32Array(inputs),
+    entOff: new Int32Array(inputs),
+  };
+}
+
+/** Files pending block `pb`'s inputs from entry `e` on; returns the next free entry. */
+function insertInputs(t: InputTable, block: ResolvableBlock, pb: number, e: number): number {
+  const { keys, vals, mask, entBlock, entCand, entTx, entOff } = t;
+  const txids = block.inputTxids;
+  const inputCounts = block.inputCounts;
+  const txIndex = block.txIndex;
+  const candidates = block.candidateCount;
+  let off = 0;
+  for (let c = 0; c < candidates; c++) {
+    const n = inputCounts[c]!;
+    const tx = txIndex[c]!;
+    for (let k = 0; k < n; k++, off += TXID_BYTES, e++) {
+      entBlock[e] = pb;
+      entCand[e] = c;
+      entTx[e] = tx;
+      entOff[e] = off;
+      const key = keyAt(txids, off) + 1;
+      let slot = key & mask;
+      while (keys[slot] !== 0) slot = (slot + 1) & mask;
+      keys[slot] = key;
+      vals[slot] = e;
+    }
+  }
+  return e;
+}
+
+/** Looks every txid of the window's block `w` up in the pending inputs. */
 function scanBlockTxids(
   block: WindowTxids,
   w: number,
@@ -110,18 +130,32 @@ function scanBlockTxids(
   results: Int32Array[],
   t: InputTable,
 ): void {
+  const { keys: table, vals, mask, entBlock, entTx } = t;
   const keys = block.keys();
   const n = keys.length;
   for (let j = 0; j < n; j++) {
     const key = (keys[j]! & KEY_MASK) + 1;
-    for (let slot = key & t.mask; t.keys[slot] !== 0; slot = (slot + 1) & t.mask) {
-      if (t.keys[slot] !== key) continue;
-      const x = t.vals[slot]!;
-      const p = pending[t.entBlock[x]!]!;
+    for (let slot = key & mask; table[slot] !== 0; slot = (slot + 1) & mask) {
+      if (table[slot] !== key) continue;
+      const x = vals[slot]!;
+      const position = pending[entBlock[x]!]!.position;
       // Only transactions seen so far: an earlier block, or earlier in the same block (or itself).
-      if (p.position < w || (p.position === w && t.entTx[x]! < j)) continue;
-      if (sameTxid(block.txid(j), 0, p.block.inputTxids, t.entOff[x]!))
-        results[t.entBlock[x]!]![t.entCand[x]!] = block.height;
+      if (position < w || (position === w && entTx[x]! < j)) continue;
+      confirm(block, j, pending, results, t, x);
     }
   }
+}
+
+/** A key hit, confirmed byte for byte: the input's candidate is funded from this block. */
+function confirm(
+  block: WindowTxids,
+  j: number,
+  pending: readonly Pending[],
+  results: Int32Array[],
+  t: InputTable,
+  x: number,
+): void {
+  const pb = t.entBlock[x]!;
+  if (sameTxid(block.txid(j), 0, pending[pb]!.block.inputTxids, t.entOff[x]!))
+    results[pb]![t.entCand[x]!] = block.height;
 }

@@ -2,20 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
 import { BIN_COUNT, binEdges } from '../../src/oracle/binEdges.js';
 import { ROUND_BTC_BINS, binOf, cleanAndNormalize, countBins } from '../../src/oracle/histogram.js';
+import { ulpStep } from './ulp.js';
 
 /** The reference's bin search: guess from log10, walk up while edge <= amount, step back one. */
 function referenceWalk(amount: number, edges: ArrayLike<number>): number {
   let est = Math.trunc(((Math.log10(amount) - -6) / 12) * 2401);
   while (edges[est]! <= amount) est++;
   return est - 1;
-}
-
-const bits = new Float64Array(1);
-const ubits = new BigUint64Array(bits.buffer);
-function ulpStep(x: number, dir: 1 | -1): number {
-  bits[0] = x;
-  ubits[0]! += BigInt(dir);
-  return bits[0];
 }
 
 describe('bin assignment', () => {

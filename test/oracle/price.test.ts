@@ -3,10 +3,12 @@ import { DataError } from '../../src/errors.js';
 import { BIN_COUNT } from '../../src/oracle/binEdges.js';
 import { central, finalPrice } from '../../src/oracle/centralPrice.js';
 import { confidence } from '../../src/oracle/confidence.js';
-import { intradayPoints } from '../../src/oracle/intraday.js';
+import { ROUND_USD, intradayPoints } from '../../src/oracle/intraday.js';
+import { MicroRoundFilter, microRoundAmounts } from '../../src/oracle/microRound.js';
 import { roughPrice } from '../../src/oracle/roughPrice.js';
 import { spikeStencil } from '../../src/oracle/stencils.js';
 import { prng } from '../chain/craft.js';
+import { ulpStep } from './ulp.js';
 
 /** A normalised histogram: the spike stencil laid at `slide` (times scale), plus single bins. */
 function hist(opts: { spikeAt?: number; scale?: number; bins?: Array<[number, number]> }): Float64Array {
@@ -96,6 +98,39 @@ describe('intraday points (§7)', () => {
 
   it('keeps an amount just outside the micro-round window', () => {
     expect(intradayPoints(at([0.002 * 1.00011]), 50_000).prices.length).toBe(1);
+  });
+
+  it("gives the points the reference's every-band loop gives, in its order, near every band edge and micro-round amount", () => {
+    // The reference's loop, literally: every band in turn, the micro-round test at the first hit.
+    const micro = new MicroRoundFilter();
+    const literal = (amounts: Float64Array, rough: number): number[] => {
+      const out: number[] = [];
+      for (const n of amounts) {
+        for (const usd of ROUND_USD) {
+          const av = usd / rough;
+          if (!(av - 0.25 * av < n && n < av + 0.25 * av)) continue;
+          if (micro.excludes(n)) break;
+          out.push(usd / n);
+        }
+      }
+      return out;
+    };
+    const rnd = prng(11);
+    for (const rough of [1, 9_999, 50_000, 105_136, 123_457, 2_000_000]) {
+      const edges = ROUND_USD.flatMap((usd) => {
+        const av = usd / rough;
+        return [av - 0.25 * av, av + 0.25 * av, av];
+      });
+      const amounts = Float64Array.from(
+        [
+          ...edges.flatMap((e) => [e, ulpStep(e, 1), ulpStep(e, -1)]),
+          ...microRoundAmounts().flatMap((r) => [r, r * 1.00009, r * 1.00011]),
+          ...Array.from({ length: 20_000 }, () => 10 ** (-6 + rnd() * 6)),
+        ].filter((n) => n > 0),
+      );
+      const p = intradayPoints(at(Array.from(amounts)), rough);
+      expect(Array.from(p.prices)).toEqual(literal(amounts, rough));
+    }
   });
 
   it.each([[0], [-5], [1.5], [NaN]])('rough %d is a DataError', (r) => {

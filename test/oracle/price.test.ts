@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
 import { BIN_COUNT } from '../../src/oracle/binEdges.js';
-import { central, finalPrice } from '../../src/oracle/centralPrice.js';
+import { central, centralSorted, finalPrice } from '../../src/oracle/centralPrice.js';
 import { confidence } from '../../src/oracle/confidence.js';
 import { ROUND_USD, intradayPoints } from '../../src/oracle/intraday.js';
 import { MicroRoundFilter, microRoundAmounts } from '../../src/oracle/microRound.js';
@@ -148,6 +148,24 @@ describe('central price (§8)', () => {
     ['single point', [7], 0, 10, 7, 0, 1],
   ])('%s', (_name, pts, lo, hi, price, mad, count) => {
     expect(central(pts, lo, hi)).toEqual({ price, mad, count });
+  });
+
+  it('sorts points above zero by their bits exactly as by value: subnormals, ties, exponents apart', () => {
+    const rnd = prng(5);
+    for (let round = 0; round < 200; round++) {
+      const n = 1 + Math.floor(rnd() * 400);
+      const pts = Array.from({ length: n }, () => {
+        const pick = rnd();
+        if (pick < 0.1) return 5e-324 * (1 + Math.floor(rnd() * 4)); // subnormal
+        if (pick < 0.4) return 100 + Math.floor(rnd() * 4); // ties
+        return 10 ** (-300 + rnd() * 600);
+      });
+      const lo = round % 3 === 0 ? 0 : 1e-200;
+      const hi = round % 2 ? Infinity : 1e200;
+      const sorted = Float64Array.from(pts.filter((p) => lo < p && p < hi)).sort((a, b) => a - b);
+      if (sorted.length === 0) continue;
+      expect(central(pts, lo, hi)).toEqual(centralSorted(sorted, lo, hi));
+    }
   });
 
   it('the median distance without a sort equals sorting the distances, on many random sets with ties', () => {

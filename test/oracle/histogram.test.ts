@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
 import { BIN_COUNT, binEdges } from '../../src/oracle/binEdges.js';
-import { ROUND_BTC_BINS, binOf, cleanAndNormalize, countBins } from '../../src/oracle/histogram.js';
+import { ROUND_BTC_BINS, binBySearch, binOf, cleanAndNormalize, countBins } from '../../src/oracle/histogram.js';
+import { prng } from '../chain/craft.js';
 import { ulpStep } from './ulp.js';
 
 /** The reference's bin search: guess from log10, walk up while edge <= amount, step back one. */
@@ -28,6 +29,19 @@ describe('bin assignment', () => {
       -Infinity,
     );
     expect(overshoot).toBeLessThanOrEqual(1);
+  });
+
+  it("the bucket table gives the search's bin at every bucket start, one ulp either side, and far outside the edges", () => {
+    const probes: number[] = [0, 5e-324, 1e-300, 1e300, Infinity];
+    // Every 2^-8 step of the mantissa from 2^-21 to 2^21: each bucket's first double and its neighbours.
+    for (let exp = -21; exp <= 21; exp++)
+      for (let m = 0; m < 256; m++) {
+        const start = 2 ** exp * (1 + m / 256);
+        probes.push(start, ulpStep(start, 1), ulpStep(start, -1));
+      }
+    const rnd = prng(3);
+    for (let k = 0; k < 100_000; k++) probes.push(10 ** (-9 + rnd() * 18));
+    expect(probes.filter((a) => binOf(a) !== binBySearch(a))).toEqual([]);
   });
 
   it.each([

@@ -41,6 +41,11 @@ function bucketOf(x: number): number {
   BITS[0] = x;
   return WORDS[HIGH]! >>> 14;
 }
+/** The same with 12 mantissa bits: buckets of ~0.024%, so a ±0.01% window touches at most two. */
+function fineBucketOf(x: number): number {
+  BITS[0] = x;
+  return WORDS[HIGH]! >>> 8;
+}
 
 /**
  * A fast test "is `n` strictly inside some (r - 0.0001*r, r + 0.0001*r)?", identical to checking
@@ -54,6 +59,9 @@ export class MicroRoundFilter {
   /** Windows of bucket b: index[start[b - first] .. start[b - first + 1]). */
   private readonly start: Int32Array;
   private readonly index: Int32Array;
+  /** Per fine bucket from fineFirst: 1 when some window reaches into it. */
+  private readonly fineFirst: number;
+  private readonly touched: Uint8Array;
 
   constructor(rounds: readonly number[] = microRoundAmounts()) {
     this.lows = Float64Array.from(rounds, (r) => r - MICRO_ROUND_TOLERANCE * r);
@@ -67,10 +75,18 @@ export class MicroRoundFilter {
     this.start = new Int32Array(lists.length + 1);
     lists.forEach((l, b) => (this.start[b + 1] = this.start[b]! + l.length));
     this.index = Int32Array.from(lists.flat());
+    this.fineFirst = fineBucketOf(Math.min(...this.lows));
+    this.touched = new Uint8Array(fineBucketOf(Math.max(...this.highs)) - this.fineFirst + 1);
+    this.lows.forEach((low, w) => {
+      for (let f = fineBucketOf(low); f <= fineBucketOf(this.highs[w]!); f++) this.touched[f - this.fineFirst] = 1;
+    });
   }
 
   excludes(n: number): boolean {
     if (!(n > 0)) return false; // every window is above zero
+    // Most amounts are nowhere near a round one: a fine bucket no window touches says so at once.
+    const f = fineBucketOf(n) - this.fineFirst;
+    if (f < 0 || f >= this.touched.length || this.touched[f] === 0) return false;
     const b = bucketOf(n) - this.first;
     if (b < 0 || b >= this.start.length - 1) return false;
     for (let k = this.start[b]!; k < this.start[b + 1]!; k++) {

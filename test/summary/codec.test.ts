@@ -114,6 +114,20 @@ describe('summary codec', () => {
     expect(() => decodeSummary(input)).toThrow(msg);
   });
 
+  it("without checksums (a parser thread's answer, never on disk) still makes every structural check", () => {
+    // Only the sums are skipped: a flipped txid bit goes through, as it would have been encoded...
+    expect(() => decodeEntry(flip(bytes.length - 5), { checksums: false })).not.toThrow();
+    expect(() => decodeEntry(flip(bytes.length - 5))).toThrow(/fails its checksum/);
+    // ...while a forged entry fails the same checks as with them.
+    for (const [b, msg] of [
+      [corrupt((b) => u32(b, keysAt + 4, 7)), /key 1 does not match its txid/],
+      [corrupt((b) => u32(b, fundedAt, 840_001)), /funded from height 840001/],
+      [corrupt((b) => u32(b, txIndexAt, 9)), /out of order or range/],
+      [bytes.subarray(0, bytes.length - 1), /truncated/],
+    ] as const)
+      expect(() => decodeEntry(b, { checksums: false })).toThrow(msg);
+  });
+
   it('tells an entry of another version (format or candidate rules) from a damaged one', () => {
     expect(isOtherVersion(bytes)).toBe(false);
     expect(isOtherVersion(corrupt((b) => b.set([0x34], 3)))).toBe(true); // UXS4, the format before

@@ -126,6 +126,108 @@ static int cpu_has_shani(void) {
 }
 #endif
 
+#ifdef HAVE_X86
+/*
+ * sha256d of two 64-byte messages at once (merkle nodes, ~860,000 of a full day's ~8.3 million
+ * compressions). SHA-NI rounds wait on the one before; two independent messages interleaved keep
+ * the unit busy, and the rest is fixed: the first round's second block is the constant padding of
+ * a 64-byte message, so its schedule + K is worked out once (sha_pad_wk), and the second round's
+ * message is the first digest's words as they are in the registers, never written out as bytes.
+ * Measured on the day's blocks: the two merkle trees 225 -> ~125 ms.
+ */
+#define SHA_TARGET __attribute__((target("sha,sse4.1,ssse3")))
+
+/* Two rounds groups on one state: cdgh/abef updated from the four words w (+K) in wk. */
+#define SHA_QUAD(abef, cdgh, wk)                                            \
+  do {                                                                      \
+    (cdgh) = _mm_sha256rnds2_epu32((cdgh), (abef), (wk));                   \
+    (abef) = _mm_sha256rnds2_epu32((abef), (cdgh), _mm_shuffle_epi32((wk), 0x0E)); \
+  } while (0)
+
+/* W[t..t+3] for the next group from the four groups before (m[i&3] is replaced). */
+#define SHA_SCHEDULE(m, i)                                                              \
+  do {                                                                                  \
+    __m128i next_ = _mm_sha256msg1_epu32((m)[(i) & 3], (m)[((i) + 1) & 3]);             \
+    next_ = _mm_add_epi32(next_, _mm_alignr_epi8((m)[((i) + 3) & 3], (m)[((i) + 2) & 3], 4)); \
+    (m)[(i) & 3] = _mm_sha256msg2_epu32(next_, (m)[((i) + 3) & 3]);                     \
+  } while (0)
+
+/* 64 rounds on states a and b from message words ma and mb (lane j of m[k] is W[4k+j]), each state's value before added back. */
+SHA_TARGET static inline void rounds_x2(__m128i st[4], __m128i ma[4], __m128i mb[4]) {
+  const __m128i a0 = st[0], a1 = st[1], b0 = st[2], b1 = st[3];
+  for (int i = 0; i < 16; i++) {
+    const __m128i k = _mm_loadu_si128((const __m128i *)&K[4 * i]);
+    SHA_QUAD(st[0], st[1], _mm_add_epi32(ma[i & 3], k));
+    SHA_QUAD(st[2], st[3], _mm_add_epi32(mb[i & 3], k));
+    if (i < 12) {
+      SHA_SCHEDULE(ma, i);
+      SHA_SCHEDULE(mb, i);
+    }
+  }
+  st[0] = _mm_add_epi32(st[0], a0), st[1] = _mm_add_epi32(st[1], a1);
+  st[2] = _mm_add_epi32(st[2], b0), st[3] = _mm_add_epi32(st[3], b1);
+}
+
+/* W + K of the padding block of a 64-byte message (0x80, zeros, bit length 512), for every round. */
+static __m128i sha_pad_wk[16];
+
+SHA_TARGET static void sha_pad_init(void) {
+  uint32_t w[64] = {0x80000000u, [15] = 512};
+  for (int t = 16; t < 64; t++) {
+    uint32_t s0 = ror(w[t - 15], 7) ^ ror(w[t - 15], 18) ^ (w[t - 15] >> 3);
+    uint32_t s1 = ror(w[t - 2], 17) ^ ror(w[t - 2], 19) ^ (w[t - 2] >> 10);
+    w[t] = w[t - 16] + s0 + w[t - 7] + s1;
+  }
+  for (int i = 0; i < 16; i++)
+    sha_pad_wk[i] = _mm_set_epi32((int)(w[4 * i + 3] + K[4 * i + 3]), (int)(w[4 * i + 2] + K[4 * i + 2]),
+                                  (int)(w[4 * i + 1] + K[4 * i + 1]), (int)(w[4 * i] + K[4 * i]));
+}
+
+/* The state (ABEF, CDGH) as the words H0..H3 and H4..H7, lane j = H[4k+j]. */
+SHA_TARGET static inline void state_words(__m128i abef, __m128i cdgh, __m128i *lo, __m128i *hi) {
+  const __m128i feba = _mm_shuffle_epi32(abef, 0x1B), dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+  *lo = _mm_blend_epi16(feba, dchg, 0xF0);
+  *hi = _mm_alignr_epi8(dchg, feba, 8);
+}
+
+SHA_TARGET static void sha256d_64_x2(const uint8_t *in_a, uint8_t *out_a, const uint8_t *in_b, uint8_t *out_b) {
+  const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+  /* IV as ABEF and CDGH. */
+  const __m128i iv_abef = _mm_set_epi32((int)IV[0], (int)IV[1], (int)IV[4], (int)IV[5]);
+  const __m128i iv_cdgh = _mm_set_epi32((int)IV[2], (int)IV[3], (int)IV[6], (int)IV[7]);
+  __m128i st[4] = {iv_abef, iv_cdgh, iv_abef, iv_cdgh}, ma[4], mb[4];
+  for (int k = 0; k < 4; k++) {
+    ma[k] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(in_a + 16 * k)), bswap);
+    mb[k] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(in_b + 16 * k)), bswap);
+  }
+  rounds_x2(st, ma, mb);
+  /* The padding block, from its precomputed W + K. */
+  const __m128i a0 = st[0], a1 = st[1], b0 = st[2], b1 = st[3];
+  for (int i = 0; i < 16; i++) {
+    SHA_QUAD(st[0], st[1], sha_pad_wk[i]);
+    SHA_QUAD(st[2], st[3], sha_pad_wk[i]);
+  }
+  st[0] = _mm_add_epi32(st[0], a0), st[1] = _mm_add_epi32(st[1], a1);
+  st[2] = _mm_add_epi32(st[2], b0), st[3] = _mm_add_epi32(st[3], b1);
+  /* Second round: the 32-byte digest, 0x80, zeros, bit length 256. */
+  const __m128i pad_lo = _mm_set_epi32(0, 0, 0, (int)0x80000000u), pad_hi = _mm_set_epi32(256, 0, 0, 0);
+  state_words(st[0], st[1], &ma[0], &ma[1]);
+  state_words(st[2], st[3], &mb[0], &mb[1]);
+  ma[2] = mb[2] = pad_lo;
+  ma[3] = mb[3] = pad_hi;
+  st[0] = st[2] = iv_abef;
+  st[1] = st[3] = iv_cdgh;
+  rounds_x2(st, ma, mb);
+  __m128i lo, hi;
+  state_words(st[0], st[1], &lo, &hi);
+  _mm_storeu_si128((__m128i *)out_a, _mm_shuffle_epi8(lo, bswap));
+  _mm_storeu_si128((__m128i *)(out_a + 16), _mm_shuffle_epi8(hi, bswap));
+  state_words(st[2], st[3], &lo, &hi);
+  _mm_storeu_si128((__m128i *)out_b, _mm_shuffle_epi8(lo, bswap));
+  _mm_storeu_si128((__m128i *)(out_b + 16), _mm_shuffle_epi8(hi, bswap));
+}
+#endif
+
 static compress_fn compress = compress_portable;
 static const char *implementation = "portable";
 
@@ -208,19 +310,26 @@ static void sha256d_64(const uint8_t in[64], uint8_t out[32]) {
 static void merkle_root(uint8_t *level, size_t n, uint8_t root[32], int *mutated) {
   uint8_t pair[64];
   while (n > 1) {
-    size_t m = (n + 1) / 2;
-    for (size_t i = 0; i < n; i += 2) {
-      const uint8_t *left = level + 32 * i;
-      if (i + 1 < n) {
-        if (memcmp(left, left + 32, 32) == 0) *mutated = 1;
-        memcpy(pair, left, 64);
-      } else {
-        memcpy(pair, left, 32); /* an odd last node is paired with itself */
-        memcpy(pair + 32, left, 32);
-      }
-      sha256d_64(pair, level + 16 * i); /* node i/2; every later read is at a higher index */
+    const size_t pairs = n / 2; /* nodes with two children; an odd last node is paired with itself */
+    for (size_t p = 0; p < pairs; p++)
+      if (memcmp(level + 64 * p, level + 64 * p + 32, 32) == 0) *mutated = 1;
+    /* Node p is written at 32p, below every child not yet read (64p and up). */
+    size_t p = 0;
+#ifdef HAVE_X86
+    if (compress == compress_shani)
+      for (; p + 1 < pairs; p += 2)
+        sha256d_64_x2(level + 64 * p, level + 32 * p, level + 64 * (p + 1), level + 32 * (p + 1));
+#endif
+    for (; p < pairs; p++) {
+      memcpy(pair, level + 64 * p, 64);
+      sha256d_64(pair, level + 32 * p);
     }
-    n = m;
+    if (n & 1) {
+      memcpy(pair, level + 32 * (n - 1), 32);
+      memcpy(pair + 32, level + 32 * (n - 1), 32);
+      sha256d_64(pair, level + 32 * pairs);
+    }
+    n = pairs + (n & 1);
   }
   memcpy(root, level, 32);
 }
@@ -354,6 +463,7 @@ static napi_value implementation_js(napi_env env, napi_callback_info info) {
 NAPI_MODULE_INIT() {
 #ifdef HAVE_X86
   if (cpu_has_shani()) {
+    sha_pad_init();
     compress = compress_shani;
     implementation = "sha-ni";
   }

@@ -127,6 +127,32 @@ describe('native block hashing', () => {
       expect(both(b.bytes)!.native.mutated).toBe(false);
     });
 
+    it('every transaction count from 1 to 70, and a repeated pair at every place (the merkle tree two nodes at a time)', () => {
+      const b = synthetic[0]!.blocks.find((x) => readBlockLayout(x.bytes).txCount >= 71)!;
+      const l = readBlockLayout(b.bytes);
+      const starts = Array.from({ length: 71 }, (_, i) => l.ranges[4 * i]!);
+      const firstN = (txs: number[]) =>
+        Uint8Array.from([
+          ...b.bytes.subarray(0, 80),
+          ...varint(txs.length),
+          ...txs.flatMap((i) => [...b.bytes.subarray(starts[i], starts[i + 1])]),
+        ]);
+      const ids = (n: number) => Array.from({ length: n }, (_, i) => i);
+      for (let n = 1; n <= 70; n++) {
+        const r = both(firstN(ids(n)))!;
+        expect(r.native, `${n} transactions`).toEqual(r.ts);
+        expect(r.native.mutated).toBe(false);
+      }
+      // Transactions 2k and 2k+1 the same: a mutated tree whichever pair of the level it lands in.
+      for (let k = 1; k < 20; k++) {
+        const txs = ids(40);
+        txs[2 * k + 1] = txs[2 * k]!;
+        const r = both(firstN(txs))!;
+        expect(r.native, `pair ${k} repeated`).toEqual(r.ts);
+        expect(r.native.mutated, `pair ${k} repeated`).toBe(true);
+      }
+    });
+
     it('the portable C compression too (the addon switched from SHA-NI to it)', () => {
       const addon = createRequire(import.meta.url)(ADDON) as { usePortable(): void; implementation(): string };
       addon.usePortable();

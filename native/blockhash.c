@@ -18,8 +18,7 @@
  *   flags   1 | (mutated ? 2 : 0) | (any segwit ? 4 : 0)
  * Ranges are checked against the block's length (a RangeError, never a read out of bounds).
  */
-#define NAPI_VERSION 8
-#include <node_api.h>
+#include "layout.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -474,6 +473,7 @@ NAPI_MODULE_INIT() {
   } fns[] = {{"hashBlock", hash_block},
              {"sha256d", sha256d_js},
              {"usePortable", use_portable},
+             {"layoutTxs", layout_txs_js},
              {"implementation", implementation_js}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;

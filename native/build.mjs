@@ -48,7 +48,7 @@ function build() {
   const cc = process.env.CC || 'cc';
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = path.join(outDir, `blockhash.tmp-${process.pid}.node`); // require() loads only .node as an addon
-  const args = ['-O3', '-fPIC', '-shared', '-std=c11', '-I', include, '-o', tmp, path.join(here, 'blockhash.c')];
+  const args = ['-O3', '-fPIC', '-shared', '-std=c11', '-I', include, '-o', tmp, path.join(here, 'blockhash.c'), path.join(here, 'layout.c')];
   // Node-API symbols are resolved from the running node when the addon loads.
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
   try {

@@ -7,6 +7,7 @@
 import { DataError } from '../errors.js';
 import { ByteReader } from './reader.js';
 import { readHeader, HEADER_BYTES } from './header.js';
+import { nativeHasher, type NativeHasher } from './nativeHash.js';
 import type { BlockHeader } from './types.js';
 
 // Smallest possible serializations, used to reject absurd counts before allocating.
@@ -181,8 +182,62 @@ function readTx(r: ByteReader, i: number, inBase: number, outBase: number): void
   found.segwit = segwit;
 }
 
+const nativeResult = new Int32Array(2);
+
+/**
+ * readTxs in one native call (native/layout.c): the same checks and numbers, ~5x faster on a full
+ * block. The arrays are sized first for the most inputs and outputs the bytes left could hold, so
+ * the native reader never needs more room. True when it laid them out (the reader is then past
+ * them); false on any defect, and nothing moved: the TypeScript reader reads them again and names it.
+ */
+function readTxsNatively(r: ByteReader, count: number, native: NativeHasher): boolean {
+  const s = scratch;
+  const left = r.remaining;
+  s.ranges = atLeast(s.ranges, RANGE_FIELDS * count, i32);
+  s.firstInput = atLeast(s.firstInput, count + 1, i32);
+  s.firstOutput = atLeast(s.firstOutput, count + 1, i32);
+  const inputs = Math.floor(left / MIN_INPUT_BYTES);
+  s.inputAt = atLeast(s.inputAt, inputs, i32);
+  s.witnessAt = atLeast(s.witnessAt, inputs, i32);
+  s.witnessItems = atLeast(s.witnessItems, inputs, i32);
+  s.witnessBytes = atLeast(s.witnessBytes, inputs, i32);
+  const outputs = Math.floor(left / MIN_OUTPUT_BYTES);
+  s.value = atLeast(s.value, outputs, f64);
+  s.scriptAt = atLeast(s.scriptAt, outputs, i32);
+  s.scriptLen = atLeast(s.scriptLen, outputs, i32);
+  const ok = native.layoutTxs!(
+    r.bytes,
+    r.pos,
+    count,
+    s.ranges,
+    s.firstInput,
+    s.firstOutput,
+    s.inputAt,
+    s.witnessAt,
+    s.witnessItems,
+    s.witnessBytes,
+    s.value,
+    s.scriptAt,
+    s.scriptLen,
+    nativeResult,
+  );
+  if (ok) r.pos = nativeResult[0]!;
+  return ok;
+}
+
+/** Which reader lays transactions out: the native one when the addon has it (tests pick). */
+let useNative = true;
+
+/** Tests only: lay out with the TypeScript reader alone (true), or the native one when built (false). */
+export function layoutWithTypeScript(on: boolean): void {
+  useNative = !on;
+}
+
 /** Reads `count` transactions from the reader's position into the scratch layout. */
 function readTxs(r: ByteReader, count: number): boolean {
+  const native = useNative ? nativeHasher() : undefined;
+  if (native?.layoutTxs && r.bytes.length < 0x7fffffff && readTxsNatively(r, count, native))
+    return nativeResult[1] === 1;
   const s = scratch;
   s.ranges = atLeast(s.ranges, RANGE_FIELDS * count, i32);
   s.firstInput = atLeast(s.firstInput, count + 1, i32);

@@ -25,6 +25,26 @@ export interface NativeHasher {
   ): number;
   /** "sha-ni" when the CPU's SHA extensions are used, else "portable". */
   implementation(): string;
+  /**
+   * Lays out `txCount` transactions from `pos` into the arrays (native/layout.c has the contract);
+   * false on any defect, which the TypeScript reader then names. Absent from an addon built before it.
+   */
+  layoutTxs?(
+    bytes: Uint8Array,
+    pos: number,
+    txCount: number,
+    ranges: Int32Array,
+    firstInput: Int32Array,
+    firstOutput: Int32Array,
+    inputAt: Int32Array,
+    witnessAt: Int32Array,
+    witnessItems: Int32Array,
+    witnessBytes: Int32Array,
+    value: Float64Array,
+    scriptAt: Int32Array,
+    scriptLen: Int32Array,
+    result: Int32Array,
+  ): boolean;
 }
 
 export interface HashPath {

@@ -1,5 +1,5 @@
-// Builds the native block hasher (blockhash.c) at install time with the machine's C compiler and
-// Node's own headers: no node-gyp, no download, no network. It NEVER fails the install: without a
+// Builds the native block hasher (blockhash.c, with the layout reader layout.c) at install time
+// with the machine's C compiler and Node's own headers: no node-gyp, no download, no network. It NEVER fails the install: without a
 // compiler or headers, or when the result does not load and hash correctly, it says so in one line
 // and the TypeScript hasher is used (src/chain/nativeHash.ts chooses at run time).
 //
@@ -48,7 +48,18 @@ function build() {
   const cc = process.env.CC || 'cc';
   fs.mkdirSync(outDir, { recursive: true });
   const tmp = path.join(outDir, `blockhash.tmp-${process.pid}.node`); // require() loads only .node as an addon
-  const args = ['-O3', '-fPIC', '-shared', '-std=c11', '-I', include, '-o', tmp, path.join(here, 'blockhash.c'), path.join(here, 'layout.c')];
+  const args = [
+    '-O3',
+    '-fPIC',
+    '-shared',
+    '-std=c11',
+    '-I',
+    include,
+    '-o',
+    tmp,
+    path.join(here, 'blockhash.c'),
+    path.join(here, 'layout.c'),
+  ];
   // Node-API symbols are resolved from the running node when the addon loads.
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
   try {

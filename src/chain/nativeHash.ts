@@ -1,6 +1,7 @@
-// Loads the native block hasher (native/blockhash.c, built at install by native/build.mjs) when it
-// is there and allowed, and says which path hashing takes. The TypeScript path in blockHash.ts is
-// the fallback: a machine without a C compiler, or Node headers, installs and runs the same, just
+// Loads the native block hasher (native/blockhash.c, and the layout reader native/layout.c in the
+// same addon, built at install by native/build.mjs) when it is there and allowed, and says which
+// path hashing takes (layout.ts uses the addon's reader whenever it is loaded). The TypeScript paths
+// in blockHash.ts and layout.ts are the fallback: a machine without a C compiler, or Node headers, installs and runs the same, just
 // slower. UTXORACLE_NATIVE_HASH=0 in the process environment forces the fallback (read once, at
 // first use; worker threads see the same environment).
 import fs from 'node:fs';

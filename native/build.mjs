@@ -1,7 +1,8 @@
 // Builds the native block hasher (blockhash.c, with the layout reader layout.c) at install time
-// with the machine's C compiler and Node's own headers: no node-gyp, no download, no network. It NEVER fails the install: without a
-// compiler or headers, or when the result does not load and hash correctly, it says so in one line
-// and the TypeScript hasher is used (src/chain/nativeHash.ts chooses at run time).
+// with the machine's C compiler and Node's own headers: no node-gyp, no download, no network. It
+// NEVER fails the install: without a compiler or headers, or when the result does not load and hash
+// correctly, it says so in one line and the TypeScript hasher and reader are used
+// (src/chain/nativeHash.ts chooses at run time).
 //
 //   node native/build.mjs [--out DIR]     (npm runs it as the "install" script)
 //   CC=clang        the compiler (default cc)

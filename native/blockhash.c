@@ -341,17 +341,6 @@ static napi_value throw_error(napi_env env, const char *code, const char *messag
   return NULL;
 }
 
-/* A Uint8Array or Int32Array argument's data and element count; 0 when it is not one. */
-static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
-  bool is;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, len, data, &buffer, &offset) != napi_ok) return 0;
-  return type == want;
-}
-
 static napi_value hash_block(napi_env env, napi_callback_info info) {
   size_t argc = 6;
   napi_value argv[6];

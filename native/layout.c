@@ -138,16 +138,6 @@ static int read_tx(reader *r, layout *l, uint32_t i, size_t *ins, size_t *outs, 
   return 1;
 }
 
-static int typed(napi_env env, napi_value v, napi_typedarray_type want, void **data, size_t *len) {
-  bool is;
-  if (napi_is_typedarray(env, v, &is) != napi_ok || !is) return 0;
-  napi_typedarray_type type;
-  napi_value buffer;
-  size_t offset;
-  if (napi_get_typedarray_info(env, v, &type, len, data, &buffer, &offset) != napi_ok) return 0;
-  return type == want;
-}
-
 napi_value layout_txs_js(napi_env env, napi_callback_info info) {
   size_t argc = 14;
   napi_value argv[14];

@@ -185,7 +185,7 @@ function readTx(r: ByteReader, i: number, inBase: number, outBase: number): void
 const nativeResult = new Int32Array(2);
 
 /**
- * readTxs in one native call (native/layout.c): the same checks and numbers, ~5x faster on a full
+ * readTxs in one native call (native/layout.c): the same checks and numbers, ~3x faster on a full
  * block. The arrays are sized first for the most inputs and outputs the bytes left could hold, so
  * the native reader never needs more room. True when it laid them out (the reader is then past
  * them); false on any defect, and nothing moved: the TypeScript reader reads them again and names it.

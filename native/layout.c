@@ -6,14 +6,14 @@
  * source. Measured on a full-scale day on one thread: 192-258 ms of JavaScript become 64-74 ms.
  *
  * layoutTxs(bytes, pos, count, ranges, firstInput, firstOutput, inputAt, witnessAt, witnessItems,
- *           witnessBytes, value, scriptAt, scriptLen, result) -> 0 | 1
+ *           witnessBytes, value, scriptAt, scriptLen, result) -> boolean
  *   bytes      Uint8Array, the whole block; the transactions start at pos
  *   ranges     Int32Array of 4 * count; firstInput, firstOutput Int32Array of count + 1
  *   inputAt, witnessAt, witnessItems, witnessBytes   Int32Array, one per input
  *   value      Float64Array (satoshis), scriptAt, scriptLen Int32Array, one per output
  *   result     Int32Array of 2, written on success: the position after the last transaction, and
  *              1 when any transaction is segwit
- *   returns 1 when the transactions lay out, 0 on any defect or when an array is too short.
+ *   true when the transactions lay out; false on any defect or when an array is too short.
  * Positions are below 2^31 (the caller refuses larger blocks).
  */
 #include "layout.h"

@@ -23,6 +23,16 @@ const oneByOne = (chain: SyntheticChain, date: string) =>
     return b.time;
   });
 
+/** A dry date run for 2025-06-01, held to the one-by-one walk's window; the node requests it made. */
+async function dateRunRequests(e: AnalyzeEnv): Promise<LoggedRequest[]> {
+  const before = e.node.requests.length;
+  const { code, doc } = await e.run({ mode: 'date', date: '2025-06-01' }, { dryRun: true });
+  expect(code).toBe(0);
+  const w = await oneByOne(e.chain, '2025-06-01');
+  expect([doc.first_height, doc.last_height]).toEqual([w.firstHeight, w.lastHeight]);
+  return e.node.requests.slice(before);
+}
+
 describe('analyze --date: the window search on bulk header reads', () => {
   it.each([
     ['regular times', {}],
@@ -34,15 +44,10 @@ describe('analyze --date: the window search on bulk header reads', () => {
   ])("%s: the one-by-one walk's window, in a few header requests", async (_name, timeQuirks) => {
     const e = await startAnalyzeEnv({ seed: 31, timeQuirks });
     try {
-      const before = e.node.requests.length;
-      const { code, doc } = await e.run({ mode: 'date', date: '2025-06-01' }, { dryRun: true });
-      expect(code).toBe(0);
-      const w = await oneByOne(e.chain, '2025-06-01');
-      expect([doc.first_height, doc.last_height]).toEqual([w.firstHeight, w.lastHeight]);
       // One search with a node that reads one header at a time made ~300 header calls and then
       // ~145 more for the window's refs; here: two loads, each a getblockhash and one REST GET
       // (plus one getblockhash refused below this chain's first block).
-      const reads = e.node.requests.slice(before).filter(isHeaderRead);
+      const reads = (await dateRunRequests(e)).filter(isHeaderRead);
       expect(reads.length).toBeLessThanOrEqual(6);
     } finally {
       await e.close();
@@ -52,13 +57,8 @@ describe('analyze --date: the window search on bulk header reads', () => {
   it('over RPC only (no REST), the same window, each header read once', async () => {
     const e = await startAnalyzeEnv({ seed: 32, timeQuirks: { outOfOrderAtMidnight: true } }, 105_500, { rest: false });
     try {
-      const before = e.node.requests.length;
-      const { code, doc } = await e.run({ mode: 'date', date: '2025-06-01' }, { dryRun: true });
-      expect(code).toBe(0);
-      const w = await oneByOne(e.chain, '2025-06-01');
-      expect([doc.first_height, doc.last_height]).toEqual([w.firstHeight, w.lastHeight]);
       // Batches of getblockhash + getblockheader; no height asked twice beyond the one-height overlaps.
-      const headers = e.node.requests.slice(before).filter((r) => r.name === 'getblockheader').length;
+      const headers = (await dateRunRequests(e)).filter((r) => r.name === 'getblockheader').length;
       expect(headers).toBeLessThanOrEqual(e.chain.blocks.length + 2);
     } finally {
       await e.close();

@@ -5,6 +5,8 @@
 // (7.000000000000001e-05, 0.9900000000000008 ...). That drift moves the exclusion windows, so we
 // build them the same way rather than as k * step.
 
+import { highWord } from './doubleBits.js';
+
 /** [start, step, stop): each run adds `step` to the running value while it is below `stop`. */
 const RUNS: ReadonlyArray<readonly [start: number, step: number, stop: number]> = [
   [0.00005, 0.00001, 0.0001],
@@ -34,18 +36,9 @@ export function microRoundAmounts(): readonly number[] {
 // The high 32 bits of a double: sign, exponent and the top 20 mantissa bits. Dropping the low 14
 // of those leaves a key that splits every power of two into 64 buckets of ~1.1% each; a
 // micro-round window is only ±0.01% wide, so it touches at most two buckets.
-const BITS = new Float64Array(1);
-const WORDS = new Uint32Array(BITS.buffer);
-const HIGH = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1 ? 1 : 0;
-function bucketOf(x: number): number {
-  BITS[0] = x;
-  return WORDS[HIGH]! >>> 14;
-}
+const bucketOf = (x: number): number => highWord(x) >>> 14;
 /** The same with 12 mantissa bits: buckets of ~0.024%, so a ±0.01% window touches at most two. */
-function fineBucketOf(x: number): number {
-  BITS[0] = x;
-  return WORDS[HIGH]! >>> 8;
-}
+const fineBucketOf = (x: number): number => highWord(x) >>> 8;
 
 /**
  * A fast test "is `n` strictly inside some (r - 0.0001*r, r + 0.0001*r)?", identical to checking

@@ -225,17 +225,14 @@ function readTxsNatively(r: ByteReader, count: number, native: NativeHasher): bo
   return ok;
 }
 
-/** Which reader lays transactions out: the native one when the addon has it (tests pick). */
-let useNative = true;
-
-/** Tests only: lay out with the TypeScript reader alone (true), or the native one when built (false). */
-export function layoutWithTypeScript(on: boolean): void {
-  useNative = !on;
+export interface LayoutOptions {
+  /** Read with the TypeScript reader alone (tests comparing the two). */
+  typescript?: boolean;
 }
 
 /** Reads `count` transactions from the reader's position into the scratch layout. */
-function readTxs(r: ByteReader, count: number): boolean {
-  const native = useNative ? nativeHasher() : undefined;
+function readTxs(r: ByteReader, count: number, opts: LayoutOptions = {}): boolean {
+  const native = opts.typescript ? undefined : nativeHasher();
   if (native?.layoutTxs && r.bytes.length < 0x7fffffff && readTxsNatively(r, count, native))
     return nativeResult[1] === 1;
   const s = scratch;
@@ -278,13 +275,13 @@ function plain(raw: Uint8Array): Uint8Array {
  * witness commitment: see checkBlock). The arrays are scratch space, valid until the next call in
  * this thread: read it at once.
  */
-export function readBlockLayout(raw: Uint8Array): BlockLayout {
+export function readBlockLayout(raw: Uint8Array, opts: LayoutOptions = {}): BlockLayout {
   const bytes = plain(raw);
   const r = new ByteReader(bytes, 'block');
   const header = readHeader(r);
   const txCount = r.count('tx count', MIN_TX_BYTES);
   if (txCount === 0) throw r.fail('tx count is 0 (a block needs its coinbase)', HEADER_BYTES);
-  const anySegwit = readTxs(r, txCount);
+  const anySegwit = readTxs(r, txCount, opts);
   r.expectEnd(`the last of ${txCount} transactions`);
   return { header, ...layoutOf(bytes, txCount, anySegwit) };
 }

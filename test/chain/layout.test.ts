@@ -3,8 +3,8 @@
 // real blocks, synthetic days, and blocks damaged every way a byte flip, a cut or a forged count
 // can damage them. A defect is always named by the TypeScript reader, so messages are one source.
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
-import { layoutWithTypeScript, readBlockLayout } from '../../src/chain/layout.js';
+import { describe, expect, it } from 'vitest';
+import { readBlockLayout } from '../../src/chain/layout.js';
 import { nativeHasher } from '../../src/chain/nativeHash.js';
 import { generateChain } from '../fakes/chain/index.js';
 import { REPO_ROOT } from '../helpers/paths.js';
@@ -15,9 +15,8 @@ const built = fs.existsSync(`${REPO_ROOT}/native/build/blockhash.node`) && nativ
 
 /** The layout as plain numbers (the arrays are scratch: copied at once), or the error's message. */
 function read(bytes: Uint8Array, typescript: boolean): unknown {
-  layoutWithTypeScript(typescript);
   try {
-    const l = readBlockLayout(bytes);
+    const l = readBlockLayout(bytes, { typescript });
     const n = l.txCount;
     const ins = l.firstInput[n]!;
     const outs = l.firstOutput[n]!;
@@ -37,8 +36,6 @@ function read(bytes: Uint8Array, typescript: boolean): unknown {
     };
   } catch (err) {
     return (err as Error).message;
-  } finally {
-    layoutWithTypeScript(false);
   }
 }
 
@@ -68,7 +65,6 @@ function nativeAccepts(bytes: Uint8Array): boolean | undefined {
 }
 
 describe.runIf(built)('native block layout', () => {
-  afterEach(() => layoutWithTypeScript(false));
   const synthetic = generateChain({ seed: 8, date: '2025-03-03', price: 84_000, scale: 'small' });
   const blocks = [...realBlocks().map((b) => b.bytes), ...synthetic.blocks.map((b) => b.bytes)];
 
@@ -82,8 +78,7 @@ describe.runIf(built)('native block layout', () => {
 
   it('refuses what the TypeScript reader refuses: a long-form length, a value past MAX_MONEY, a bad segwit flag, a count that cannot fit', () => {
     const block = synthetic.blocks.find((b) => readBlockLayout(b.bytes).anySegwit)!.bytes;
-    layoutWithTypeScript(true);
-    const l = readBlockLayout(block);
+    const l = readBlockLayout(block, { typescript: true });
     const tx = Array.from({ length: l.txCount }, (_, i) => i).find(
       (i) => l.ranges[4 * i + 1] === l.ranges[4 * i]! + 6,
     )!;
@@ -92,7 +87,6 @@ describe.runIf(built)('native block layout', () => {
     const scriptLen = l.scriptLen[out]!;
     const start = l.ranges[4 * tx]!;
     const inputsAt = l.ranges[4 * tx + 1]!;
-    layoutWithTypeScript(false);
     const splice = (at: number, remove: number, insert: number[]) =>
       Uint8Array.from([...block.subarray(0, at), ...insert, ...block.subarray(at + remove)]);
     const cases: [string, Uint8Array][] = [

@@ -183,6 +183,8 @@ function readTx(r: ByteReader, i: number, inBase: number, outBase: number): void
 }
 
 const nativeResult = new Int32Array(2);
+/** Core's MAX_BLOCK_SERIALIZED_SIZE (consensus.h): no valid block is larger. */
+const MAX_BLOCK_SERIALIZED_SIZE = 4_000_000;
 
 /**
  * readTxs in one native call (native/layout.c): the same checks and numbers, ~3x faster on a full
@@ -233,7 +235,9 @@ export interface LayoutOptions {
 /** Reads `count` transactions from the reader's position into the scratch layout. */
 function readTxs(r: ByteReader, count: number, opts: LayoutOptions = {}): boolean {
   const native = opts.typescript ? undefined : nativeHasher();
-  if (native?.layoutTxs && r.bytes.length < 0x7fffffff && readTxsNatively(r, count, native))
+  // Only up to a valid block's size: the native reader's arrays are sized for the most the bytes
+  // could hold (~2 bytes of arrays per byte), which a bogus 500 MB answer must not cost.
+  if (native?.layoutTxs && r.bytes.length <= MAX_BLOCK_SERIALIZED_SIZE && readTxsNatively(r, count, native))
     return nativeResult[1] === 1;
   const s = scratch;
   s.ranges = atLeast(s.ranges, RANGE_FIELDS * count, i32);

@@ -110,12 +110,14 @@ async function runJobAgainst(
         {},
         { ...ctx, signal: AbortSignal.any([ctx.signal, stop.signal]) },
         {
-          onPrediction: (_row, info) => {
-            if (info.sequence > 0) hooks.onSequenceWhale(info.sequence);
-          },
-          onCatchUp: hooks.onCatchUp,
-          onEvent: (ev) => {
-            if (ev.type === 'connected') hooks.onConnected?.();
+          attach: (runner) => {
+            runner.events.on('prediction', (_row, info) => {
+              if (info.sequence > 0) hooks.onSequenceWhale(info.sequence);
+            });
+            if (hooks.onCatchUp) runner.events.on('catchUp', hooks.onCatchUp);
+            runner.events.on('event', (ev) => {
+              if (ev.type === 'connected') hooks.onConnected?.();
+            });
           },
         },
       ),

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { runJob } from '../../src/cli/harness.js';
 import { buildSettings } from '../../src/config/settings.js';
-import { runWhaleWatch, type WhaleWatchDeps } from '../../src/jobs/whaleWatch.js';
+import { runWhaleWatch, type WhaleWatchJobDeps } from '../../src/jobs/whaleWatch.js';
 import type { StreamEvent } from '../../src/sources/mempool/stream.js';
 import type { CatchUpStats } from '../../src/whale/catchUp.js';
 import type { OutcomeRow } from '../../src/whale/rows.js';
@@ -118,7 +118,7 @@ const trackings = (w: World): number =>
   w.fake.received.filter((r) => (r.message as Record<string, unknown>)['track-mempool'] === true).length;
 
 /** Starts whale-watch (until stop()), waits for its subscription and its first catch-up with the mempool. */
-export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps: WhaleWatchDeps = {}): Promise<Run> {
+export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps: WhaleWatchJobDeps = {}): Promise<Run> {
   const events: StreamEvent[] = [];
   const passes: CatchUpStats[] = [];
   const outcomes: OutcomeRow[] = [];
@@ -138,18 +138,14 @@ export async function startRun(w: World, flags: { dryRun?: boolean } = {}, deps:
         { ...ctx, signal: AbortSignal.any([ctx.signal, stopper.signal]) },
         {
           ...deps,
-          onEvent: (ev) => {
-            events.push(ev);
-            if (ev.type === 'transactions') deltas++;
-            deps.onEvent?.(ev);
-          },
-          onCatchUp: (stats) => {
-            passes.push({ ...stats });
-            deps.onCatchUp?.(stats);
-          },
-          onOutcomes: (rows) => {
-            outcomes.push(...rows);
-            deps.onOutcomes?.(rows);
+          attach: (runner) => {
+            runner.events.on('event', (ev) => {
+              events.push(ev);
+              if (ev.type === 'transactions') deltas++;
+            });
+            runner.events.on('catchUp', (stats) => passes.push({ ...stats }));
+            runner.events.on('outcomes', (rows) => outcomes.push(...rows));
+            deps.attach?.(runner);
           },
         },
       ),

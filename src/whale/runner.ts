@@ -1,0 +1,361 @@
+// whale-watch as a runner (graphile-worker's `Runner`, src/interfaces.ts, is the pattern): start it,
+// listen to its typed events, stop it. It follows mempool's WebSocket for whale transactions,
+// catches up with the mempool at start and after every reconnect (the stream sends no snapshot),
+// labels each whale's flow with the spent outputs, predicts its confirmation, writes rows in
+// batches and alerts once per whale, and settles each prediction (mined, replaced, dropped, or
+// through a lookup). What it does over time is a list of named periodic tasks; the order in which it
+// shuts down is written once, in stop().
+import { EventEmitter } from 'node:events';
+import type { Settings } from '../config/settings.js';
+import type { DeliveryResult } from '../alerts/webhook.js';
+import type { Clock } from '../lib/clock.js';
+import type { Logger } from '../log/logger.js';
+import { createEsploraClient, type EsploraTxSource } from '../sources/esplora/client.js';
+import { MempoolStream, type StreamEvent } from '../sources/mempool/stream.js';
+import type { MempoolStreamSource } from '../sources/types.js';
+import { alertWhales } from './alert.js';
+import { checkAccuracyAlert, type AccuracyCheck } from './accuracyAlert.js';
+import { CatchUp, type CatchUpStats } from './catchUp.js';
+import { btcToSats } from './detect.js';
+import { LogBudget } from './logBudget.js';
+import { loadBook, logPrediction } from './logLines.js';
+import { PeriodicTasks, type PeriodicTask } from './periodic.js';
+import { PrevoutResolver } from './prevouts.js';
+import { Reconciler } from './reconcile.js';
+import type { OutcomeRow, PredictionRow } from './rows.js';
+import { WhaleStore } from './store.js';
+import { WhaleTracker, type Tracked } from './tracker.js';
+import { TxidSet } from './txidSet.js';
+import { WhaleWatcher, type WhaleSink } from './watcher.js';
+
+/** What a runner reports as it goes (tests and the bench listen here instead of hooking the job). */
+export interface WhaleWatchEvents {
+  /** Each stream event, after the watcher handled it. */
+  event: [ev: StreamEvent];
+  /** Each detection, once labelled (`sequence` 0: found by a catch-up). */
+  prediction: [row: PredictionRow, info: { alert: boolean; sequence: number }];
+  /** Outcome rows as they are decided. */
+  outcomes: [rows: OutcomeRow[]];
+  /** Each finished catch-up pass (complete, incomplete or failed), its counters as they stand. */
+  catchUp: [stats: CatchUpStats];
+  /** Each flush of the queued rows that failed (the rows stay queued). */
+  flushFailed: [err: Error, pending: number];
+}
+
+export interface WhaleWatchDeps {
+  settings: Readonly<Settings>;
+  log: Logger;
+  clock: Clock;
+  runId: string;
+  dryRun: boolean;
+  /** Whales still pending from earlier runs, reloaded from the database (oldest first). */
+  pending?: readonly Tracked[];
+  /** electrs; default: the Esplora client on ELECTRS_API_URL. */
+  esplora?: EsploraTxSource;
+  /** mempool's WebSocket; default: MempoolStream on MEMPOOL_WS_URL. */
+  stream?: (onHandlerError: (err: unknown) => void) => MempoolStreamSource;
+  /** Replaces webhook delivery of whale alerts; default: the signed webhook. */
+  alert?: (rows: PredictionRow[]) => Promise<DeliveryResult[]>;
+}
+
+export interface WhaleWatchResult {
+  dryRun: boolean;
+  everConnected: boolean;
+  /** The final flush failed: rows were lost. */
+  flushError: Error | undefined;
+  accuracy: AccuracyCheck | undefined;
+  document: Record<string, unknown>;
+  summary: string;
+}
+
+export interface WhaleWatchRunner {
+  readonly events: EventEmitter<WhaleWatchEvents>;
+  /** The periodic tasks running, by name. */
+  readonly tasks: readonly string[];
+  /** Settles once the runner has stopped (after stop()), with what it did. */
+  readonly done: Promise<WhaleWatchResult>;
+  /** Stops in order (see the method) and resolves with the result; calling it again returns the same promise. */
+  stop(): Promise<WhaleWatchResult>;
+}
+
+/** Queued rows that trigger a flush before the interval. */
+const FLUSH_AT_ROWS = 1_000;
+/** A status line in the log this often, so a long run's log shows it alive between events. */
+const STATUS_LOG_MS = 10 * 60_000;
+/** The 7-day accuracy alert is checked this often (it has its own 6 h cooldown). */
+const ACCURACY_CHECK_MS = 60 * 60_000;
+/** Pause before a catch-up pass resumes an incomplete one or retries a failed one. */
+const CATCHUP_RETRY_MS = 30_000;
+
+export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
+  const { settings: s, log, clock } = deps;
+  const events = new EventEmitter<WhaleWatchEvents>();
+  const startedAt = new Date(clock.now());
+  const book = loadBook(s.exchangeAddressesFile, log);
+  const flowsLabelled = book.byAddress.size > 0;
+  const closers: (() => Promise<void>)[] = [];
+  // Stops the catch-up and the lookups it makes.
+  const halt = new AbortController();
+  // Label lookups get their own stop: at shutdown they have a grace period before they give up.
+  const stopLabels = new AbortController();
+
+  const tracker = new WhaleTracker(s.whaleMaxTracked);
+  for (const t of deps.pending ?? []) tracker.add(t);
+  if (tracker.size > 0) log.info({ pending: tracker.size }, 'Following whales still pending from earlier runs');
+  const store = new WhaleStore({
+    settings: s,
+    log,
+    dryRun: deps.dryRun,
+    alert: deps.alert ?? ((rows) => alertWhales(s, log, rows)),
+  });
+
+  let esplora: EsploraTxSource;
+  if (deps.esplora) esplora = deps.esplora;
+  else {
+    const client = createEsploraClient({
+      url: s.electrsApiUrl,
+      timeoutMs: s.sourceTimeoutMs,
+      retries: 1,
+      connections: s.whaleCatchupConcurrency,
+    });
+    closers.push(() => client.close());
+    esplora = client;
+  }
+  const prevoutLog = new LogBudget(5, 3_600_000);
+  const prevouts = new PrevoutResolver({
+    source: esplora,
+    signal: stopLabels.signal,
+    onError: (err, txid) => {
+      const b = prevoutLog.take();
+      if (b.log)
+        log.warn(
+          { txid, err: (err as Error).message, suppressed: b.suppressed },
+          'electrs could not give spent outputs; the flow is labelled from what is known',
+        );
+    },
+  });
+
+  const tasks = new PeriodicTasks(log);
+  const flushTask: PeriodicTask = {
+    name: 'flush',
+    everyMs: s.whaleFlushIntervalMs,
+    run: () =>
+      store.flush().catch((err: unknown) => {
+        log.error(
+          { err: (err as Error).message, pending: store.pending },
+          'whale flush failed; rows kept for the next flush',
+        );
+        events.emit('flushFailed', err as Error, store.pending);
+      }),
+  };
+  const sink: WhaleSink = {
+    prediction(row, info) {
+      store.prediction(row, info.alert);
+      events.emit('prediction', row, info);
+      logPrediction(log, row, info.alert);
+      if (store.pending >= FLUSH_AT_ROWS) void tasks.runNow(flushTask);
+    },
+    outcomes(rows) {
+      store.outcome(rows);
+      events.emit('outcomes', rows);
+    },
+  };
+  const watcher = new WhaleWatcher({
+    thresholdSats: btcToSats(s.whaleThresholdBtc),
+    book,
+    tracker,
+    seen: new TxidSet(s.whaleSeenMax),
+    sink,
+    log,
+    prevouts,
+    onResync: (reason) => catchUp.request(reason),
+    clock,
+  });
+  const catchUp = new CatchUp({
+    source: esplora,
+    watcher,
+    log,
+    concurrency: s.whaleCatchupConcurrency,
+    budgetMs: s.whaleCatchupBudgetSec * 1000,
+    retryMs: CATCHUP_RETRY_MS,
+    signal: halt.signal,
+    onPass: (stats) => events.emit('catchUp', stats),
+    clock,
+  });
+  const reconciler = new Reconciler({
+    tracker,
+    esplora,
+    sink,
+    log,
+    timeoutMs: s.whaleOutcomeTimeoutMin * 60_000,
+    clock,
+  });
+
+  let everConnected = false;
+  const onHandlerError = (err: unknown) =>
+    log.error({ err: (err as Error).message }, 'whale handler failed on a message; continuing');
+  const stream: MempoolStreamSource = deps.stream
+    ? deps.stream(onHandlerError)
+    : new MempoolStream({ url: s.mempoolWsUrl, connectTimeoutMs: s.sourceTimeoutMs, onHandlerError });
+  const connectLog = new LogBudget(10, 3_600_000);
+  stream.on('*', (ev) => {
+    watcher.handle(ev);
+    events.emit('event', ev);
+  });
+  stream.on('connected', (ev) => {
+    everConnected = true;
+    const b = connectLog.take();
+    if (b.log)
+      log.info({ url: ev.url, attempt: ev.attempt, suppressed: b.suppressed }, 'Connected to mempool WebSocket');
+  });
+  stream.on('disconnected', (ev) => {
+    const b = connectLog.take();
+    if (b.log)
+      log.warn(
+        { reason: ev.reason, retry_in_ms: ev.retryInMs, suppressed: b.suppressed },
+        'mempool WebSocket disconnected; reconnecting',
+      );
+  });
+
+  const beat = () =>
+    store.heartbeat({
+      runId: deps.runId,
+      pid: process.pid,
+      startedAt,
+      beatAt: new Date(clock.now()),
+      connected: stream.connected,
+      tracked: watcher.following,
+      messages: stream.stats.messages,
+      gaps: watcher.stats.gaps,
+      whales: watcher.stats.whales,
+      flowsLabelled,
+      caughtUp: catchUp.stats.fetched,
+    });
+  const accuracyAlert = async (): Promise<AccuracyCheck | undefined> => {
+    try {
+      return await checkAccuracyAlert(s, log, clock.now());
+    } catch (err) {
+      log.warn({ err: (err as Error).message }, 'accuracy check failed');
+      return undefined;
+    }
+  };
+  const heartbeatTask: PeriodicTask = {
+    name: 'heartbeat',
+    everyMs: s.whaleHeartbeatSec * 1000,
+    run: () => {
+      beat();
+      return tasks.runNow(flushTask);
+    },
+  };
+  const outcomeTask: PeriodicTask = {
+    name: 'outcome-timeouts',
+    everyMs: Math.min(60_000, s.whaleOutcomeTimeoutMin * 60_000),
+    run: () => reconciler.checkTimeouts(),
+  };
+  const statusTask: PeriodicTask = {
+    name: 'status-log',
+    everyMs: STATUS_LOG_MS,
+    run: () =>
+      log.info(
+        {
+          connected: stream.connected,
+          following: watcher.following,
+          messages: stream.stats.messages,
+          whales: watcher.stats.whales,
+          caught_up: catchUp.stats.fetched,
+          pending_rows: store.pending,
+        },
+        'whale-watch running',
+      ),
+  };
+  const accuracyTask: PeriodicTask = { name: 'accuracy-alert', everyMs: ACCURACY_CHECK_MS, run: accuracyAlert };
+
+  stream.start();
+  for (const t of [flushTask, heartbeatTask, outcomeTask, statusTask]) tasks.add(t);
+  if (!deps.dryRun) tasks.add(accuracyTask);
+  beat();
+  void tasks.runNow(flushTask);
+  void tasks.runNow(outcomeTask);
+
+  let stopping: Promise<WhaleWatchResult> | undefined;
+  let settle!: (r: Promise<WhaleWatchResult>) => void;
+  const done = new Promise<WhaleWatchResult>((resolve) => (settle = resolve));
+
+  /**
+   * The shutdown, in order: no new periodic turns; the catch-up and its lookups stopped; the stream
+   * closed (no new whales); the catch-up pass under way ended; the whales detected last labelled
+   * (for at most one request's timeout); the timeout checks ended; a last heartbeat; every queued
+   * row written; the accuracy check; the sources' connections closed.
+   */
+  async function shutdown(): Promise<WhaleWatchResult> {
+    log.info('Stopping whale-watch: flushing pending rows');
+    await tasks.stop();
+    halt.abort();
+    watcher.close();
+    await stream.close();
+    await catchUp.idle();
+    const grace = setTimeout(() => stopLabels.abort(), s.sourceTimeoutMs);
+    await watcher.labelling.idle();
+    clearTimeout(grace);
+    await reconciler.idle();
+    beat();
+    let flushError: Error | undefined;
+    try {
+      await store.flushAll();
+    } catch (err) {
+      flushError = err as Error;
+    }
+    const accuracy = deps.dryRun || flushError ? undefined : await accuracyAlert();
+    for (const close of closers) await close().catch(() => undefined);
+    return {
+      dryRun: deps.dryRun,
+      everConnected,
+      flushError,
+      accuracy,
+      ...describe(accuracy),
+    };
+  }
+
+  function describe(accuracy: AccuracyCheck | undefined): Pick<WhaleWatchResult, 'document' | 'summary'> {
+    const w = watcher.stats;
+    const c = catchUp.stats;
+    return {
+      document: {
+        dry_run: deps.dryRun,
+        connected: everConnected,
+        messages: stream.stats.messages,
+        reconnects: Math.max(0, stream.stats.connects - 1),
+        whales: w.whales,
+        tracked: watcher.following,
+        flows_labelled: flowsLabelled,
+        watcher: w,
+        catch_up: c,
+        prevouts: prevouts.stats,
+        store: store.stats,
+        reconcile: reconciler.stats,
+        accuracy_7d: accuracy?.stats.accuracy ?? null,
+        accuracy_level: accuracy?.level ?? null,
+      },
+      summary:
+        `Whale watch ${deps.dryRun ? '(dry run) ' : ''}finished: ${w.whales} whales ` +
+        `(${c.whales} found catching up, ${c.fetched} transactions caught up), ` +
+        `${w.confirmed + c.confirmedAway} confirmed, ${w.replaced + w.conflicts} replaced, ` +
+        `${w.dropped + c.droppedAway} dropped, ${w.gaps} gaps, ${watcher.following} still followed`,
+    };
+  }
+
+  return {
+    events,
+    get tasks() {
+      return tasks.names();
+    },
+    done,
+    stop() {
+      if (!stopping) {
+        stopping = shutdown();
+        settle(stopping);
+      }
+      return stopping;
+    },
+  };
+}

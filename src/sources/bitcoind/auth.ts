@@ -14,8 +14,13 @@ export interface RpcAuth {
   readonly kind: 'cookie' | 'userpass';
   /** The Authorization header value. */
   header(): Promise<string>;
-  /** Re-reads the cookie after a 401 (bitcoind restarted); true when the secret changed. */
-  refresh(): Promise<boolean>;
+  /**
+   * Re-reads the cookie after a 401 (bitcoind restarted). True when the secret now differs from
+   * `used`, the header the refused request carried: that request is worth sending again. Compared
+   * with the request's own header, not with what is cached, because requests in flight with the old
+   * secret see their 401s one after another, and the first to refresh updates the cache for all.
+   */
+  refresh(used: string): Promise<boolean>;
 }
 
 const basic = (user: string, password: string): string =>
@@ -73,11 +78,9 @@ export function createAuth(config: AuthConfig): RpcAuth {
       cached ??= await readCookie(file);
       return cached;
     },
-    async refresh() {
-      const fresh = await readCookie(file);
-      const changed = fresh !== cached;
-      cached = fresh;
-      return changed;
+    async refresh(used: string) {
+      cached = await readCookie(file);
+      return cached !== used;
     },
   };
 }

@@ -108,16 +108,18 @@ export class RpcClient {
   }
 
   private async post(body: string, label: string, authRetried = false): Promise<{ status: number; body: string }> {
+    const authorization = await this.opts.auth.header();
     const res = await this.pool.request('/', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: await this.opts.auth.header() },
+      headers: { 'content-type': 'application/json', authorization },
       body,
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     });
     const text = res.text();
     if (res.statusCode === 401) {
-      // A restarted bitcoind has a new cookie: read it again, once.
-      if (!authRetried && (await this.opts.auth.refresh())) return this.post(body, label, true);
+      // A restarted bitcoind has a new cookie: read it again, and send again once if this request's
+      // own header was the stale one.
+      if (!authRetried && (await this.opts.auth.refresh(authorization))) return this.post(body, label, true);
       throw new SourceError(
         `Bitcoin Core refused the RPC credentials (HTTP 401) for ${label}; check ${this.opts.auth.kind === 'cookie' ? 'BITCOIN_RPC_COOKIE_FILE (bitcoind rewrites it at each start)' : 'BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD'}`,
         { service: SERVICE, endpoint: label, status: 401, retryable: false },

@@ -70,6 +70,17 @@ describe('bitcoind client: auth', () => {
     expect(count(fake, 401)).toBe(1);
   });
 
+  it('a restart while several requests are in flight: each request that carried the old cookie is sent again', async () => {
+    // Every request waits long enough that all of them leave with the old cookie; the 401s then come
+    // back one after another, and the later ones find the cache already refreshed by the first.
+    const { client, fake } = await setup({ authFailDelayMs: 30 });
+    await client.getTipHeight();
+    fake.rotateCookie();
+    const heights = await Promise.all(Array.from({ length: 4 }, () => client.getTipHeight()));
+    expect(heights).toEqual(Array(4).fill(chain.tip.height));
+    expect(count(fake, 401)).toBe(4);
+  });
+
   it.each([
     {
       name: 'wrong password',

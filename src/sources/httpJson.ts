@@ -3,6 +3,7 @@
 // another attempt could help (timeouts, refused connections, 5xx) or not (4xx, a bad body).
 import pRetry from 'p-retry';
 import { request } from './http/request.js';
+import { joinUrl } from './http/url.js';
 import { SourceError } from '../errors.js';
 
 export interface HttpGetOptions {
@@ -27,16 +28,18 @@ export interface HttpResult {
   attempts: number;
 }
 
-async function attemptOnce(url: string, endpoint: string, o: HttpGetOptions): Promise<Omit<HttpResult, 'attempts'>> {
+async function attemptOnce(url: URL, endpoint: string, o: HttpGetOptions): Promise<Omit<HttpResult, 'attempts'>> {
   const started = performance.now();
   let res;
   try {
-    res = await request(new URL(url), {
+    res = await request(url, {
       method: 'GET',
       idleTimeoutMs: o.timeoutMs,
       signal: AbortSignal.timeout(o.timeoutMs),
+      service: o.service,
     });
   } catch (err) {
+    if (err instanceof SourceError) throw err; // a TLS failure, already said in full
     const timeout = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
     const code = (err as { code?: string }).code;
     const why = timeout ? `no answer within ${o.timeoutMs} ms` : `${code ?? (err as Error).message}`;
@@ -63,7 +66,7 @@ async function attemptOnce(url: string, endpoint: string, o: HttpGetOptions): Pr
 
 /** GET `base + endpoint`, retried on retryable failures. */
 export async function httpGet(base: string, endpoint: string, o: HttpGetOptions): Promise<HttpResult> {
-  const url = base.replace(/\/+$/, '') + endpoint;
+  const url = joinUrl(base, endpoint);
   let attempts = 0;
   const result = await pRetry(
     async () => {

@@ -4,19 +4,26 @@
 // so a day's ~217 MB never pass through the main thread (its socket reads, its copies, its
 // garbage) and are read into a few buffers this thread reuses.
 import http from 'node:http';
+import https from 'node:https';
 import { parentPort } from 'node:worker_threads';
 import { encodeSummary } from './codec.js';
 import { summarizeRaw, type SummarizeReply, type SummarizeRequest } from './summarizer.js';
 
-/** Keep-alive sockets to the node, shared by this thread's fetches. */
-const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+/** Keep-alive sockets to the node, shared by this thread's fetches (BITCOIN_RPC_URL may be https). */
+const agents = {
+  http: new http.Agent({ keepAlive: true, maxSockets: 4 }),
+  https: new https.Agent({ keepAlive: true, maxSockets: 4 }),
+};
 /** Buffers a fetched block was read into, free again once it is summarised (no fresh pages per block). */
 const spare: Uint8Array[] = [];
 
 /** One GET of a block: its bytes in a reused buffer, or why not (the caller fetches it the usual way). */
 function fetchBlock(url: string, timeoutMs: number): Promise<{ buffer: Uint8Array; length: number } | string> {
   return new Promise((resolve) => {
-    const req = http.get(url, { agent }, (res) => {
+    // Anything but the block (a TLS failure included) goes back to the main thread, whose fetch says why.
+    const secure = url.startsWith('https:');
+    const get = secure ? https.get : http.get;
+    const req = get(url, { agent: secure ? agents.https : agents.http }, (res) => {
       const size = Number(res.headers['content-length']);
       if (res.statusCode !== 200 || !Number.isSafeInteger(size) || size <= 0) {
         res.resume();
@@ -70,5 +77,13 @@ async function handle(req: SummarizeRequest): Promise<{ reply: SummarizeReply; t
 }
 
 parentPort?.on('message', (req: SummarizeRequest) => {
-  void handle(req).then(({ reply, transfer }) => parentPort!.postMessage(reply, transfer));
+  // Whatever goes wrong here is an answer, never an exception that ends the thread (and the run).
+  void handle(req)
+    .catch((err: unknown) => {
+      const why = (err as Error).message;
+      const reply: SummarizeReply =
+        'fetch' in req ? { id: req.id, ok: false, refetch: why } : { id: req.id, ok: false, message: why };
+      return { reply, transfer: [] as ArrayBuffer[] };
+    })
+    .then(({ reply, transfer }) => parentPort!.postMessage(reply, transfer));
 });

@@ -4,6 +4,7 @@ import type { BlockRef, BlockSource, ChainInfo, MempoolInfo, RawBlock } from '..
 import { createAuth } from './auth.js';
 import { getBlockRefs, getRawBlocks } from './blocks.js';
 import { getHeaderRefs } from './headers.js';
+import { joinUrl } from '../http/url.js';
 import { RestClient } from './rest.js';
 import type { Logger } from './retry.js';
 import { RpcClient } from './rpc.js';
@@ -38,7 +39,8 @@ export interface BitcoindClient extends BlockSource {
   restBlockUrl(hash: string): Promise<string | undefined>;
 }
 
-function parseUrl(raw: string): { origin: string; user?: string; password?: string } {
+/** BITCOIN_RPC_URL without its credentials (taken out as user/password) and without a trailing slash. */
+function parseUrl(raw: string): { base: string; user?: string; password?: string } {
   let u: URL;
   try {
     u = new URL(raw);
@@ -51,7 +53,12 @@ function parseUrl(raw: string): { origin: string; user?: string; password?: stri
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
     throw new ConfigError(`BITCOIN_RPC_URL must be an http:// URL, got protocol ${u.protocol}`, 'BITCOIN_RPC_URL');
   const creds = u.username ? { user: decodeURIComponent(u.username), password: decodeURIComponent(u.password) } : {};
-  return { origin: u.origin, ...creds };
+  u.username = '';
+  u.password = '';
+  u.search = '';
+  u.hash = '';
+  // A path prefix stays (Core behind a proxy at https://host/bitcoin): RPC posts to it, REST is under it.
+  return { base: u.toString().replace(/\/+$/, ''), ...creds };
 }
 
 function expectObject<T>(v: unknown, method: string, fields: readonly (keyof T & string)[]): T {
@@ -66,7 +73,7 @@ function expectObject<T>(v: unknown, method: string, fields: readonly (keyof T &
 }
 
 export function createBitcoindClient(options: BitcoindClientOptions): BitcoindClient {
-  const { origin, user, password } = parseUrl(options.url);
+  const { base, user, password } = parseUrl(options.url);
   for (const [name, v] of [
     ['timeoutMs', options.timeoutMs],
     ['concurrency', options.concurrency],
@@ -82,7 +89,7 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
   });
   const retry = { retries: options.retries, minDelayMs: options.retryDelayMs ?? 250, maxDelayMs: 5_000 };
   const rpc = new RpcClient({
-    origin,
+    base,
     auth,
     timeoutMs: options.timeoutMs,
     connections: options.concurrency,
@@ -93,7 +100,7 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
     options.rest === 'never'
       ? undefined
       : new RestClient({
-          origin,
+          base,
           timeoutMs: options.timeoutMs,
           connections: options.concurrency,
           retry,
@@ -105,7 +112,8 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
   return {
     rpc,
     usesRest: async () => (rest ? rest.isAvailable() : false),
-    restBlockUrl: async (hash) => (rest && (await rest.isAvailable()) ? `${origin}/rest/block/${hash}.bin` : undefined),
+    restBlockUrl: async (hash) =>
+      rest && (await rest.isAvailable()) ? joinUrl(base, `/rest/block/${hash}.bin`).toString() : undefined,
     async getTipHeight() {
       const n = await rpc.call<unknown>('getblockcount');
       if (!Number.isSafeInteger(n) || (n as number) < 0)

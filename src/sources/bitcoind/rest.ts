@@ -7,7 +7,8 @@ import { withRetry, type Logger, type RetryPolicy } from './retry.js';
 import { nodePool } from './pool.js';
 
 export interface RestOptions {
-  origin: string;
+  /** BITCOIN_RPC_URL without credentials; a path prefix is kept. */
+  base: string;
   timeoutMs: number;
   connections: number;
   retry: RetryPolicy;
@@ -27,7 +28,7 @@ export class RestClient {
   private available: Promise<boolean> | undefined;
 
   constructor(private readonly opts: RestOptions) {
-    this.pool = nodePool(opts.origin, opts.connections, opts.timeoutMs);
+    this.pool = nodePool(opts.base, opts.connections, opts.timeoutMs);
   }
 
   /** True when the node serves REST; asked once (GET /rest/chaininfo.json), then remembered. */

@@ -10,7 +10,8 @@ import { nodePool } from './pool.js';
 export const RPC_IN_WARMUP = -28;
 
 export interface RpcOptions {
-  origin: string;
+  /** BITCOIN_RPC_URL without credentials; a path prefix is kept. */
+  base: string;
   auth: RpcAuth;
   timeoutMs: number;
   /** Sockets to keep open to the node. */
@@ -65,7 +66,7 @@ export class RpcClient {
   private nextId = 1;
 
   constructor(private readonly opts: RpcOptions) {
-    this.pool = nodePool(opts.origin, opts.connections, opts.timeoutMs);
+    this.pool = nodePool(opts.base, opts.connections, opts.timeoutMs);
   }
 
   async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {

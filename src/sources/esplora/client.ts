@@ -88,7 +88,7 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
   // a catch-up on a 300k mempool makes 300k of them, and the generic GET costs twice as much.
   let pool: HttpPool | undefined;
   const txBody = async (endpoint: string): Promise<string | null> => {
-    pool ??= new HttpPool(base, o.connections ?? 8, o.timeoutMs ?? 5000);
+    pool ??= new HttpPool(base, o.connections ?? 8, o.timeoutMs ?? 5000, 'electrs');
     const attempts = 1 + (o.retries ?? 2);
     for (let attempt = 1; ; attempt++) {
       let err: SourceError;
@@ -103,6 +103,7 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
           retryable: res.statusCode >= 500 || res.statusCode === 429,
         });
       } catch (e) {
+        if (e instanceof SourceError) throw e; // a TLS failure, already said in full
         const code = (e as { code?: string }).code;
         err = new SourceError(
           `electrs ${endpoint}: ${code ?? (e as Error).message}`,

@@ -6,6 +6,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { SourceError } from '../../errors.js';
+import { tlsFailure } from '../http/tls.js';
+import { joinUrl } from '../http/url.js';
 
 const ENDPOINT = '/mempool/txids';
 
@@ -97,7 +99,7 @@ export function streamMempoolTxids(
   onBatch: (txids: string[]) => void,
   o: StreamTxidsOptions,
 ): Promise<number> {
-  const url = new URL(baseUrl.replace(/\/+$/, '') + ENDPOINT);
+  const url = joinUrl(baseUrl, ENDPOINT);
   const fail = (why: string, retryable: boolean, cause?: unknown): SourceError =>
     new SourceError(`electrs ${ENDPOINT}: ${why}`, { service: 'electrs', endpoint: ENDPOINT, retryable }, { cause });
   return new Promise((resolve, reject) => {
@@ -142,7 +144,9 @@ export function streamMempoolTxids(
       res.on('error', (err) => done(fail(err.message, true, err)));
     });
     req.setTimeout(o.idleTimeoutMs, () => done(fail(`no data for ${o.idleTimeoutMs} ms`, true)));
-    req.on('error', (err: NodeJS.ErrnoException) => done(fail(err.code ?? err.message, true, err)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      done(tlsFailure(err, url, 'electrs') ?? fail(err.code ?? err.message, true, err)),
+    );
     o.signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -8,6 +8,8 @@
 // an aborted signal rejects with the signal's reason (TimeoutError / AbortError).
 import http from 'node:http';
 import https from 'node:https';
+import { tlsFailure } from './tls.js';
+import { joinUrl } from './url.js';
 
 export interface HttpResponse {
   statusCode: number;
@@ -24,6 +26,8 @@ export interface RequestOptions {
   idleTimeoutMs: number;
   signal?: AbortSignal;
   agent?: http.Agent;
+  /** Names the service in a TLS failure's message ("Bitcoin Core", "electrs"); default the host. */
+  service?: string;
 }
 
 class IdleTimeout extends Error {
@@ -68,7 +72,7 @@ export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
     const onAbort = () => fail(opts.signal!.reason as Error);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.setTimeout(opts.idleTimeoutMs, () => fail(new IdleTimeout(opts.idleTimeoutMs)));
-    req.on('error', fail);
+    req.on('error', (err) => fail(tlsFailure(err, url, opts.service ?? url.host) ?? err));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let length = 0;
@@ -89,21 +93,32 @@ export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
   });
 }
 
-/** Keep-alive connections to one origin, at most `connections` at a time (the rest queue). */
+/**
+ * Keep-alive connections to one service, at most `connections` at a time (the rest queue). Paths are
+ * appended to the base URL's own path, so a prefix (`https://host/bitcoin`) is kept.
+ */
 export class HttpPool {
   private readonly agent: http.Agent;
+  private readonly base: URL;
 
   constructor(
-    private readonly origin: URL,
+    base: URL | string,
     connections: number,
     private readonly timeoutMs: number,
+    private readonly service?: string,
   ) {
-    const Agent = origin.protocol === 'https:' ? https.Agent : http.Agent;
+    this.base = new URL(base);
+    const Agent = this.base.protocol === 'https:' ? https.Agent : http.Agent;
     this.agent = new Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: connections });
   }
 
   request(path: string, opts: Omit<RequestOptions, 'agent' | 'idleTimeoutMs'>): Promise<HttpResponse> {
-    return request(new URL(path, this.origin), { ...opts, idleTimeoutMs: this.timeoutMs, agent: this.agent });
+    return request(joinUrl(this.base, path), {
+      service: this.service,
+      ...opts,
+      idleTimeoutMs: this.timeoutMs,
+      agent: this.agent,
+    });
   }
 
   close(): Promise<void> {

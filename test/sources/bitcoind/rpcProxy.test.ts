@@ -38,9 +38,9 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((x) => x.close()));
 });
 
-function client(origin: string): RpcClient {
+function client(base: string): RpcClient {
   const c = new RpcClient({
-    origin,
+    base,
     auth: { kind: 'userpass', header: () => Promise.resolve('Basic eDp5'), refresh: () => Promise.resolve(false) },
     timeoutMs: 2_000,
     connections: 1,

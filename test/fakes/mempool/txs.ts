@@ -1,7 +1,10 @@
 // Synthetic mempool transactions in the backend's shape (Esplora transaction + mempool fields, as in
 // test/fixtures/mempool/backend_transactions-*.json): what `mempool-transactions.added` carries.
-// Deterministic: the same seed and inputs give the same txids, so scenarios are reproducible.
+// Each is also real consensus bytes (raw.ts): its txid is the hash of its serialization and its
+// inputs spend a funding transaction that exists too, so a fake node or Electrum server can serve
+// both. Deterministic: the same seed and inputs give the same txids, so scenarios are reproducible.
 import { createHash } from 'node:crypto';
+import { registerRaw, scriptOfAddress, serialize } from './raw.js';
 
 export interface FakeOutput {
   address: string;
@@ -69,39 +72,93 @@ export function fakeTxid(seed: string | number): string {
   return sha256(`fake-tx:${seed}`);
 }
 
-/** A P2WPKH-looking output; the script is derived from the address so it is stable, not real. */
+/** Esplora's scriptpubkey_type for a script (electrs `script_type`), for the scripts the fakes make. */
+function scriptType(script: string): string {
+  if (/^0014[0-9a-f]{40}$/.test(script)) return 'v0_p2wpkh';
+  if (/^0020[0-9a-f]{64}$/.test(script)) return 'v0_p2wsh';
+  if (/^5120[0-9a-f]{64}$/.test(script)) return 'v1_p2tr';
+  if (/^76a914[0-9a-f]{40}88ac$/.test(script)) return 'p2pkh';
+  if (/^a914[0-9a-f]{40}87$/.test(script)) return 'p2sh';
+  return 'unknown';
+}
+
+/**
+ * An output paying `o.address`: its real script when the address is a real one, else a P2WPKH script
+ * derived from the text (stable, not decodable back to that text).
+ */
 function output(o: FakeOutput): FakeTxOut {
-  const program = sha256(`spk:${o.address}`).slice(0, 40);
+  const script = scriptOfAddress(o.address) ?? `0014${sha256(`spk:${o.address}`).slice(0, 40)}`;
   return {
-    scriptpubkey: `0014${program}`,
-    scriptpubkey_asm: `OP_0 OP_PUSHBYTES_20 ${program}`,
-    scriptpubkey_type: 'v0_p2wpkh',
+    scriptpubkey: script,
+    scriptpubkey_asm: `(${script.length / 2} bytes)`,
+    scriptpubkey_type: scriptType(script),
     scriptpubkey_address: o.address,
     value: o.value,
   };
 }
 
+/**
+ * The confirmed transaction an input set spends: one coinbase-like input (a push of bytes derived
+ * from `seed`, so each is unique) and the spent outputs at their indexes.
+ */
+function fundingOf(seed: string, outs: FakeTxOut[]): string {
+  const s = serialize({
+    version: 2,
+    locktime: 0,
+    vin: [
+      {
+        txid: '0'.repeat(64),
+        vout: 0xffffffff,
+        scriptsig: `20${sha256(`fund:${seed}`)}`,
+        sequence: 0xffffffff,
+        witness: [],
+      },
+    ],
+    vout: outs.map((o) => ({ value: o.value, scriptpubkey: o.scriptpubkey })),
+  });
+  registerRaw(s);
+  return s.txid;
+}
+
 let uid = 1;
 
 export function makeTx(opts: MakeTxOptions): FakeTx {
-  const seed = opts.seed ?? JSON.stringify(opts.outputs);
-  const txid = opts.txid ?? fakeTxid(seed);
+  const seed = String(opts.seed ?? JSON.stringify(opts.outputs));
   const nIn = opts.inputs?.length ?? 1;
-  const nOut = opts.outputs.length;
-  // P2WPKH sizes: 41 non-witness bytes per input, 31 per output, 10 overhead; ~108 witness bytes
-  // per input plus the 2-byte segwit marker. weight = 4*base + witness (BIP141).
-  const base = 10 + 41 * nIn + 31 * nOut;
-  const witness = 2 + 108 * nIn;
-  const weight = 4 * base + witness;
-  const vsize = Math.ceil(weight / 4);
+  const vout = opts.outputs.map(output);
+  const sequence = opts.rbf === false ? 0xffffffff : 0xfffffffd;
+  if (opts.spends && opts.spends.length !== nIn)
+    throw new Error(`makeTx ${seed}: ${opts.spends.length} spends for ${nIn} inputs`);
+  // P2WPKH-shaped inputs: an empty scriptSig, a 71-byte signature and a 33-byte key in the witness.
+  const witness = ['30'.padEnd(142, '0'), '02'.padEnd(66, '0')];
+  const fields = (spends: Outpoint[]) => ({
+    version: 2,
+    locktime: 0,
+    vin: spends.map((sp) => ({ txid: sp.txid, vout: sp.vout, scriptsig: '', sequence, witness })),
+    vout: vout.map((o) => ({ value: o.value, scriptpubkey: o.scriptpubkey })),
+  });
+  // The size does not depend on which coins are spent: measure it with placeholders first, so the
+  // default input can pay outputs + fee before its funding transaction is built.
+  const shape = serialize(fields(Array.from({ length: nIn }, (_, i) => ({ txid: '11'.repeat(32), vout: i }))));
+  const vsize = Math.ceil(shape.weight / 4);
   const feeRate = opts.feeRate ?? 5;
   const fee = Math.round(feeRate * vsize);
   const outTotal = opts.outputs.reduce((s, o) => s + o.value, 0);
-  const inputs = opts.inputs ?? [{ address: `fake-funder-${txid.slice(0, 8)}`, value: outTotal + fee }];
+  const inputs = opts.inputs ?? [
+    { address: `fake-funder-${sha256(`funder:${seed}`).slice(0, 8)}`, value: outTotal + fee },
+  ];
+  const prevouts = inputs.map(output);
+  const spends =
+    opts.spends ??
+    (() => {
+      const funding = fundingOf(seed, prevouts);
+      return prevouts.map((_, i) => ({ txid: funding, vout: i }));
+    })();
+  const built = serialize(fields(spends));
+  registerRaw(built);
+  const txid = opts.txid ?? built.txid;
   const actualFee = opts.inputs ? inputs.reduce((s, i) => s + i.value, 0) - outTotal : fee;
-  const sequence = opts.rbf === false ? 0xffffffff : 0xfffffffd;
-  if (opts.spends && opts.spends.length !== inputs.length)
-    throw new Error(`makeTx ${String(seed)}: ${opts.spends.length} spends for ${inputs.length} inputs`);
+  const weight = built.weight;
   // mempool's extendMempoolTransaction (transaction-utils.ts): the fee rate is over the fractional
   // vsize weight/4, and the adjusted vsize is max(weight/4, sigops * 5); `vsize` is ceil(weight/4).
   const feePerVsize = actualFee / (weight / 4);
@@ -110,23 +167,23 @@ export function makeTx(opts: MakeTxOptions): FakeTx {
     txid,
     version: 2,
     locktime: 0,
-    vin: inputs.map((inp, i) => ({
-      txid: opts.spends?.[i]?.txid ?? sha256(`prev:${txid}:${i}`),
-      vout: opts.spends?.[i]?.vout ?? i,
-      prevout: output(inp),
+    vin: prevouts.map((prevout, i) => ({
+      txid: spends[i]!.txid,
+      vout: spends[i]!.vout,
+      prevout,
       scriptsig: '',
       scriptsig_asm: '',
-      witness: ['30'.padEnd(142, '0'), '02'.padEnd(66, '0')],
+      witness,
       is_coinbase: false,
       sequence,
     })),
-    vout: opts.outputs.map(output),
-    size: base + witness,
+    vout,
+    size: built.bytes.length,
     weight,
     fee: actualFee,
     status: { confirmed: false },
     order: Number.parseInt(txid.slice(0, 8), 16),
-    vsize,
+    vsize: Math.ceil(weight / 4),
     adjustedVsize,
     sigops: nIn,
     feePerVsize,
@@ -216,19 +273,26 @@ export function coinbaseInput(height: number): FakeTxIn {
 
 /** A block's coinbase (the first txid of every block's `mined`): one input without a prevout. */
 export function makeCoinbase(height: number): FakeTx {
-  const txid = fakeTxid(`coinbase:${height}`);
+  const input = coinbaseInput(height);
   const out = output({ address: `bc1qfakeminer${height % 1000}`, value: 312_500_000 });
-  return {
-    txid,
+  const built = serialize({
     version: 2,
     locktime: 0,
-    vin: [coinbaseInput(height)],
+    vin: [{ txid: input.txid, vout: input.vout, scriptsig: input.scriptsig, sequence: input.sequence, witness: [] }],
+    vout: [{ value: out.value, scriptpubkey: out.scriptpubkey }],
+  });
+  registerRaw(built);
+  return {
+    txid: built.txid,
+    version: 2,
+    locktime: 0,
+    vin: [{ ...input, witness: [] }],
     vout: [out],
-    size: 200,
-    weight: 800,
+    size: built.bytes.length,
+    weight: built.weight,
     fee: 0,
     status: { confirmed: true },
-    vsize: 200,
+    vsize: Math.ceil(built.weight / 4),
     feePerVsize: 0,
     adjustedFeePerVsize: 0,
   };

@@ -45,6 +45,11 @@ export class SourceError extends UtxoracleError {
       retryable?: boolean;
       /** The service answered (2xx), but not with a usable value: it is up, its answer is bad. */
       invalidAnswer?: boolean;
+      /**
+       * mempool answered /api/v1/prices in its own shape but has no price to give (USD <= 0, time 0, or
+       * too old): its price feed is off, unreachable (Tor-only) or it is not on mainnet.
+       */
+      noPrice?: boolean;
     } = {
       service: 'unknown',
     },

@@ -29,8 +29,17 @@ export interface ValidityLimits {
   maxPriceUsd: number;
 }
 
-/** is_valid: confidence >= threshold, price within MIN..MAX, and an exchange price to compare with. */
-export function judge(result: OracleResult, mempoolPrice: number | null, s: Readonly<ValidityLimits>): Verdict {
+/**
+ * is_valid: confidence >= threshold, price within MIN..MAX, and an exchange price to compare with —
+ * unless the operator has none by choice (MEMPOOL_API_URL=none, `exchangeExpected` false): then the
+ * oracle's own confidence and range decide.
+ */
+export function judge(
+  result: OracleResult,
+  mempoolPrice: number | null,
+  s: Readonly<ValidityLimits>,
+  exchangeExpected = true,
+): Verdict {
   const reasons: string[] = [];
   if (!(result.confidence >= s.confidenceThreshold)) {
     reasons.push(
@@ -40,7 +49,7 @@ export function judge(result: OracleResult, mempoolPrice: number | null, s: Read
   if (!(result.price >= s.minPriceUsd && result.price <= s.maxPriceUsd)) {
     reasons.push(`price ${result.price} outside MIN_PRICE_USD..MAX_PRICE_USD (${s.minPriceUsd}..${s.maxPriceUsd})`);
   }
-  if (mempoolPrice === null) reasons.push('no exchange price from mempool');
+  if (mempoolPrice === null && exchangeExpected) reasons.push('no exchange price from mempool');
   return reasons.length ? { valid: false, reasons } : { valid: true };
 }
 

@@ -60,6 +60,35 @@ export function url(env: RawSettings, name: string, dflt: string | undefined, pr
   return v.replace(/\/+$/, '');
 }
 
+/**
+ * A URL, or `none` (any case) for a service the operator does not have: undefined then. A blank value
+ * keeps meaning "the default", as everywhere in .env.
+ */
+export function urlOrNone(env: RawSettings, name: string, dflt: string, protocols: string[]): string | undefined {
+  const v = raw(env, name);
+  if (v !== undefined && v.toLowerCase() === 'none') return undefined;
+  return url(env, name, dflt, protocols);
+}
+
+/** true/false, yes/no, on/off, 1/0 (any case). */
+export function bool(env: RawSettings, name: string, dflt: boolean): boolean {
+  const v = raw(env, name);
+  if (v === undefined) return dflt;
+  const l = v.toLowerCase();
+  if (['true', 'yes', 'on', '1'].includes(l)) return true;
+  if (['false', 'no', 'off', '0'].includes(l)) return false;
+  throw bad(name, 'true or false', v);
+}
+
+/** A host name or IP address (no scheme, no port, no path). */
+export function host(env: RawSettings, name: string): string | undefined {
+  const v = raw(env, name);
+  if (v === undefined) return undefined;
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|[0-9a-fA-F:]+)$/.test(v))
+    throw bad(name, 'a host name or IP address (no scheme, port or path)', v);
+  return v.startsWith('[') ? v.slice(1, -1) : v;
+}
+
 export function oneOf<T extends string>(env: RawSettings, name: string, dflt: T, allowed: readonly T[]): T {
   const v = raw(env, name);
   if (v === undefined) return dflt;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
-import { filePath, int, num, oneOf, raw, url, type RawSettings } from './parse.js';
+import { network, NETWORK_PARAMS, type BitcoinNetwork } from './network.js';
+import { bool, filePath, host, int, num, oneOf, raw, url, urlOrNone, type RawSettings } from './parse.js';
 
 /** Every setting of the suite, validated and typed. `.env.example` documents each one. */
 export interface Settings {
@@ -14,6 +15,8 @@ export interface Settings {
   cacheDir: string;
   lockDir: string;
 
+  /** BITCOIN_NETWORK: where the cookie is, the default RPC port, how scripts read as addresses. */
+  bitcoinNetwork: BitcoinNetwork;
   bitcoinRpcUrl: string;
   bitcoinDatadir: string;
   bitcoinRpcCookieFile: string | undefined;
@@ -22,8 +25,12 @@ export interface Settings {
   bitcoinRpcTimeoutMs: number;
   bitcoinRpcConcurrency: number;
 
-  electrsApiUrl: string;
-  mempoolApiUrl: string;
+  /** An Esplora HTTP API (electrs, Blockstream's esplora); undefined: ELECTRS_API_URL=none. */
+  electrsApiUrl: string | undefined;
+  /** An Electrum-protocol server (romanz/electrs, Fulcrum): ELECTRUM_HOST/PORT/TLS_ENABLED; undefined when no host. */
+  electrum: { host: string; port: number; tls: boolean } | undefined;
+  /** mempool's REST API; undefined: MEMPOOL_API_URL=none (no exchange price, by choice). */
+  mempoolApiUrl: string | undefined;
   mempoolWsUrl: string;
   sourceTimeoutMs: number;
 
@@ -62,6 +69,11 @@ export interface Settings {
     backupAgeCritHours: number;
     whaleHeartbeatWarnSec: number;
     whaleHeartbeatCritSec: number;
+    /** whale-watch disconnected from mempool's WebSocket longer than this: WARN / CRIT. */
+    whaleDisconnectedWarnSec: number;
+    whaleDisconnectedCritSec: number;
+    /** Connected, but no `mempool-transactions` delta for this long: WARN (a backend that sends none). */
+    whaleSilentWarnSec: number;
     diskWarnPct: number;
     diskCritPct: number;
     invalidShareWarnPct: number;
@@ -88,6 +100,11 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
   const dataDir = filePath(env, 'UTXORACLE_DATA_DIR', './data');
   const under = (p: string) => path.join(dataDir, p);
   const bitcoinDatadir = filePath(env, 'BITCOIN_DATADIR', '~/.bitcoin');
+  const bitcoinNetwork = network(env);
+  const electrumHost = host(env, 'ELECTRUM_HOST');
+  const electrumTls = bool(env, 'ELECTRUM_TLS_ENABLED', false);
+  // The ports romanz/electrs and Fulcrum listen on by default: 50001 plain, 50002 TLS.
+  const electrumPort = int(env, 'ELECTRUM_PORT', electrumTls ? 50002 : 50001, { min: 1, max: 65_535 });
   const cookie = raw(env, 'BITCOIN_RPC_COOKIE_FILE');
   const minPriceUsd = num(env, 'MIN_PRICE_USD', 10_000, { min: 0 });
   const maxPriceUsd = num(env, 'MAX_PRICE_USD', 500_000, { min: 0 });
@@ -108,7 +125,11 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     cacheDir: filePath(env, 'BLOCK_CACHE_DIR', under('block-cache')),
     lockDir: under('locks'),
 
-    bitcoinRpcUrl: url(env, 'BITCOIN_RPC_URL', 'http://127.0.0.1:8332', ['http:', 'https:'])!,
+    bitcoinNetwork,
+    bitcoinRpcUrl: url(env, 'BITCOIN_RPC_URL', `http://127.0.0.1:${NETWORK_PARAMS[bitcoinNetwork].rpcPort}`, [
+      'http:',
+      'https:',
+    ])!,
     bitcoinDatadir,
     bitcoinRpcCookieFile: cookie === undefined ? undefined : filePath(env, 'BITCOIN_RPC_COOKIE_FILE', cookie),
     bitcoinRpcUser: raw(env, 'BITCOIN_RPC_USER'),
@@ -116,8 +137,9 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     bitcoinRpcTimeoutMs: int(env, 'BITCOIN_RPC_TIMEOUT_MS', 30_000, { min: 100 }),
     bitcoinRpcConcurrency: int(env, 'BITCOIN_RPC_CONCURRENCY', 4, { min: 1, max: 64 }),
 
-    electrsApiUrl: url(env, 'ELECTRS_API_URL', 'http://localhost:3001', ['http:', 'https:'])!,
-    mempoolApiUrl: url(env, 'MEMPOOL_API_URL', 'http://localhost:8999', ['http:', 'https:'])!,
+    electrsApiUrl: urlOrNone(env, 'ELECTRS_API_URL', 'http://localhost:3001', ['http:', 'https:']),
+    electrum: electrumHost === undefined ? undefined : { host: electrumHost, port: electrumPort, tls: electrumTls },
+    mempoolApiUrl: urlOrNone(env, 'MEMPOOL_API_URL', 'http://localhost:8999', ['http:', 'https:']),
     mempoolWsUrl: url(env, 'MEMPOOL_WS_URL', 'ws://localhost:8999/api/v1/ws', ['ws:', 'wss:'])!,
     sourceTimeoutMs: int(env, 'SOURCE_TIMEOUT_MS', 10_000, { min: 100 }),
 
@@ -160,6 +182,9 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
       backupAgeCritHours: num(env, 'HEALTH_BACKUP_AGE_CRIT_HOURS', 50, { min: 0 }),
       whaleHeartbeatWarnSec: int(env, 'HEALTH_WHALE_HEARTBEAT_WARN_SEC', 180, { min: 1 }),
       whaleHeartbeatCritSec: int(env, 'HEALTH_WHALE_HEARTBEAT_CRIT_SEC', 900, { min: 1 }),
+      whaleDisconnectedWarnSec: int(env, 'HEALTH_WHALE_DISCONNECTED_WARN_SEC', 300, { min: 1 }),
+      whaleDisconnectedCritSec: int(env, 'HEALTH_WHALE_DISCONNECTED_CRIT_SEC', 1800, { min: 1 }),
+      whaleSilentWarnSec: int(env, 'HEALTH_WHALE_SILENT_WARN_SEC', 900, { min: 1 }),
       diskWarnPct: num(env, 'HEALTH_DISK_WARN_PCT', 80, { min: 0, max: 100 }),
       diskCritPct: num(env, 'HEALTH_DISK_CRIT_PCT', 95, { min: 0, max: 100 }),
       invalidShareWarnPct: num(env, 'HEALTH_INVALID_SHARE_WARN_PCT', 25, { min: 0, max: 100 }),

@@ -5,9 +5,16 @@ import type { CheckResult, CheckState, OverallStatus } from './types.js';
 
 const ICON: Record<CheckState, string> = { OK: '✅', WARN: '⚠️', CRIT: '❌' };
 
-/** `✅ Bitcoin Core RPC: OK (height: 867123)` per check, then `Overall Status: HEALTHY`. */
+/**
+ * `✅ Bitcoin Core RPC: OK (height: 867123)` per check, then `Overall Status: HEALTHY`. A service the
+ * operator does not have (details.configured false) reads `➖ electrs: not configured (…)`.
+ */
 export function reportLines(checks: readonly CheckResult[], overall: OverallStatus): string[] {
-  const lines = checks.map((c) => `${ICON[c.state]} ${c.label}: ${c.state} (${c.message})`);
+  const lines = checks.map((c) =>
+    c.details?.configured === false
+      ? `➖ ${c.label}: ${c.message}`
+      : `${ICON[c.state]} ${c.label}: ${c.state} (${c.message})`,
+  );
   lines.push('', `Overall Status: ${overall}`);
   return lines;
 }

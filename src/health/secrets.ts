@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import type { Settings } from '../config/settings.js';
+import { cookieFileOf } from '../sources/fromSettings.js';
 import type { CheckResult } from './types.js';
 
 // Check messages quote what services said (error texts, URLs). A service could echo a credential
@@ -8,11 +8,14 @@ import type { CheckResult } from './types.js';
 
 /** The secrets this run knows: RPC password, the cookie's password, the webhook secret. */
 export function knownSecrets(
-  s: Pick<Settings, 'bitcoinRpcPassword' | 'alertWebhookSecret' | 'bitcoinRpcCookieFile' | 'bitcoinDatadir'>,
+  s: Pick<
+    Settings,
+    'bitcoinRpcPassword' | 'alertWebhookSecret' | 'bitcoinRpcCookieFile' | 'bitcoinDatadir' | 'bitcoinNetwork'
+  >,
 ): string[] {
   const out = [s.bitcoinRpcPassword, s.alertWebhookSecret];
   try {
-    const cookie = fs.readFileSync(s.bitcoinRpcCookieFile ?? path.join(s.bitcoinDatadir, '.cookie'), 'utf8').trim();
+    const cookie = fs.readFileSync(cookieFileOf(s), 'utf8').trim();
     out.push(cookie, cookie.slice(cookie.indexOf(':') + 1));
   } catch {
     // No readable cookie: nothing of it can leak.

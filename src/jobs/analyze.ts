@@ -7,7 +7,8 @@ import { buildPriceRow, judge, type PriceRow } from '../analyze/priceRow.js';
 import { savePriceRow } from '../analyze/savePrice.js';
 import { hashPath } from '../chain/nativeHash.js';
 import type { Settings } from '../config/settings.js';
-import { EXIT, describeError, type ExitCode } from '../errors.js';
+import { EXIT, type ExitCode } from '../errors.js';
+import { readExchangePrice, usdOf, type ExchangeReading } from '../analyze/exchange.js';
 import { formatUsd } from '../lib/formatUsd.js';
 import { createLogger } from '../log/logger.js';
 import type { OracleResult } from '../oracle/price.js';
@@ -80,6 +81,7 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
       progress,
     });
   const prices = deps.prices ?? mempoolPriceFromSettings(s, log, { backoffMs: deps.priceBackoffMs });
+  if (!prices) log.info('MEMPOOL_API_URL=none: prices are judged on the oracle’s own confidence and range');
   return analyzeRecent(run, opts.chart, prices, {
     limits: s,
     mempoolUrl: s.mempoolApiUrl,
@@ -90,7 +92,8 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
 
 interface RecentSettings {
   limits: Pick<Settings, 'confidenceThreshold' | 'minPriceUsd' | 'maxPriceUsd'>;
-  mempoolUrl: string;
+  /** MEMPOOL_API_URL; undefined: none by choice. */
+  mempoolUrl: string | undefined;
   backfillDays: number;
   backoffFile: string;
 }
@@ -99,13 +102,13 @@ interface RecentSettings {
 async function analyzeRecent(
   run: AnalyzeRun,
   chart: string | undefined,
-  prices: PriceSource,
+  prices: PriceSource | undefined,
   cfg: RecentSettings,
 ): Promise<JobOutcome> {
   const { log, dryRun, runId } = run;
   // The exchange price is asked for now and awaited after the window: the two waits overlap (it
   // never rejects; a failure is a null price).
-  const exchangeAsked = fetchExchangePrice(prices, log);
+  const exchangeAsked = readExchangePrice(prices, log);
   const tip = await run.win.source.getTipHeight();
   const window = recentWindow(tip);
   // The tip's ref is read with the window so the row names the chain it was computed on.
@@ -119,19 +122,24 @@ async function analyzeRecent(
     { price: result.price, rough: result.roughPrice, confidence: result.confidence, points: result.pointCount },
     'UTXOracle price calculated',
   );
-  const exchange = await exchangeAsked;
+  const reading: ExchangeReading = await exchangeAsked;
+  const exchange = usdOf(reading);
   if (chart) writeChart(chart, result, `blocks ${result.firstHeight}-${result.lastHeight}`, dryRun, log, exchange);
-  const verdict = judge(result, exchange, cfg.limits);
+  const verdict = judge(result, exchange, cfg.limits, reading.state !== 'not-configured');
   const row = buildPriceRow(runId, new Date(run.clock.now()), result, tipRef.hash, exchange, verdict);
   let exitCode: ExitCode = EXIT.OK;
   const problems: string[] = [];
   const alert = (type: string, severity: 'warning' | 'critical', payload: Record<string, unknown>) =>
     raiseAlert(run.alerts(true), log, type, severity, { run_id: runId, ...payload });
 
-  if (exchange === null) {
+  if (reading.state === 'unreachable' || reading.state === 'no-price') {
     exitCode = EXIT.DEGRADED;
-    problems.push('exchange price missing');
-    await alert('mempool_unreachable', 'warning', { utxoracle_price: row.utxoracle_price, url: cfg.mempoolUrl });
+    problems.push(reading.state === 'no-price' ? 'mempool has no exchange price' : 'exchange price missing');
+    await alert(reading.state === 'no-price' ? 'mempool_no_price' : 'mempool_unreachable', 'warning', {
+      utxoracle_price: row.utxoracle_price,
+      url: cfg.mempoolUrl,
+      error: reading.error,
+    });
   }
   if (!verdict.valid && exchange !== null) {
     exitCode = EXIT.DEGRADED;
@@ -179,7 +187,7 @@ async function analyzeRecent(
 
   const lines = dryRun
     ? ['[DRY-RUN] Would save data:', JSON.stringify(row, null, 2)]
-    : summaryLines(row, result, savedTo);
+    : summaryLines(row, result, savedTo, reading);
   if (chart && !dryRun) lines.push(`Chart written to ${path.resolve(chart)}`);
   for (const d of daily) lines.push(dayLine(d, 'Daily price '));
   return {
@@ -199,21 +207,17 @@ async function analyzeRecent(
   };
 }
 
-async function fetchExchangePrice(prices: PriceSource, log: AnalyzeRun['log']): Promise<number | null> {
-  try {
-    const p = await prices.getUsdPrice();
-    log.info({ usd: p.usd, price_time: p.time }, `Fetched mempool.space price: ${formatUsd(p.usd)}`);
-    return p.usd;
-  } catch (err) {
-    log.error({ err: describeError(err) }, `mempool price unavailable after 3 attempts: ${describeError(err)}`);
-    return null;
-  }
-}
+const exchangeWords = (r: ExchangeReading): string =>
+  r.state === 'not-configured'
+    ? 'not configured (MEMPOOL_API_URL=none)'
+    : r.state === 'no-price'
+      ? 'none (mempool has no price)'
+      : 'unavailable';
 
-function summaryLines(row: PriceRow, result: OracleResult, savedTo: string | null): string[] {
+function summaryLines(row: PriceRow, result: OracleResult, savedTo: string | null, reading: ExchangeReading): string[] {
   return [
     `UTXOracle price: ${formatUsd(row.utxoracle_price)} (blocks ${result.firstHeight}-${result.lastHeight}, ${row.point_count} points, confidence ${row.confidence.toFixed(3)})`,
-    `mempool price:   ${row.mempool_price === null ? 'unavailable' : formatUsd(row.mempool_price)}` +
+    `mempool price:   ${row.mempool_price === null ? exchangeWords(reading) : formatUsd(row.mempool_price)}` +
       (row.diff_percent === null
         ? ''
         : ` (diff ${row.diff_amount! >= 0 ? '+' : ''}${row.diff_amount!.toFixed(2)}, ${row.diff_percent.toFixed(3)}%)`),

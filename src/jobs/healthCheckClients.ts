@@ -1,8 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import { createBitcoindClient } from '../sources/bitcoind/index.js';
-import { createEsploraClient } from '../sources/esplora/client.js';
-import { cookieFileOf } from '../sources/fromSettings.js';
+import { cookieFileOf, indexSourcesFromSettings } from '../sources/fromSettings.js';
 import { createMempoolPriceSource } from '../sources/mempool/prices.js';
 import type { Clock } from '../lib/clock.js';
 import type { HealthDeps } from './healthCheckPlan.js';
@@ -33,22 +32,28 @@ export function createHealthClients(
     // The client logs what Core answered; a proxy in front of it could echo the credentials.
     logger: maskingLogger(log, knownSecrets(s)),
   });
-  const esplora = createEsploraClient({ url: s.electrsApiUrl, timeoutMs, retries: 0 });
+  const index = indexSourcesFromSettings(s, { timeoutMs, retries: 0 });
   return {
     deps: {
       bitcoind,
-      esplora,
+      indexes: index.indexes,
       // analyze's price source, probing: one attempt, its deadline the check's, no age limit (the
       // check grades staleness itself).
-      prices: createMempoolPriceSource({
-        url: s.mempoolApiUrl,
-        timeoutMs,
-        attempts: 1,
-        backoffMs: 0,
-        maxAgeSec: Number.POSITIVE_INFINITY,
-        clock,
-      }),
+      prices:
+        s.mempoolApiUrl === undefined
+          ? undefined
+          : createMempoolPriceSource({
+              url: s.mempoolApiUrl,
+              timeoutMs,
+              attempts: 1,
+              backoffMs: 0,
+              maxAgeSec: Number.POSITIVE_INFINITY,
+              clock,
+            }),
     },
-    close: () => bitcoind.close(),
+    close: async () => {
+      await bitcoind.close();
+      await index.close();
+    },
   };
 }

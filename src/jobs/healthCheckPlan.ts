@@ -1,7 +1,7 @@
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { Clock } from '../lib/clock.js';
-import type { BlockSource, EsploraSource, PriceSource } from '../sources/types.js';
+import type { BlockSource, IndexSource, PriceSource } from '../sources/types.js';
 import { checkBitcoind } from '../health/checks/bitcoind.js';
 import { checkDbSize, checkPriceAge, checkPriceValidity } from '../health/checks/database.js';
 import { checkDisk, fsUsage, type FsUsage } from '../health/checks/disk.js';
@@ -14,8 +14,10 @@ import type { CheckDef } from '../health/types.js';
 /** What the checks talk to; the job builds the real clients, tests may pass stubs. */
 export interface HealthDeps {
   bitcoind: Pick<BlockSource, 'getBlockchainInfo'>;
-  esplora: Pick<EsploraSource, 'getTipHeight'>;
-  prices: PriceSource;
+  /** The index servers configured, in the order they are tried (none: Core alone). */
+  indexes: readonly IndexSource[];
+  /** mempool's exchange price; undefined: MEMPOOL_API_URL=none. */
+  prices: PriceSource | undefined;
   fsUsage?: (dir: string) => Promise<FsUsage>;
 }
 
@@ -42,7 +44,7 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
       key: 'electrs',
       label: 'electrs',
       timeoutState: 'CRIT',
-      run: () => checkElectrs(deps.esplora, () => coreInfo().then((i) => i.blocks), h, clock),
+      run: () => checkElectrs(deps.indexes, () => coreInfo().then((i) => i.blocks), h, clock),
     },
     {
       key: 'mempool',

@@ -1,8 +1,10 @@
 // whale-watch: a long-running process (cron only restarts it when it is gone: `flock -n`). The job
-// reloads the whales still pending, starts the runner (src/whale/runner.ts), lets it run until
-// --duration elapses or SIGTERM/SIGINT, stops it (which flushes what is queued) and reports.
+// reloads the whales still pending, asks mempool which version and backend it runs, starts the
+// runner (src/whale/runner.ts), lets it run until --duration elapses or SIGTERM/SIGINT, stops it
+// (which flushes what is queued) and reports.
 import fs from 'node:fs';
-import { EXIT } from '../errors.js';
+import { EXIT, describeError } from '../errors.js';
+import { getBackendInfo, type BackendInfo } from '../sources/mempool/backendInfo.js';
 import { withWhaleDb } from '../store/databases.js';
 import { loadPending } from '../whale/queries.js';
 import { startWhaleWatch, type WhaleWatchDeps, type WhaleWatchRunner } from '../whale/runner.js';
@@ -14,7 +16,7 @@ export interface WhaleWatchOptions {
 }
 
 /** What a caller may replace or watch: the outside services, and the runner once it has started. */
-export interface WhaleWatchJobDeps extends Pick<WhaleWatchDeps, 'esplora' | 'stream' | 'alert'> {
+export interface WhaleWatchJobDeps extends Pick<WhaleWatchDeps, 'lookups' | 'stream' | 'alert'> {
   /** Called with the runner as soon as it has started (tests and the bench listen to its events). */
   attach?: (runner: WhaleWatchRunner) => void;
 }
@@ -32,7 +34,8 @@ export async function runWhaleWatch(
     runId: ctx.runId,
     dryRun: ctx.dryRun,
     pending: await loadPendingSafely(ctx),
-    esplora: deps.esplora,
+    backend: await readBackend(ctx),
+    lookups: deps.lookups,
     stream: deps.stream,
     alert: deps.alert,
   });
@@ -76,5 +79,17 @@ async function loadPendingSafely(ctx: JobContext) {
     if (!ctx.dryRun) throw err;
     ctx.log.warn({ err: (err as Error).message }, '[DRY-RUN] could not read pending whales');
     return [];
+  }
+}
+
+/** mempool's /api/v1/backend-info (undefined with MEMPOOL_API_URL=none; null when it cannot be read). */
+async function readBackend(ctx: JobContext): Promise<BackendInfo | null | undefined> {
+  const url = ctx.settings.mempoolApiUrl;
+  if (url === undefined) return undefined;
+  try {
+    return await getBackendInfo(url, ctx.settings.sourceTimeoutMs);
+  } catch (err) {
+    ctx.log.debug({ err: describeError(err) }, 'mempool backend-info unavailable');
+    return null;
   }
 }

@@ -62,6 +62,14 @@ export interface PriceSource {
   getUsdPrice(): Promise<ExchangePrice>;
 }
 
+/** An index server's view of the chain (health grades its lag behind Core): Esplora HTTP or Electrum. */
+export interface IndexSource {
+  readonly kind: 'esplora' | 'electrum';
+  /** Where it is, as messages show it (credentials masked): `http://host:3001`, `tcp://host:50001`. */
+  readonly label: string;
+  getTipHeight(): Promise<number>;
+}
+
 /** Esplora (electrs) HTTP API. */
 export interface EsploraSource {
   getTipHeight(): Promise<number>;

@@ -1,16 +1,19 @@
 // Catching up with the mempool. mempool's `{"track-mempool": true}` only sets a flag
 // (websocket-handler.ts): no snapshot is sent, only changes from then on. So at start, after every
-// reconnect and after a sequence jump, whale-watch lists the mempool itself (electrs
-// `GET /mempool/txids`, streamed), and:
-//   1. fetches every transaction it has not seen yet (`GET /tx/:txid`, prevouts filled), with
-//      bounded concurrency and a time budget, and hands each to the same code a delta's `added`
-//      goes through (delta.ts onAdded): a whale is detected, labelled, predicted and alerted
-//      exactly as if it had arrived in a delta; one spending the coins of a followed whale that has
-//      left the mempool is that whale's replacement, followed as such (no second alert);
-//   2. settles the followed whales that are no longer listed: confirmed while we were away
-//      (`/tx/:txid/status`) -> confirmed at that height; not confirmed and unknown to electrs
-//      (`/tx/:txid` 404) and no replacement found -> dropped. Whales electrs still has (its listing
-//      lagged) stay followed.
+// reconnect and after a sequence jump, whale-watch lists the mempool itself through the first lookup
+// that can (electrs `GET /mempool/txids` streamed, Core's `getrawmempool`, mempool's own route;
+// lookups.ts), and:
+//   1. fetches every transaction it has not seen yet through that lookup (electrs `/tx/:txid` with
+//      prevouts filled; Core in JSON-RPC batches of raw transactions, whose outputs alone decide
+//      whether it is a whale — only whales get their spent outputs and fee looked up), with bounded
+//      concurrency and a time budget, and hands each to the same code a delta's `added` goes through
+//      (delta.ts onAdded): a whale is detected, labelled, predicted and alerted exactly as if it had
+//      arrived in a delta; one spending the coins of a followed whale that has left the mempool is
+//      that whale's replacement, followed as such (no second alert);
+//   2. settles the followed whales that are no longer listed: confirmed while we were away -> confirmed
+//      at that height; in neither the mempool nor the chain and no replacement found -> dropped.
+//      Whales a lookup still sees in the mempool (its listing lagged), or that none can place, stay
+//      followed.
 // Subscribing comes first (the stream is already open), so a transaction is in the listing, in a
 // later delta, or both; `seen` and the tracker take care of both.
 //
@@ -18,14 +21,16 @@
 // pass (scheduled after `retryMs`) lists again and fetches the rest. Listing a 300k mempool is ~20 MB
 // read in chunks: the event loop is never held for more than one chunk.
 import { systemClock, type Clock } from '../lib/clock.js';
-import type { EsploraTxSource } from '../sources/esplora/client.js';
 import type { MempoolTx } from '../sources/mempool/stream.js';
+import { classifyTx } from './detect.js';
 import type { Logger } from '../log/logger.js';
 import { onAdded } from './delta.js';
 import { Limiter } from './limiter.js';
 import { LogBudget } from './logBudget.js';
 import { confirmedRows, unconfirmedRows } from './outcomes.js';
 import type { Tracked } from './tracker.js';
+import type { WhaleLookups } from './lookups/lookups.js';
+import type { LookupName, TxLookup } from './lookups/types.js';
 import type { ResyncReason, WhaleWatcher } from './watcher.js';
 
 export interface CatchUpStats {
@@ -44,15 +49,20 @@ export interface CatchUpStats {
   droppedAway: number;
   /** The mempool's size at the last listing. */
   listed: number;
+  /** The lookup that listed it. */
+  listedBy: LookupName | null;
   lastMs: number | null;
 }
 
 export interface CatchUpOptions {
-  source: Pick<EsploraTxSource, 'streamMempoolTxids' | 'getTx' | 'getTxStatus'>;
+  lookups: Pick<WhaleLookups, 'lister' | 'through' | 'status'>;
+  /**
+   * A whale read from raw bytes (Core, Electrum) has no spent outputs nor fee yet: this finds them
+   * before it is labelled and predicted (the runner's resolver, then Core's mempool entry).
+   */
+  complete: (tx: MempoolTx) => Promise<MempoolTx>;
   watcher: WhaleWatcher;
   log: Logger;
-  /** Parallel `/tx/:txid` requests. */
-  concurrency: number;
   /** How long one pass may fetch before it stops and leaves the rest to the next pass (ms). */
   budgetMs: number;
   /** Pause before the pass after an incomplete or failed one (ms). */
@@ -84,7 +94,7 @@ class PackedTxids {
   }
 }
 
-/** After this many failed fetches in a row electrs is taken to be down and the pass stops. */
+/** After this many failed requests in a row (single lookups; batches count for more) the lookup is down and the pass stops. */
 const MAX_CONSECUTIVE_FAILURES = 20;
 
 export class CatchUp {
@@ -99,6 +109,7 @@ export class CatchUp {
     replacedAway: 0,
     droppedAway: 0,
     listed: 0,
+    listedBy: null,
     lastMs: null,
   };
   private running: Promise<void> | undefined;
@@ -165,51 +176,59 @@ export class CatchUp {
   }
 
   private async pass(reason: ResyncReason): Promise<void> {
-    const { watcher: w, source, signal } = this.o;
+    const { watcher: w, lookups, signal } = this.o;
     const started = this.now();
     this.stats.passes++;
+    const lister = lookups.lister();
+    if (!lister)
+      throw new Error(
+        'no lookup can list the mempool (an Esplora API, Bitcoin Core or mempool’s own route): all are down or not configured',
+      );
     // The whales followed before the listing: the only ones whose absence from it means anything.
     const before = new Map<string, Tracked>();
     for (const t of w.o.tracker.list()) before.set(t.txid, t);
     const present = new Set<string>();
     const unseen = new PackedTxids();
-    const listed = await source.streamMempoolTxids((txids) => {
-      for (const txid of txids) {
-        if (before.has(txid)) present.add(txid);
-        else if (!w.o.seen.has(txid)) unseen.push(txid);
-      }
-    }, signal);
+    const listed = await lookups.through(lister, () =>
+      lister.listMempool!((txids) => {
+        for (const txid of txids) {
+          if (before.has(txid)) present.add(txid);
+          else if (!w.o.seen.has(txid)) unseen.push(txid);
+        }
+      }, signal),
+    );
     this.stats.listed = listed;
+    this.stats.listedBy = lister.name;
     // Whales gone from the mempool: confirmed while we were away, or candidates for replaced/dropped.
-    const gone: Tracked[] = [];
-    const limiter = new Limiter(this.o.concurrency);
+    const gone: { t: Tracked; source: LookupName }[] = [];
+    const limiter = new Limiter(lister.fetchBatch?.parallel ?? 4);
     await Promise.all(
       [...before.values()]
         .filter((t) => !present.has(t.txid))
         .map((t) =>
           limiter.run(async () => {
             if (signal.aborted) return;
-            const status = await source.getTxStatus(t.txid);
-            if (w.o.tracker.get(t.txid) !== t) return; // the stream settled it meanwhile
-            if (status.confirmed) {
+            const r = await lookups.status(t.txid);
+            if (w.o.tracker.get(t.txid) !== t || !r) return; // settled meanwhile, or nobody can tell
+            if (r.status.state === 'confirmed') {
               w.o.tracker.delete(t.txid);
               this.stats.confirmedAway++;
-              w.o.sink.outcomes(confirmedRows(t, status.block_height ?? null, this.now(), 'electrs'));
-            } else if ((await source.getTx(t.txid)) === null) gone.push(t);
+              w.o.sink.outcomes(confirmedRows(t, r.status.height, this.now(), r.source));
+            } else if (r.status.state === 'gone') gone.push({ t, source: r.source });
           }),
         ),
     );
     // Coins of whales that left unconfirmed, or were removed in the last updates: a transaction
     // spending one of them is their replacement.
     const spentBy = new Map<string, Tracked>();
-    for (const t of [...gone, ...w.removals.list()]) for (const k of t.spends) spentBy.set(k, t);
-    const complete = await this.fetchUnseen(unseen, spentBy, started);
+    for (const t of [...gone.map((g) => g.t), ...w.removals.list()]) for (const k of t.spends) spentBy.set(k, t);
+    const complete = await this.fetchUnseen(lister, unseen, spentBy, started);
     if (complete) {
-      for (const t of gone) {
+      for (const { t, source } of gone) {
         if (w.o.tracker.get(t.txid) !== t) continue;
         w.o.tracker.delete(t.txid);
         this.stats.droppedAway++;
-        w.o.sink.outcomes(unconfirmedRows(t, 'dropped', this.now(), 'electrs'));
+        w.o.sink.outcomes(unconfirmedRows(t, 'dropped', this.now(), source));
       }
       this.stats.complete++;
       this.failures = 0;
@@ -220,6 +239,7 @@ export class CatchUp {
       {
         reason,
         listed,
+        listed_by: lister.name,
         unseen: unseen.length,
         fetched: this.stats.fetched,
         whales: this.stats.whales,
@@ -230,7 +250,7 @@ export class CatchUp {
         complete,
       },
       complete
-        ? `Caught up with the mempool: ${listed} transactions listed, ${unseen.length} fetched`
+        ? `Caught up with the mempool: ${listed} transactions listed (${lister.name}), ${unseen.length} fetched`
         : signal.aborted
           ? `Catch-up stopped by the shutdown after ${ms} ms`
           : `Catch-up stopped at its time budget after ${ms} ms; the rest is fetched by the next pass`,
@@ -240,9 +260,17 @@ export class CatchUp {
   }
 
   /** Fetches and examines the unseen transactions; false when the budget or a shutdown cut it short. */
-  private async fetchUnseen(unseen: PackedTxids, spentBy: Map<string, Tracked>, started: number): Promise<boolean> {
-    const { watcher: w, source, signal } = this.o;
+  private async fetchUnseen(
+    lister: TxLookup,
+    unseen: PackedTxids,
+    spentBy: Map<string, Tracked>,
+    started: number,
+  ): Promise<boolean> {
+    const { watcher: w, signal, lookups } = this.o;
     const deadline = started + this.o.budgetMs;
+    const { size, parallel } = lister.fetchBatch ?? { size: 1, parallel: 4 };
+    // A failed batch counts for as many single lookups as it holds, up to the whole allowance.
+    const maxFailures = Math.max(2, Math.ceil(MAX_CONSECUTIVE_FAILURES / size));
     let next = 0;
     let stopped = false;
     let failures = 0;
@@ -252,30 +280,37 @@ export class CatchUp {
           stopped = true;
           return;
         }
-        const txid = unseen.get(next++);
-        if (w.o.seen.has(txid)) continue; // the stream brought it meanwhile
-        let tx: MempoolTx | null;
+        const batch: string[] = [];
+        while (batch.length < size && next < unseen.length) {
+          const txid = unseen.get(next++);
+          if (!w.o.seen.has(txid)) batch.push(txid); // else the stream brought it meanwhile
+        }
+        if (batch.length === 0) continue;
+        let txs: (MempoolTx | null)[];
         try {
-          tx = await source.getTx(txid);
+          txs = await lookups.through(lister, () => lister.fetchTxs!(batch));
           failures = 0;
         } catch (err) {
-          if (++failures >= MAX_CONSECUTIVE_FAILURES) {
+          if (++failures >= maxFailures) {
             stopped = true;
             throw err;
           }
-          continue; // not marked seen: the next pass tries it again
+          continue; // not marked seen: the next pass tries them again
         }
-        w.o.seen.add(txid);
-        if (tx === null || w.gone?.has(txid)) continue; // left the mempool since the listing
-        this.stats.fetched++;
-        this.examine(tx, spentBy);
+        for (const [i, tx] of txs.entries()) {
+          const txid = batch[i]!;
+          w.o.seen.add(txid);
+          if (tx === null || w.gone?.has(txid)) continue; // left the mempool since the listing
+          this.stats.fetched++;
+          await this.examine(tx, spentBy, lister.name);
+        }
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.o.concurrency, Math.max(1, unseen.length)) }, worker));
+    await Promise.all(Array.from({ length: Math.min(parallel, Math.max(1, unseen.length)) }, worker));
     return !stopped;
   }
 
-  private examine(tx: MempoolTx, spentBy: Map<string, Tracked>): void {
+  private async examine(tx: MempoolTx, spentBy: Map<string, Tracked>, source: LookupName): Promise<void> {
     const w = this.o.watcher;
     let old: Tracked | undefined;
     for (const v of tx.vin) {
@@ -285,7 +320,10 @@ export class CatchUp {
       old = w.o.tracker.get(t.txid) === t ? w.o.tracker.delete(t.txid) : w.removals.take(t.txid);
       if (old) break;
     }
-    const kind = onAdded(w, tx, old, 0, this.now(), 'electrs');
+    let full = tx;
+    // Read from raw bytes: only a whale (or a replacement of one) is worth its spent outputs and fee.
+    if (tx.feeUnknown && (old || classifyTx(tx, w.o.thresholdSats).kind === 'whale')) full = await this.o.complete(tx);
+    const kind = onAdded(w, full, old, 0, this.now(), source);
     if (kind === 'whale') this.stats.whales++;
     else if (kind === 'replacement') {
       this.stats.replacedAway++;

@@ -142,7 +142,7 @@ export function onAdded(
     detectedAt: new Date(now),
     totalSats: verdict.totalSats,
     totalBtc: satsToBtc(verdict.totalSats),
-    feeSats: tx.fee,
+    feeSats: tx.feeUnknown ? null : tx.fee,
     vsize: tx.vsize > 0 ? tx.vsize : null,
     feeRate: rate,
     rbf: signalsRbf(tx),

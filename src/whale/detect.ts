@@ -52,8 +52,9 @@ export function classifyTx(tx: Pick<MempoolTx, 'vout' | 'status'>, thresholdSats
  * Fee rate in sat/vB as mempool computes it: fee / (weight / 4), over the fractional virtual size
  * (transaction-utils.ts `extendMempoolTransaction`: `feePerVbytes = fee / fractionalVsize`), not
  * over the rounded-up `vsize`. Computed here rather than read from feePerVsize, which electrs does
- * not send. null when the weight is 0, which no real transaction has.
+ * not send. null when the weight is 0, which no real transaction has, or when the fee is not known
+ * (a raw transaction whose spent outputs could not all be found).
  */
-export function feeRate(tx: Pick<MempoolTx, 'fee' | 'weight'>): number | null {
-  return tx.weight > 0 ? tx.fee / (tx.weight / 4) : null;
+export function feeRate(tx: Pick<MempoolTx, 'fee' | 'weight' | 'feeUnknown'>): number | null {
+  return tx.weight > 0 && !tx.feeUnknown ? tx.fee / (tx.weight / 4) : null;
 }

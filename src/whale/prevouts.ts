@@ -1,29 +1,34 @@
-// Spent outputs for the flow label. Under mempool's default backend (config.ts `BACKEND: 'none'`)
-// every input arrives with `prevout: null` (bitcoin-api.ts `$convertTransaction`; mempool.ts loads
-// new transactions with addPrevouts=false), so without this every flow would be `unknown`.
-// electrs fills them: first `GET /tx/:whale` (its vin[].prevout, one request for every input);
-// when electrs does not know the whale yet (its mempool sync lags, 404), `GET /tx/:funding` for each
-// funding transaction, taking the output the input spends. Outputs found that way are cached (LRU,
-// bounded) and concurrent lookups of one funding transaction share a request. Whatever electrs
-// cannot tell stays null, and the label says `unknown` only then (flow.ts).
+// Spent outputs for the flow label. Under mempool's `none` and `electrum` backends every input
+// arrives with `prevout: null` (bitcoin-api.ts `$convertTransaction`; mempool.ts loads new
+// transactions with addPrevouts=false), and a transaction read from Core or an Electrum server has
+// none either, so without this every flow would be `unknown`. The lookups fill them (lookups.ts,
+// in the operator's order): first the whale as a whole from a service that fills prevouts itself
+// (Esplora: electrs `GET /tx/:whale`, mempool's own route); otherwise the outputs it spends, per
+// funding transaction (Esplora `/tx/:funding`, Electrum `blockchain.transaction.get`, Core
+// `gettxout <txid> <n> false` or the parent's raw bytes while it is in the mempool). Outputs found
+// that way are cached (LRU, bounded) and concurrent lookups of one funding transaction share a
+// request. Whatever no lookup can tell stays null, and the label says `unknown` only then (flow.ts).
 import type { MempoolTx, MempoolTxIn, MempoolTxOut } from '../sources/mempool/stream.js';
 import { Limiter } from './limiter.js';
 
 export interface PrevoutSource {
-  /** null: electrs does not know the transaction. Throws when electrs cannot be asked. */
-  getTx(txid: string): Promise<MempoolTx | null>;
+  /** The transaction with its prevouts filled, or null when no such service knows it. */
+  txWithPrevouts(txid: string): Promise<MempoolTx | null>;
+  /** Outputs of `txid` (at least those in `want` that exist), or null when it is not known. */
+  outputs(txid: string, want: readonly number[]): Promise<Map<number, MempoolTxOut> | null>;
 }
 
 export interface PrevoutStats {
   /** Whales whose prevouts were looked up. */
   lookups: number;
-  /** Filled from the whale's own /tx/:txid. */
+  /** Filled from the whale's own transaction (a service that fills prevouts). */
   fromTx: number;
   /** Filled from funding transactions (or the cache of them). */
   fromFunding: number;
   cacheHits: number;
-  /** Inputs electrs could not tell (still null afterwards). */
+  /** Inputs no lookup could tell (still null afterwards). */
   missing: number;
+  /** Lookups that threw (a lookup chain absorbs failures itself; a bare source may not). */
   errors: number;
   /** Lookups skipped because too many were already waiting. */
   skipped: number;
@@ -33,7 +38,7 @@ export interface PrevoutResolverOptions {
   source: PrevoutSource;
   /** Cached spent outputs (default 20,000, a few MB). */
   cacheSize?: number;
-  /** Parallel electrs requests (default 4). */
+  /** Parallel requests (default 4). */
   concurrency?: number;
   /** Lookups allowed to wait at once; beyond it a whale is labelled with what it has (default 1,000). */
   maxPending?: number;
@@ -56,7 +61,7 @@ export class PrevoutResolver {
     skipped: 0,
   };
   private readonly cache = new Map<string, MempoolTxOut>();
-  private readonly inflight = new Map<string, Promise<MempoolTx | null>>();
+  private readonly inflight = new Map<string, Promise<Map<number, MempoolTxOut> | null>>();
   private readonly limiter: Limiter;
   private pending = 0;
 
@@ -69,13 +74,13 @@ export class PrevoutResolver {
     return tx.vin.some(needs);
   }
 
-  /** `tx` with every prevout electrs can tell filled in (a copy; `tx` itself is not changed). */
+  /** `tx` with every prevout the lookups can tell filled in (a copy; `tx` itself is not changed). */
   async fill(tx: MempoolTx): Promise<MempoolTx> {
     if (!PrevoutResolver.missing(tx)) return tx;
     const signal = this.o.signal;
     if (!signal) return this.lookup(tx);
     if (signal.aborted) return tx;
-    // A shutdown must not wait for a hung electrs: the row is written with what is known.
+    // A shutdown must not wait for a hung service: the row is written with what is known.
     let onAbort: (() => void) | undefined;
     const aborted = new Promise<MempoolTx>((resolve) => {
       onAbort = () => resolve(tx);
@@ -99,7 +104,8 @@ export class PrevoutResolver {
     this.stats.lookups++;
     try {
       const vin = tx.vin.map((v) => ({ ...v }));
-      const whole = await this.fetch(tx.txid);
+      // The whole transaction first: one request for every input.
+      const whole = await this.guard(tx.txid, () => this.o.source.txWithPrevouts(tx.txid));
       if (whole && whole.vin.length === vin.length) {
         for (const [i, v] of vin.entries()) {
           const w = whole.vin[i]!;
@@ -109,7 +115,22 @@ export class PrevoutResolver {
           }
         }
       }
-      await Promise.all(vin.filter(needs).map((v) => this.fromFunding(v)));
+      // Then per funding transaction, all its inputs at once.
+      const byFunding = new Map<string, MempoolTxIn[]>();
+      for (const v of vin) {
+        if (!needs(v)) continue;
+        const hit = this.cached(`${v.txid}:${v.vout}`);
+        if (hit) {
+          v.prevout = hit;
+          this.stats.cacheHits++;
+          this.stats.fromFunding++;
+          continue;
+        }
+        const group = byFunding.get(v.txid);
+        if (group) group.push(v);
+        else byFunding.set(v.txid, [v]);
+      }
+      await Promise.all([...byFunding].map(([txid, inputs]) => this.fromFunding(txid, inputs)));
       this.stats.missing += vin.filter(needs).length;
       return { ...tx, vin };
     } finally {
@@ -117,38 +138,49 @@ export class PrevoutResolver {
     }
   }
 
-  private async fromFunding(v: MempoolTxIn): Promise<void> {
-    const key = `${v.txid}:${v.vout}`;
-    const hit = this.cache.get(key);
-    if (hit) {
-      // LRU: re-insert so the entry becomes the newest.
-      this.cache.delete(key);
-      this.cache.set(key, hit);
-      this.stats.cacheHits++;
-      v.prevout = hit;
+  /** Fills `inputs` (all spending `txid`) from its outputs, sharing a request already in flight. */
+  private async fromFunding(txid: string, inputs: MempoolTxIn[]): Promise<void> {
+    const want = inputs.map((v) => v.vout);
+    let outs = await (this.inflight.get(txid) ?? this.request(txid, want));
+    // The request in flight was for other outputs of the same transaction: ask for these.
+    if (outs && want.some((n) => !outs!.has(n))) {
+      const more = await this.request(txid, want);
+      if (more) outs = new Map([...outs, ...more]);
+    }
+    for (const v of inputs) {
+      const out = outs?.get(v.vout);
+      if (!out) continue;
+      v.prevout = out;
       this.stats.fromFunding++;
-      return;
+      this.cache.set(`${v.txid}:${v.vout}`, out);
     }
-    let funding = this.inflight.get(v.txid);
-    if (!funding) {
-      funding = this.fetch(v.txid).finally(() => this.inflight.delete(v.txid));
-      this.inflight.set(v.txid, funding);
-    }
-    const tx = await funding;
-    const out = tx?.vout[v.vout];
-    if (!out) return;
-    v.prevout = out;
-    this.stats.fromFunding++;
-    this.cache.set(key, out);
     const max = this.o.cacheSize ?? 20_000;
     while (this.cache.size > max) this.cache.delete(this.cache.keys().next().value as string);
   }
 
-  /** One electrs request under the concurrency limit; a failure counts and reads as "unknown". */
-  private fetch(txid: string): Promise<MempoolTx | null> {
+  private request(txid: string, want: number[]): Promise<Map<number, MempoolTxOut> | null> {
+    const p = this.guard(txid, () => this.o.source.outputs(txid, want)).finally(() => {
+      if (this.inflight.get(txid) === p) this.inflight.delete(txid);
+    });
+    this.inflight.set(txid, p);
+    return p;
+  }
+
+  /** LRU: a hit is re-inserted so the entry becomes the newest. */
+  private cached(key: string): MempoolTxOut | undefined {
+    const hit = this.cache.get(key);
+    if (hit) {
+      this.cache.delete(key);
+      this.cache.set(key, hit);
+    }
+    return hit;
+  }
+
+  /** One request under the concurrency limit; a failure counts and reads as "unknown". */
+  private guard<T>(txid: string, ask: () => Promise<T | null>): Promise<T | null> {
     return this.limiter.run(async () => {
       try {
-        return await this.o.source.getTx(txid);
+        return await ask();
       } catch (err) {
         this.stats.errors++;
         this.o.onError?.(err, txid);

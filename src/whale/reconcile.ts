@@ -1,12 +1,11 @@
-// Settling whales the stream has said nothing about for WHALE_OUTCOME_TIMEOUT_MIN, through electrs
-// (`/tx/:txid/status`): confirmed -> settled at that height; still unconfirmed -> `expired`.
+// Settling whales the stream has said nothing about for WHALE_OUTCOME_TIMEOUT_MIN, through the
+// lookups (lookups.ts: electrs `/tx/:txid/status`, an Electrum server's verbose transaction, Core):
+// confirmed -> settled at that height; anything else (still in the mempool, gone, or no lookup can
+// tell) -> `expired`, with the lookup that answered as its source (`timeout` when none could).
 // (After a reconnect or a sequence jump, catchUp.ts does the same for every followed whale.)
-// electrs answers {"confirmed":false} for txids it does not know, so "dropped" and "still waiting"
-// look alike there. A failing electrs leaves whales followed, with a few log lines per hour.
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { Logger } from '../log/logger.js';
-import type { EsploraSource } from '../sources/types.js';
-import { LogBudget } from './logBudget.js';
+import type { WhaleLookups } from './lookups/lookups.js';
 import { confirmedRows, unconfirmedRows } from './outcomes.js';
 import type { WhaleTracker } from './tracker.js';
 import type { WhaleSink } from './watcher.js';
@@ -20,13 +19,13 @@ export interface ReconcileStats {
 
 export interface ReconcilerOptions {
   tracker: WhaleTracker;
-  esplora: EsploraSource;
+  lookups: Pick<WhaleLookups, 'status'>;
   sink: Pick<WhaleSink, 'outcomes'>;
   log: Logger;
   timeoutMs: number;
   /** The job's clock (default the system clock). */
   clock?: Pick<Clock, 'now'>;
-  /** Parallel electrs requests (default 4): electrs shares the machine with Core. */
+  /** Parallel lookups (default 4): the index server shares the machine with Core. */
   concurrency?: number;
   /** Whales checked per pass at most, oldest first (default 500); the next pass takes the rest. */
   maxPerPass?: number;
@@ -36,7 +35,6 @@ export class Reconciler {
   readonly stats: ReconcileStats = { checked: 0, confirmed: 0, expired: 0, errors: 0 };
   private running: Promise<void> | undefined;
   private readonly now: () => number;
-  private readonly errorLog = new LogBudget(5, 3_600_000);
 
   constructor(private readonly o: ReconcilerOptions) {
     const clock = o.clock ?? systemClock;
@@ -67,35 +65,29 @@ export class Reconciler {
     const worker = async (): Promise<void> => {
       while (next < due.length) {
         const t = due[next++]!;
-        let status;
+        let r;
         try {
-          status = await this.o.esplora.getTxStatus(t.txid);
-        } catch (err) {
+          r = await this.o.lookups.status(t.txid);
+        } catch {
           this.stats.errors++;
-          const b = this.errorLog.take();
-          if (b.log)
-            this.o.log.warn(
-              { txid: t.txid, err: (err as Error).message, suppressed: b.suppressed },
-              'electrs status check failed; whale stays followed',
-            );
           continue;
         }
         this.stats.checked++;
-        // The stream may have settled it while we waited on electrs.
+        // The stream may have settled it while we waited on the lookup.
         if (this.o.tracker.get(t.txid) !== t) continue;
         const at = this.now();
-        if (status.confirmed) {
+        if (r?.status.state === 'confirmed') {
           this.o.tracker.delete(t.txid);
           this.stats.confirmed++;
-          this.o.sink.outcomes(confirmedRows(t, status.block_height ?? null, at, 'electrs'));
+          this.o.sink.outcomes(confirmedRows(t, r.status.height, at, r.source));
         } else if (at - t.detectedAtMs >= this.o.timeoutMs) {
           this.o.tracker.delete(t.txid);
           this.stats.expired++;
-          this.o.sink.outcomes(unconfirmedRows(t, 'expired', at, 'electrs'));
+          this.o.sink.outcomes(unconfirmedRows(t, 'expired', at, r?.source ?? 'timeout'));
         }
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.o.concurrency ?? 4, due.length) }, worker));
-    this.o.log.info({ due: due.length, ...this.stats }, 'checked whales past the outcome timeout through electrs');
+    this.o.log.info({ due: due.length, ...this.stats }, 'checked whales past the outcome timeout through the lookups');
   }
 }

@@ -27,8 +27,11 @@ export interface PredictionRow {
 }
 
 export type OutcomeKind = 'confirmed' | 'replaced' | 'dropped' | 'expired';
-/** stream: learnt from mempool's WebSocket; electrs: from /tx/:txid/status (gap or timeout). */
-export type OutcomeSource = 'stream' | 'electrs';
+/**
+ * stream: learnt from mempool's WebSocket; electrs, electrum, core, mempool: from that lookup (a
+ * catch-up or the timeout check); timeout: past WHALE_OUTCOME_TIMEOUT_MIN with no lookup able to tell.
+ */
+export type OutcomeSource = 'stream' | 'electrs' | 'electrum' | 'core' | 'mempool' | 'timeout';
 
 export interface OutcomeRow {
   txid: string;

@@ -10,8 +10,9 @@ import type { Settings } from '../config/settings.js';
 import type { DeliveryResult } from '../alerts/webhook.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../log/logger.js';
-import { createEsploraClient, type EsploraTxSource } from '../sources/esplora/client.js';
-import { MempoolStream, type StreamEvent } from '../sources/mempool/stream.js';
+import { sendsDeltas, type BackendInfo } from '../sources/mempool/backendInfo.js';
+import { MempoolStream, type MempoolTx, type StreamEvent } from '../sources/mempool/stream.js';
+import { withFeeFromPrevouts } from '../sources/rawTx.js';
 import type { MempoolStreamSource } from '../sources/types.js';
 import { alertWhales } from './alert.js';
 import { checkAccuracyAlert, type AccuracyCheck } from './accuracyAlert.js';
@@ -19,6 +20,9 @@ import { CatchUp, type CatchUpStats } from './catchUp.js';
 import { btcToSats } from './detect.js';
 import { LogBudget } from './logBudget.js';
 import { loadBook, logPrediction } from './logLines.js';
+import { lookupsFromSettings } from './lookups/fromSettings.js';
+import { WhaleLookups } from './lookups/lookups.js';
+import type { TxLookup } from './lookups/types.js';
 import { PeriodicTasks, type PeriodicTask } from './periodic.js';
 import { PrevoutResolver } from './prevouts.js';
 import { Reconciler } from './reconcile.js';
@@ -50,8 +54,13 @@ export interface WhaleWatchDeps {
   dryRun: boolean;
   /** Whales still pending from earlier runs, reloaded from the database (oldest first). */
   pending?: readonly Tracked[];
-  /** electrs; default: the Esplora client on ELECTRS_API_URL. */
-  esplora?: EsploraTxSource;
+  /**
+   * What mempool's /api/v1/backend-info said at start (version, backend); null when it could not be
+   * read, undefined when not asked.
+   */
+  backend?: BackendInfo | null;
+  /** Where transactions are looked up, in order; default: from the settings (lookups/fromSettings.ts). */
+  lookups?: TxLookup[];
   /** mempool's WebSocket; default: MempoolStream on MEMPOOL_WS_URL. */
   stream?: (onHandlerError: (err: unknown) => void) => MempoolStreamSource;
   /** Replaces webhook delivery of whale alerts; default: the signed webhook. */
@@ -109,31 +118,26 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
     alert: deps.alert ?? ((rows) => alertWhales(s, log, rows)),
   });
 
-  let esplora: EsploraTxSource;
-  if (deps.esplora) esplora = deps.esplora;
-  else {
-    const client = createEsploraClient({
-      url: s.electrsApiUrl,
-      timeoutMs: s.sourceTimeoutMs,
-      retries: 1,
-      connections: s.whaleCatchupConcurrency,
-    });
-    closers.push(() => client.close());
-    esplora = client;
-  }
-  const prevoutLog = new LogBudget(5, 3_600_000);
-  const prevouts = new PrevoutResolver({
-    source: esplora,
-    signal: stopLabels.signal,
-    onError: (err, txid) => {
-      const b = prevoutLog.take();
-      if (b.log)
-        log.warn(
-          { txid, err: (err as Error).message, suppressed: b.suppressed },
-          'electrs could not give spent outputs; the flow is labelled from what is known',
-        );
-    },
+  let stopping: Promise<WhaleWatchResult> | undefined;
+  const lookups = new WhaleLookups(deps.lookups ?? lookupsFromSettings(s, log, deps.backend ?? undefined), {
+    log,
+    clock,
+    isStopping: () => stopping !== undefined,
   });
+  closers.push(() => lookups.close());
+  const prevouts = new PrevoutResolver({ source: lookups, signal: stopLabels.signal });
+  /** A whale read from raw bytes: its spent outputs, then its fee (from them, else Core's mempool entry). */
+  const complete = async (tx: MempoolTx): Promise<MempoolTx> => {
+    const full = withFeeFromPrevouts(await prevouts.fill(tx));
+    if (!full.feeUnknown) return full;
+    const fee = await lookups.mempoolFee(tx.txid);
+    if (fee === null) return full;
+    const rate = full.weight > 0 ? fee / (full.weight / 4) : 0;
+    const { feeUnknown: _unknown, ...known } = full;
+    return { ...known, fee, feePerVsize: rate, effectiveFeePerVsize: rate };
+  };
+  sayBackend(deps.backend, log);
+  void lookups.probe().then(() => sayPlan(lookups, log));
 
   const tasks = new PeriodicTasks(log);
   const flushTask: PeriodicTask = {
@@ -172,10 +176,10 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
     clock,
   });
   const catchUp = new CatchUp({
-    source: esplora,
+    lookups,
+    complete,
     watcher,
     log,
-    concurrency: s.whaleCatchupConcurrency,
     budgetMs: s.whaleCatchupBudgetSec * 1000,
     retryMs: CATCHUP_RETRY_MS,
     signal: halt.signal,
@@ -184,7 +188,7 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
   });
   const reconciler = new Reconciler({
     tracker,
-    esplora,
+    lookups,
     sink,
     log,
     timeoutMs: s.whaleOutcomeTimeoutMin * 60_000,
@@ -277,7 +281,6 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
   void tasks.runNow(flushTask);
   void tasks.runNow(outcomeTask);
 
-  let stopping: Promise<WhaleWatchResult> | undefined;
   let settle!: (r: Promise<WhaleWatchResult>) => void;
   const done = new Promise<WhaleWatchResult>((resolve) => (settle = resolve));
 
@@ -331,6 +334,7 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
         watcher: w,
         catch_up: c,
         prevouts: prevouts.stats,
+        lookups: lookups.health(),
         store: store.stats,
         reconcile: reconciler.stats,
         accuracy_7d: accuracy?.stats.accuracy ?? null,
@@ -358,4 +362,42 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
       return stopping;
     },
   };
+}
+
+/** mempool's version and backend, said once at start; a backend that sends no deltas is a clear warning. */
+function sayBackend(info: BackendInfo | null | undefined, log: Logger): void {
+  if (info === undefined) return;
+  if (info === null) {
+    log.warn('mempool /api/v1/backend-info could not be read: its version and backend are unknown');
+    return;
+  }
+  const fields = { mempool_version: info.version, mempool_backend: info.backend, core: info.coreVersion };
+  if (!sendsDeltas(info)) {
+    log.warn(
+      fields,
+      `mempool backend ${info.version} is older than v3.0: it ignores {"track-mempool": true} and sends no ` +
+        'mempool-transactions, so whale-watch sees no new transactions until mempool is upgraded',
+    );
+    return;
+  }
+  const prevouts =
+    info.backend === 'esplora'
+      ? 'spent outputs come inline'
+      : 'spent outputs are null in its messages (looked up, see the lookups)';
+  log.info(fields, `mempool backend ${info.version} (${info.backend ?? 'backend not given'}): ${prevouts}`);
+}
+
+/** Which lookup serves what, said once the probes are in. */
+function sayPlan(lookups: WhaleLookups, log: Logger): void {
+  const p = lookups.plan();
+  const list = (names: string[]) => (names.length ? names.join(' → ') : 'none');
+  log.info(
+    { lookups: lookups.health().map((h) => ({ name: h.name, url: h.label, up: h.up })), plan: p },
+    `Lookups: spent outputs ${list(p.spent_outputs)}; mempool listing ${list(p.listing)}; statuses ${list(p.status)}`,
+  );
+  if (p.listing.length === 0)
+    log.warn(
+      'no lookup can list the mempool: whale-watch cannot catch up at start or after a reconnect; ' +
+        'set ELECTRS_API_URL, or give it Bitcoin Core (BITCOIN_RPC_URL and its cookie or user)',
+    );
 }

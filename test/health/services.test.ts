@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { IndexSource } from '../../src/sources/types.js';
 import { SourceError } from '../../src/errors.js';
 import { checkBitcoind } from '../../src/health/checks/bitcoind.js';
 import { checkElectrs } from '../../src/health/checks/electrs.js';
@@ -20,6 +21,13 @@ const info = (o: Partial<ChainInfo> = {}): ChainInfo => ({
   ...o,
 });
 const metric = (o: CheckOutcome, name: string) => o.metrics.find((m) => m.name === name)?.value;
+
+/** An Esplora index whose tip comes from `tip`. */
+const esplora = (tip: () => Promise<number>): IndexSource => ({
+  kind: 'esplora',
+  label: 'http://electrs:3001',
+  getTipHeight: tip,
+});
 
 describe('checkBitcoind', () => {
   const rows: [string, () => Promise<ChainInfo>, CheckState, RegExp, number | null][] = [
@@ -91,7 +99,7 @@ describe('checkElectrs', () => {
     ['1 ahead (saw the block first)', 867123, 867124, 'OK'],
   ];
   it.each(rows)('%s', async (_n, core, tip, state) => {
-    const o = await checkElectrs({ getTipHeight: async () => tip }, async () => core, t, systemClock);
+    const o = await checkElectrs([esplora(async () => tip)], async () => core, t, systemClock);
     expect(o.state).toBe(state);
     expect(o.figure).toBe(core - tip);
     expect(metric(o, 'utxoracle_electrs_lag_blocks')).toBe(core - tip);
@@ -100,7 +108,7 @@ describe('checkElectrs', () => {
 
   it('is CRIT when electrs does not answer', async () => {
     const o = await checkElectrs(
-      { getTipHeight: () => Promise.reject(new SourceError('electrs /blocks/tip/height: ECONNREFUSED')) },
+      [esplora(() => Promise.reject(new SourceError('electrs /blocks/tip/height: ECONNREFUSED')))],
       async () => 1,
       t,
       systemClock,
@@ -110,7 +118,7 @@ describe('checkElectrs', () => {
 
   it('is WARN with the tip when Core cannot give its height', async () => {
     const o = await checkElectrs(
-      { getTipHeight: async () => 867000 },
+      [esplora(async () => 867000)],
       () => Promise.reject(new Error('down')),
       t,
       systemClock,
@@ -123,12 +131,12 @@ describe('checkElectrs', () => {
     let now = 0;
     const clock = { elapsed: () => now };
     const o = await checkElectrs(
-      {
-        getTipHeight: async () => {
+      [
+        esplora(async () => {
           now += 250;
           return 100;
-        },
-      },
+        }),
+      ],
       async () => 100,
       t,
       clock,

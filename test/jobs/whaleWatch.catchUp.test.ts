@@ -277,8 +277,14 @@ describe('catch-up with the mempool', () => {
     expect(result).toMatchObject({
       whales: 1,
       catch_up: { passes: 1, complete: 0, failed: 1 },
-      prevouts: { lookups: 1, errors: 2, missing: 1 }, // the whale's /tx/:txid and its funding tx
+      prevouts: { lookups: 1, missing: 1 },
     });
+    // electrs failed (the listing, then the whale's lookups skip it): said once, and reported.
+    const electrs = (result.lookups as { name: string; up: boolean; failures: number; lastError: string }[]).find(
+      (l) => l.name === 'electrs',
+    );
+    expect(electrs).toMatchObject({ up: false, lastError: expect.stringMatching(/HTTP 503/) });
+    expect(electrs!.failures).toBeGreaterThanOrEqual(1);
     expect(await readTable(w, `SELECT txid, flow, prevouts_known, alerted FROM mempool_predictions`)).toEqual([
       { txid: live.txid, flow: 'unknown', prevouts_known: false, alerted: true },
     ]);

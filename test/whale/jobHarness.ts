@@ -71,6 +71,10 @@ export async function startWorld(extraEnv: Record<string, string> = {}, tipHeigh
     ALERT_WEBHOOK_URL: hook.url,
     ALERT_WEBHOOK_SECRET: SECRET,
     EXCHANGE_ADDRESSES_FILE: EXCHANGE_CSV,
+    // No Bitcoin Core in these worlds (a refused port): its lookup is skipped, as on a machine without one.
+    BITCOIN_RPC_URL: 'http://127.0.0.1:9',
+    BITCOIN_RPC_USER: 'nobody',
+    BITCOIN_RPC_PASSWORD: 'nothing',
     WHALE_FLUSH_INTERVAL_MS: '50',
     LOG_LEVEL: 'silent',
     LOG_FORMAT: 'json',

@@ -21,15 +21,21 @@ const whale = tx({
 const blank = (t: MempoolTx): MempoolTx => ({ ...t, vin: t.vin.map((v) => ({ ...v, prevout: null })) });
 const funding: MempoolTx = { ...whale, txid: 'f'.repeat(64), vout: whale.vin.map((v) => v.prevout!) };
 
+/** An Esplora-like source answering from a table: whole transactions, and their outputs from the same. */
 function source(table: Record<string, MempoolTx | null | 'hang' | 'fail'>) {
   const asked: string[] = [];
+  const get = (txid: string): Promise<MempoolTx | null> => {
+    asked.push(txid);
+    const v = table[txid] ?? null;
+    if (v === 'hang') return new Promise(() => {});
+    if (v === 'fail') return Promise.reject(new Error('electrs down'));
+    return Promise.resolve(v);
+  };
   const s: PrevoutSource = {
-    getTx(txid) {
-      asked.push(txid);
-      const v = table[txid] ?? null;
-      if (v === 'hang') return new Promise(() => {});
-      if (v === 'fail') return Promise.reject(new Error('electrs down'));
-      return Promise.resolve(v);
+    txWithPrevouts: get,
+    async outputs(txid) {
+      const t = await get(txid);
+      return t ? new Map(t.vout.map((o, i) => [i, o])) : null;
     },
   };
   return { s, asked };

@@ -21,8 +21,22 @@ export interface MempoolThresholds {
  * price updater ran, wrong shape, a time in the future) or stale is WARN: the service is up and the
  * UTXOracle price does not depend on it.
  */
-export async function checkMempool(prices: PriceSource, t: MempoolThresholds, clock: Clock): Promise<CheckOutcome> {
+export async function checkMempool(
+  prices: PriceSource | undefined,
+  t: MempoolThresholds,
+  clock: Clock,
+): Promise<CheckOutcome> {
   const threshold: Threshold = { op: '>=', warn: t.mempoolLatencyWarnMs, crit: t.mempoolLatencyCritMs, unit: 'ms' };
+  if (!prices)
+    return {
+      state: 'OK',
+      figure: null,
+      unit: 'ms',
+      threshold,
+      message: 'not configured (MEMPOOL_API_URL=none): prices are judged on the oracle’s own confidence and range',
+      metrics: [],
+      details: { configured: false },
+    };
   const started = clock.elapsed();
   let answer: { ok: true; usd: number; time: number } | { ok: false; err: SourceError };
   try {
@@ -67,7 +81,12 @@ export async function checkMempool(prices: PriceSource, t: MempoolThresholds, cl
     } else parts.push(`price: ${formatUsd(answer.usd)}`);
   } else {
     priceState = 'WARN';
-    parts.push(`price unusable: ${describeError(answer.err).replace(/^mempool \/api\/v1\/prices: /, '')}`);
+    const why = describeError(answer.err).replace(/^mempool \/api\/v1\/prices: /, '');
+    // Its own "no price" (feed off, Tor-only, not mainnet) is said as such: the service itself is up.
+    if (answer.err.details.noPrice) {
+      details.no_price = true;
+      parts.push(`mempool has no exchange price (${why}); MEMPOOL_API_URL=none if you run without one`);
+    } else parts.push(`price unusable: ${why}`);
   }
   return {
     state: worst(grade(latencyMs, threshold), priceState),

@@ -25,6 +25,9 @@ export interface RpcCall {
   params?: unknown[];
 }
 
+/** One call of a settled batch: its result, or the error the node answered for it. */
+export type Settled<T> = { ok: true; result: T } | { ok: false; error: SourceError };
+
 interface RpcReply {
   result?: unknown;
   error?: { code?: unknown; message?: unknown } | null;
@@ -32,6 +35,12 @@ interface RpcReply {
 }
 
 const SERVICE = 'bitcoind';
+
+/** A reply body's replies, and the same by request id. */
+interface Replies {
+  list: RpcReply[];
+  byId: Map<unknown, RpcReply>;
+}
 
 function rpcError(method: string, error: { code?: unknown; message?: unknown }, status: number): SourceError {
   const code = typeof error.code === 'number' ? error.code : undefined;
@@ -80,32 +89,65 @@ export class RpcClient {
     return (await this.batchOrSingle(calls, true)) as T[];
   }
 
-  private async batchOrSingle(calls: readonly RpcCall[], asBatch: boolean): Promise<unknown[]> {
+  /**
+   * Many calls in one HTTP request, each answered on its own: a call the node refuses (-5 for a
+   * transaction that left the mempool) is that call's error, the others keep their results. The
+   * request as a whole is retried like any other (busy node, proxy page, restart).
+   */
+  async batchSettled<T = unknown>(calls: readonly RpcCall[]): Promise<Settled<T>[]> {
+    if (calls.length === 0) return [];
+    return this.exchange(calls, true, (replies, ids, status, body, label) =>
+      calls.map((c, i): Settled<T> => {
+        try {
+          return { ok: true, result: this.answer(replies, ids[i]!, c, status, body, label) as T };
+        } catch (err) {
+          if (err instanceof SourceError && err.details.code !== undefined && err.details.code !== RPC_IN_WARMUP)
+            return { ok: false, error: err };
+          throw err;
+        }
+      }),
+    );
+  }
+
+  private batchOrSingle(calls: readonly RpcCall[], asBatch: boolean): Promise<unknown[]> {
+    return this.exchange(calls, asBatch, (replies, ids, status, body, label) =>
+      calls.map((c, i) => this.answer(replies, ids[i]!, c, status, body, label)),
+    );
+  }
+
+  /** One HTTP exchange (retried as a whole), its replies handed to `read`. */
+  private exchange<R>(
+    calls: readonly RpcCall[],
+    asBatch: boolean,
+    read: (replies: Replies, ids: number[], status: number, body: string, label: string) => R,
+  ): Promise<R> {
     const label = asBatch ? `batch(${calls.length}× ${calls[0]!.method})` : calls[0]!.method;
     return withRetry({ service: SERVICE, endpoint: label }, this.opts.retry, this.opts.logger, async () => {
       const ids = calls.map(() => this.nextId++);
       const requests = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params ?? [] }));
       const { status, body } = await this.post(JSON.stringify(asBatch ? requests : requests[0]), label);
-      const replies = this.parseReplies(body, status, label, asBatch);
-      const byId = new Map(replies.map((r) => [r.id, r]));
-      return calls.map((c, i) => {
-        const r = byId.get(ids[i]);
-        if (!r) {
-          // Core answers a request it could not read with an error and id null: its answer.
-          const whole = replies.find((x) => x.id === null && isRpcError(x.error));
-          if (whole) throw rpcError(c.method, whole.error!, status);
-          // A 5xx whose JSON is no reply to us is a proxy's page (or a node restarting), not the node's answer.
-          if (status >= 500) throw notAnRpcReply(label, status, body);
-          throw new SourceError(`Bitcoin Core RPC ${c.method}: no reply for request id ${ids[i]}`, {
-            service: SERVICE,
-            endpoint: c.method,
-            status,
-          });
-        }
-        if (r.error) throw rpcError(c.method, r.error, status);
-        return r.result;
-      });
+      const list = this.parseReplies(body, status, label, asBatch);
+      return read({ list, byId: new Map(list.map((r) => [r.id, r])) }, ids, status, body, label);
     });
+  }
+
+  /** The result of call `c` (request id `id`), or the error the node answered for it. */
+  private answer(replies: Replies, id: number, c: RpcCall, status: number, body: string, label: string): unknown {
+    const r = replies.byId.get(id);
+    if (!r) {
+      // Core answers a request it could not read with an error and id null: its answer.
+      const whole = replies.list.find((x) => x.id === null && isRpcError(x.error));
+      if (whole) throw rpcError(c.method, whole.error!, status);
+      // A 5xx whose JSON is no reply to us is a proxy's page (or a node restarting), not the node's answer.
+      if (status >= 500) throw notAnRpcReply(label, status, body);
+      throw new SourceError(`Bitcoin Core RPC ${c.method}: no reply for request id ${id}`, {
+        service: SERVICE,
+        endpoint: c.method,
+        status,
+      });
+    }
+    if (r.error) throw rpcError(c.method, r.error, status);
+    return r.result;
   }
 
   private async post(body: string, label: string, authRetried = false): Promise<{ status: number; body: string }> {

@@ -25,6 +25,13 @@ export interface EsploraOptions {
   onRetry?: (err: SourceError, attempt: number) => void;
   /** Keep-alive connections for `/tx/:txid` lookups (default 8): a catch-up makes thousands of them. */
   connections?: number;
+  /**
+   * The name in messages (default "electrs"). mempool itself serves these routes under /api/v1 when
+   * its backend is not Esplora (bitcoin.routes.ts): "mempool" then.
+   */
+  service?: string;
+  /** The setting the URL comes from, for configuration errors (default ELECTRS_API_URL). */
+  setting?: string;
 }
 
 export type TxStatus = Awaited<ReturnType<EsploraSource['getTxStatus']>>;
@@ -45,11 +52,13 @@ export interface EsploraClient extends EsploraTxSource {
 }
 
 const HASH_RE = /^[0-9a-f]{64}$/;
+const NOT_FOUND = /^(Transaction not found|\{"error":"No such mempool or blockchain transaction"\})/;
 
-const bad = (endpoint: string, message: string): SourceError =>
-  new SourceError(`electrs ${endpoint}: ${message}`, { service: 'electrs', endpoint, retryable: false });
+const badAnswer = (service: string, endpoint: string, message: string): SourceError =>
+  new SourceError(`${service} ${endpoint}: ${message}`, { service, endpoint, retryable: false });
 
-export function validateTxStatus(body: unknown, endpoint: string): TxStatus {
+export function validateTxStatus(body: unknown, endpoint: string, service = 'electrs'): TxStatus {
+  const bad = (e: string, m: string) => badAnswer(service, e, m);
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw bad(endpoint, `expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
   const o = body as Record<string, unknown>;
@@ -67,17 +76,20 @@ export function validateTxStatus(body: unknown, endpoint: string): TxStatus {
 }
 
 export function createEsploraClient(o: EsploraOptions): EsploraClient {
+  const service = o.service ?? 'electrs';
+  const setting = o.setting ?? 'ELECTRS_API_URL';
+  const bad = (endpoint: string, message: string) => badAnswer(service, endpoint, message);
   let base: URL;
   try {
     base = new URL(o.url);
   } catch {
-    throw new ConfigError(`ELECTRS_API_URL must be an http(s) URL, got "${o.url}"`, 'ELECTRS_API_URL');
+    throw new ConfigError(`${setting} must be an http(s) URL, got "${o.url}"`, setting);
   }
   if (base.protocol !== 'http:' && base.protocol !== 'https:')
-    throw new ConfigError(`ELECTRS_API_URL must be an http(s) URL, got "${o.url}"`, 'ELECTRS_API_URL');
+    throw new ConfigError(`${setting} must be an http(s) URL, got "${o.url}"`, setting);
   const get = (endpoint: string) =>
     httpGet(o.url, endpoint, {
-      service: 'electrs',
+      service,
       timeoutMs: o.timeoutMs ?? 5000,
       attempts: 1 + (o.retries ?? 2),
       backoffMs: o.backoffMs ?? 500,
@@ -88,16 +100,19 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
   // a catch-up on a 300k mempool makes 300k of them, and the generic GET costs twice as much.
   let pool: HttpPool | undefined;
   const txBody = async (endpoint: string): Promise<string | null> => {
-    pool ??= new HttpPool(base, o.connections ?? 8, o.timeoutMs ?? 5000, 'electrs');
+    pool ??= new HttpPool(base, o.connections ?? 8, o.timeoutMs ?? 5000, service);
     const attempts = 1 + (o.retries ?? 2);
     for (let attempt = 1; ; attempt++) {
       let err: SourceError;
       try {
         const res = await pool.request(endpoint, { method: 'GET' });
         if (res.statusCode === 200) return res.text();
-        if (res.statusCode === 404) return null; // rest.rs: "Transaction not found"
-        err = new SourceError(`electrs ${endpoint}: HTTP ${res.statusCode} ${res.text().slice(0, 80).trim()}`, {
-          service: 'electrs',
+        // The transaction is not known: rest.rs answers "Transaction not found", mempool's own route
+        // {"error":"No such mempool or blockchain transaction"}. Any other 404 (a proxy's page, a
+        // prefix missing from the URL) is no answer about the transaction: an error.
+        if (res.statusCode === 404 && NOT_FOUND.test(res.text())) return null;
+        err = new SourceError(`${service} ${endpoint}: HTTP ${res.statusCode} ${res.text().slice(0, 80).trim()}`, {
+          service,
           endpoint,
           status: res.statusCode,
           retryable: res.statusCode >= 500 || res.statusCode === 429,
@@ -106,8 +121,8 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
         if (e instanceof SourceError) throw e; // a TLS failure, already said in full
         const code = (e as { code?: string }).code;
         err = new SourceError(
-          `electrs ${endpoint}: ${code ?? (e as Error).message}`,
-          { service: 'electrs', endpoint, retryable: true },
+          `${service} ${endpoint}: ${code ?? (e as Error).message}`,
+          { service, endpoint, retryable: true },
           { cause: e },
         );
       }
@@ -120,8 +135,8 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
   const checkTxid = (txid: string, endpoint: string): void => {
     // Checked here so a bad txid is our error, not a 400 round trip.
     if (!HASH_RE.test(txid))
-      throw new SourceError(`electrs: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, {
-        service: 'electrs',
+      throw new SourceError(`${service}: txid must be 64 lowercase hex digits, got ${JSON.stringify(txid)}`, {
+        service,
         endpoint,
         retryable: false,
       });
@@ -145,7 +160,7 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
     async getTxStatus(txid: string) {
       checkTxid(txid, '/tx/:txid/status');
       const endpoint = `/tx/${txid}/status`;
-      return validateTxStatus(parseJsonBody((await get(endpoint)).body, 'electrs', endpoint), endpoint);
+      return validateTxStatus(parseJsonBody((await get(endpoint)).body, service, endpoint), endpoint, service);
     },
     async getTx(txid: string) {
       checkTxid(txid, '/tx/:txid');
@@ -154,7 +169,7 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
       if (body === null) return null;
       let tx: MempoolTx;
       try {
-        tx = parseMempoolTx(parseJsonBody(body, 'electrs', endpoint), 'tx');
+        tx = parseMempoolTx(parseJsonBody(body, service, endpoint), 'tx');
       } catch (err) {
         if (err instanceof SourceError) throw err;
         throw bad(endpoint, (err as Error).message);
@@ -163,14 +178,14 @@ export function createEsploraClient(o: EsploraOptions): EsploraClient {
       return tx;
     },
     streamMempoolTxids(onBatch, signal) {
-      return streamMempoolTxids(o.url, onBatch, { idleTimeoutMs: o.timeoutMs ?? 5000, signal });
+      return streamMempoolTxids(o.url, onBatch, { idleTimeoutMs: o.timeoutMs ?? 5000, signal, service });
     },
     async close() {
       await pool?.close();
     },
     async getMempoolTxids() {
       const endpoint = '/mempool/txids';
-      const body = parseJsonBody((await get(endpoint)).body, 'electrs', endpoint);
+      const body = parseJsonBody((await get(endpoint)).body, service, endpoint);
       if (!Array.isArray(body))
         throw bad(endpoint, `expected an array of txids, got ${JSON.stringify(body)?.slice(0, 60)}`);
       for (const [i, t] of body.entries()) {

@@ -6,13 +6,14 @@
 import http from 'node:http';
 import https from 'node:https';
 import { SourceError } from '../../errors.js';
-import { tlsFailure } from '../http/tls.js';
+import { electrumAnswer, tlsFailure } from '../http/tls.js';
 import { joinUrl } from '../http/url.js';
 
 const ENDPOINT = '/mempool/txids';
 
 /** Incremental parser for a JSON array of 64-hex-digit strings; every other shape is an error. */
 export class TxidArrayParser {
+  constructor(private readonly service = 'electrs') {}
   private carry = '';
   private state: 'start' | 'items' | 'done' = 'start';
   /** Whether a txid was read since the last separator (a comma must come between two). */
@@ -80,7 +81,11 @@ export class TxidArrayParser {
   }
 
   private error(why: string): SourceError {
-    return new SourceError(`electrs ${ENDPOINT}: ${why}`, { service: 'electrs', endpoint: ENDPOINT, retryable: false });
+    return new SourceError(`${this.service} ${ENDPOINT}: ${why}`, {
+      service: this.service,
+      endpoint: ENDPOINT,
+      retryable: false,
+    });
   }
 }
 
@@ -88,6 +93,8 @@ export interface StreamTxidsOptions {
   /** No byte for this long: the request fails (ms). */
   idleTimeoutMs: number;
   signal?: AbortSignal;
+  /** The name in messages (default "electrs"). */
+  service?: string;
 }
 
 /**
@@ -100,12 +107,13 @@ export function streamMempoolTxids(
   o: StreamTxidsOptions,
 ): Promise<number> {
   const url = joinUrl(baseUrl, ENDPOINT);
+  const service = o.service ?? 'electrs';
   const fail = (why: string, retryable: boolean, cause?: unknown): SourceError =>
-    new SourceError(`electrs ${ENDPOINT}: ${why}`, { service: 'electrs', endpoint: ENDPOINT, retryable }, { cause });
+    new SourceError(`${service} ${ENDPOINT}: ${why}`, { service, endpoint: ENDPOINT, retryable }, { cause });
   return new Promise((resolve, reject) => {
     if (o.signal?.aborted) return reject(fail('aborted', false));
     const client = url.protocol === 'https:' ? https : http;
-    const parser = new TxidArrayParser();
+    const parser = new TxidArrayParser(service);
     let settled = false;
     const done = (err: SourceError | undefined): void => {
       if (settled) return;
@@ -145,7 +153,9 @@ export function streamMempoolTxids(
     });
     req.setTimeout(o.idleTimeoutMs, () => done(fail(`no data for ${o.idleTimeoutMs} ms`, true)));
     req.on('error', (err: NodeJS.ErrnoException) =>
-      done(tlsFailure(err, url, 'electrs') ?? fail(err.code ?? err.message, true, err)),
+      done(
+        tlsFailure(err, url, service) ?? electrumAnswer(err, url, service) ?? fail(err.code ?? err.message, true, err),
+      ),
     );
     o.signal?.addEventListener('abort', onAbort, { once: true });
   });

@@ -8,7 +8,7 @@
 // an aborted signal rejects with the signal's reason (TimeoutError / AbortError).
 import http from 'node:http';
 import https from 'node:https';
-import { tlsFailure } from './tls.js';
+import { electrumAnswer, tlsFailure } from './tls.js';
 import { joinUrl } from './url.js';
 
 export interface HttpResponse {
@@ -72,7 +72,10 @@ export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
     const onAbort = () => fail(opts.signal!.reason as Error);
     opts.signal?.addEventListener('abort', onAbort, { once: true });
     req.setTimeout(opts.idleTimeoutMs, () => fail(new IdleTimeout(opts.idleTimeoutMs)));
-    req.on('error', (err) => fail(tlsFailure(err, url, opts.service ?? url.host) ?? err));
+    req.on('error', (err) => {
+      const service = opts.service ?? url.host;
+      fail(tlsFailure(err, url, service) ?? electrumAnswer(err, url, service) ?? err);
+    });
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let length = 0;

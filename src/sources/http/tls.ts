@@ -24,8 +24,16 @@ const CERT_CODES = new Set([
 /** The handshake itself failed: most often https:// pointed at a plain-HTTP (or Electrum TCP) port. */
 const PROTOCOL_CODES = new Set(['ERR_SSL_WRONG_VERSION_NUMBER', 'ERR_SSL_PACKET_LENGTH_TOO_LONG', 'EPROTO']);
 
-/** A SourceError for a TLS failure of a request to `url`, or undefined when `err` is something else. */
-export function tlsFailure(err: unknown, url: string | URL, service: string): SourceError | undefined {
+/**
+ * A SourceError for a TLS failure of a request to `url`, or undefined when `err` is something else.
+ * `noTlsFix` says what to do when the port has no TLS at all (default: use http://).
+ */
+export function tlsFailure(
+  err: unknown,
+  url: string | URL,
+  service: string,
+  noTlsFix = 'use http:// for it, or the port that serves TLS',
+): SourceError | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return undefined;
   const where = shownUrl(url);
@@ -40,11 +48,28 @@ export function tlsFailure(err: unknown, url: string | URL, service: string): So
   }
   if (PROTOCOL_CODES.has(code)) {
     return new SourceError(
-      `${service}: no TLS at ${where} (${code}): the port answers without TLS; use http:// (or tcp) for it, ` +
-        'or the port that serves TLS',
+      `${service}: no TLS at ${where} (${code}): the port answers without TLS; ${noTlsFix}`,
       { service, endpoint: where, retryable: false },
       { cause: err },
     );
   }
   return undefined;
+}
+
+/**
+ * An HTTP request answered in JSON-RPC lines: an Electrum port (50001) given as an HTTP URL.
+ * romanz/electrs answers each line it cannot parse with `{"jsonrpc":"2.0","error":{"code":-32700,…},
+ * "id":null}` (src/electrum.rs), which Node's HTTP parser reports as HPE_INVALID_CONSTANT.
+ */
+export function electrumAnswer(err: unknown, url: string | URL, service: string): SourceError | undefined {
+  const e = err as { code?: unknown; rawPacket?: unknown } | null;
+  if (typeof e?.code !== 'string' || !e.code.startsWith('HPE_')) return undefined;
+  const start = Buffer.isBuffer(e.rawPacket) ? e.rawPacket.subarray(0, 200).toString('latin1') : '';
+  if (!/^\s*[[{]/.test(start) || !start.includes('jsonrpc')) return undefined;
+  return new SourceError(
+    `${service}: ${shownUrl(url)} answers like an Electrum server (JSON-RPC lines), not HTTP: give its host and ` +
+      'port to ELECTRUM_HOST/ELECTRUM_PORT, and ELECTRS_API_URL an Esplora HTTP API (or none)',
+    { service, endpoint: shownUrl(url), retryable: false },
+    { cause: err },
+  );
 }

@@ -58,12 +58,13 @@ export function checkRestUrl(url: string, setting = 'MEMPOOL_API_URL'): string {
   return url;
 }
 
-const bad = (message: string): SourceError =>
+const bad = (message: string, noPrice = false): SourceError =>
   new SourceError(`mempool ${PRICES_ENDPOINT}: ${message}`, {
     service: 'mempool',
     endpoint: PRICES_ENDPOINT,
     retryable: false,
     invalidAnswer: true,
+    noPrice,
   });
 
 /** Checks a /api/v1/prices body; `nowSec` is the caller's clock. */
@@ -71,15 +72,22 @@ export function validatePrices(body: unknown, nowSec: number, maxAgeSec: number,
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw bad(`expected a JSON object, got ${JSON.stringify(body)?.slice(0, 60)}`);
   const { USD: usd, time } = body as Record<string, unknown>;
-  if (typeof usd !== 'number' || !Number.isFinite(usd) || usd <= 0) {
+  // mempool's own "no price" (price-updater.ts): USD -1 (or 0) and time 0 until a feed answers, and
+  // the last price kept, ageing, while none does. Its shape is right: the service is there, its price is not.
+  if (typeof usd === 'number' && Number.isFinite(usd) && usd <= 0) {
     const hint = usd === -1 ? ' (mempool reports -1 when it has no USD price)' : '';
-    throw bad(`USD must be a finite number > 0, got ${JSON.stringify(usd) ?? 'nothing'}${hint}`);
+    throw bad(`no USD price: USD is ${usd}${hint}`, true);
   }
+  if (typeof usd !== 'number' || !Number.isFinite(usd)) {
+    throw bad(`USD must be a finite number > 0, got ${JSON.stringify(usd) ?? 'nothing'}`);
+  }
+  if (time === 0) throw bad('no USD price: time is 0 (its price updater has not fetched a price yet)', true);
   if (typeof time !== 'number' || !Number.isInteger(time) || time < GENESIS_TIME) {
     throw bad(`time must be a unix time in seconds, got ${JSON.stringify(time) ?? 'nothing'}`);
   }
   if (time > nowSec + maxFutureSec) throw bad(`time ${time} is ${time - nowSec} s in the future`);
-  if (nowSec - time > maxAgeSec) throw bad(`time ${time} is stale: ${nowSec - time} s old (limit ${maxAgeSec} s)`);
+  if (nowSec - time > maxAgeSec)
+    throw bad(`no fresh USD price: time ${time} is stale, ${nowSec - time} s old (limit ${maxAgeSec} s)`, true);
   return { usd, time };
 }
 

@@ -115,11 +115,34 @@ describe('fake mempool REST', () => {
     expect(keysOf(fees)).toEqual(keysOf(capture('mainnet_mempoolInfo.json').fees));
   });
 
-  it('tx lookup: known 200, unknown 404', async () => {
+  it('its own tx routes fill prevouts through Core: without txindex a confirmed parent is a 500', async () => {
     const tx = makeTx({ seed: 'rest1', outputs: [{ address: 'bc1qb', value: 1 }] });
     fake.addTxs([tx]);
-    expect((await fetch(`${fake.url}/api/v1/tx/${tx.txid}`)).status).toBe(200);
-    expect((await fetch(`${fake.url}/api/v1/tx/${'0'.repeat(64)}`)).status).toBe(404);
+    const r = await fetch(`${fake.url}/api/v1/tx/${tx.txid}`);
+    expect([r.status, await r.json()]).toEqual([500, { error: 'Failed to get transaction' }]);
+    expect((await fetch(`${fake.url}/api/v1/tx/${'0'.repeat(64)}`)).status).toBe(500);
+    expect(await (await fetch(`${fake.url}/api/v1/mempool/txids`)).json()).toContain(tx.txid);
+  });
+
+  it('with txindex: 200 with the prevouts, an unknown txid 404; on the esplora backend the routes do not exist', async () => {
+    const indexed = await startFakeMempool({ txindex: true });
+    const esplora = await startFakeMempool({ backend: 'esplora' });
+    try {
+      const tx = makeTx({ seed: 'rest2', outputs: [{ address: 'bc1qb', value: 1 }] });
+      indexed.addTxs([tx]);
+      const r = (await (await fetch(`${indexed.url}/api/v1/tx/${tx.txid}`)).json()) as { vin: { prevout: unknown }[] };
+      expect(r.vin[0]!.prevout).toEqual(tx.vin[0]!.prevout);
+      const unknown = await fetch(`${indexed.url}/api/v1/tx/${'0'.repeat(64)}`);
+      expect([unknown.status, await unknown.json()]).toEqual([
+        404,
+        { error: 'No such mempool or blockchain transaction' },
+      ]);
+      const none = await fetch(`${esplora.url}/api/v1/tx/${tx.txid}`);
+      expect([none.status, await none.text()]).toEqual([404, expect.stringContaining('Cannot GET /api/v1/tx/')]);
+      expect(await (await fetch(`${esplora.url}/api/v1/backend-info`)).json()).toMatchObject({ backend: 'esplora' });
+    } finally {
+      await Promise.all([indexed.close(), esplora.close()]);
+    }
   });
 });
 

@@ -6,9 +6,11 @@ import { type FakeTx, type FakeTxOut, withoutPrevouts } from './txs.js';
 /**
  * Which backend the fake mempool runs on. mempool's default is 'none' (config.ts `BACKEND: 'none'`):
  * transactions come from Bitcoin Core with `prevout: null` on every input (bitcoin-api.ts
- * `$convertTransaction`, loaded with addPrevouts=false by mempool.ts). 'esplora' fills them.
+ * `$convertTransaction`, loaded with addPrevouts=false by mempool.ts); 'electrum' (an Electrum server
+ * for addresses) sends them the same way. 'esplora' fills them. Only on 'none' and 'electrum' does
+ * mempool serve Esplora-shaped routes of its own (bitcoin.routes.ts).
  */
-export type FakeBackend = 'none' | 'esplora';
+export type FakeBackend = 'none' | 'electrum' | 'esplora';
 
 export interface ConfirmedTx {
   tx: FakeTx;
@@ -24,6 +26,10 @@ export interface FakeMempoolStateOptions {
   priceTime?: number;
   /** Default 'none', as mempool's own default. */
   backend?: FakeBackend;
+  /** What /api/v1/backend-info says its version is (default '3.2.1'); below 3.0 it ignores track-mempool. */
+  version?: string;
+  /** Whether the Bitcoin Core behind it has txindex (its own routes need it for confirmed transactions). */
+  txindex?: boolean;
 }
 
 /** Currencies mempool's /api/v1/prices reports; the fake derives them from USD with fixed rates. */
@@ -42,6 +48,8 @@ export class FakeMempoolState {
    */
   inSync = true;
   readonly backend: FakeBackend;
+  readonly version: string;
+  readonly txindex: boolean;
   /** mempool.ts `recentlyDeleted`: the deletions of the last 10 mempool updates, most recent first. */
   recentlyDeleted: FakeTx[][] = [];
   /**
@@ -62,6 +70,8 @@ export class FakeMempoolState {
 
   constructor(o: FakeMempoolStateOptions = {}) {
     this.backend = o.backend ?? 'none';
+    this.version = o.version ?? '3.2.1';
+    this.txindex = o.txindex ?? false;
     this.blocks = o.blocks ?? makeRecentBlocks(o.tipHeight ?? 850_000);
     const last = this.blocks[this.blocks.length - 1];
     this.tipHeight = o.tipHeight ?? (typeof last?.height === 'number' ? last.height : 850_000);

@@ -134,8 +134,11 @@ export class FakeMempoolWs {
       ws.send(this.initData());
     }
     if (msg.action === 'ping') response.pong = 'true';
-    if (msg['track-mempool'] === true) sub.trackMempool = true;
-    else if (msg['track-mempool'] === false) sub.trackMempool = false;
+    // `track-mempool` came with v3.0 (websocket-handler.ts); a v2.x backend ignores it and never
+    // sends `mempool-transactions`.
+    const tracks = !/^v?[0-2]\./.test(this.state.version);
+    if (tracks && msg['track-mempool'] === true) sub.trackMempool = true;
+    else if (tracks && msg['track-mempool'] === false) sub.trackMempool = false;
     if (Object.keys(response).length > 0) ws.send(serialize(response));
     this.notify();
   }

@@ -38,8 +38,13 @@ export interface MempoolTx {
   size: number;
   weight: number;
   vsize: number;
-  /** Satoshis. */
+  /** Satoshis (0 while `feeUnknown`). */
   fee: number;
+  /**
+   * Read from a raw transaction (Core, an Electrum server): the spent outputs, hence the fee, are not
+   * known yet. Absent for mempool's and Esplora's transactions, which carry their fee.
+   */
+  feeUnknown?: true;
   /** sat/vB. */
   feePerVsize: number;
   /** sat/vB including CPFP ancestors/descendants; equals feePerVsize when the backend has none. */

@@ -32,8 +32,8 @@ export async function readExchangePrice(source: PriceSource | undefined, log: Lo
     if (err instanceof SourceError && err.details.noPrice) {
       log.error(
         { err: error },
-        `mempool answered but has no exchange price (${error.replace(/^mempool \/api\/v1\/prices: /, '')}); ` +
-          'its price feed may be off, Tor-only or not on mainnet. Set MEMPOOL_API_URL=none to run without one',
+        `mempool answered but has no exchange price: ${error.replace(/^mempool \/api\/v1\/prices: /, '')}; ` +
+          'its price feed may be off, Tor-only or not on mainnet (MEMPOOL_API_URL=none runs without one)',
       );
       return { state: 'no-price', error };
     }

@@ -5,7 +5,8 @@ import { ident } from '../store/sqlText.js';
 import { crashPoint } from '../lib/crashPoint.js';
 import { fsyncDir } from '../fs/durable.js';
 import { StoreError } from '../errors.js';
-import { inTransaction, queryValue, type DuckDBConnection } from '../store/duckdb.js';
+import { inTransaction, queryRows, queryValue, type DuckDBConnection } from '../store/duckdb.js';
+import { WHALE_GUIDE_BACKFILL } from '../store/schema/whaleDb.js';
 import { partFiles, readParquetSql } from './files.js';
 import type { ArchiveTable } from './tables.js';
 
@@ -37,10 +38,13 @@ export async function restoreMonth(
   const files = partFiles(archiveDir, t, month);
   const base = { db: t.db, table: t.table, month, files: files.length };
   if (files.length === 0) return { ...base, archivedRows: 0, inserted: 0, conflicts: 0 };
-  const colNames = await tableColumns(conn, t.table);
-  const cols = colNames.map(ident).join(', ');
   const K = ident(t.key);
   const src = readParquetSql(files);
+  // Archives written before a column was added lack it: the columns both have are put back, the
+  // whale guide's copies of ours filled afterwards (schema/whaleDb.ts), the rest left NULL.
+  const archived = new Set((await queryRows(conn, `DESCRIBE SELECT * FROM ${src}`)).map((r) => String(r.column_name)));
+  const colNames = (await tableColumns(conn, t.table)).filter((c) => archived.has(c));
+  const cols = colNames.map(ident).join(', ');
   const archivedRows = Number(await queryValue(conn, `SELECT count(*) FROM ${src}`));
   const missing = `SELECT ${cols} FROM ${src} a WHERE a.${K} NOT IN (SELECT ${K} FROM ${ident(t.table)})`;
   const conflicts = Number(
@@ -64,6 +68,7 @@ export async function restoreMonth(
     );
     if (absent !== 0)
       throw new StoreError(`restore of ${t.table} ${month}: ${absent} archived rows still absent after insert`);
+    if (t.db === 'whale') for (const sql of WHALE_GUIDE_BACKFILL) await conn.run(sql);
     return n;
   });
   crashPoint('archive:restore-after-insert');

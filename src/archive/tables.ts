@@ -22,6 +22,8 @@ export const ARCHIVE_TABLES: readonly ArchiveTable[] = [
   { db: 'whale', table: 'mempool_predictions', timeCol: 'detected_at', key: 'txid' },
   { db: 'whale', table: 'prediction_outcomes', timeCol: 'resolved_at', key: 'txid' },
   { db: 'whale', table: 'alert_events', timeCol: 'created_at', key: 'event_id' },
+  // whale-watch's samples every few minutes (the whale guide's system_metrics): kept in check too.
+  { db: 'whale', table: 'system_metrics', timeCol: 'timestamp', key: 'metric_id' },
 ];
 
 export function dbPath(s: Pick<DatabasePaths, 'duckdbPath' | 'whaleDbPath'>, db: ArchiveDb): string {

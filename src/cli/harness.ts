@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { prepareDataDir } from '../config/dataDir.js';
-import { loadSettings } from '../config/load.js';
+import { loadSettingsWithNotices } from '../config/load.js';
 import { systemClock, type Clock } from '../lib/clock.js';
 import { stuckWork, untilAborted } from '../lib/deadline.js';
 import type { Settings } from '../config/settings.js';
@@ -83,7 +83,8 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   let code: ExitCode;
   let message: string;
   try {
-    const loaded = loadSettings(spec.env ?? process.env);
+    const read = loadSettingsWithNotices(spec.env ?? process.env);
+    const loaded = read.settings;
     settings = loaded;
     log = createLogger({
       job: spec.job,
@@ -91,6 +92,8 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
       level: spec.flags.verbose ? 'debug' : loaded.logLevel,
       format: loaded.logFormat,
     });
+    // Keys of the operator documents this suite reads differently: one line each, and the job runs.
+    for (const n of read.notices) log.warn(n);
     // The settings phase touches the filesystem (the data directory, a cookie on a possibly dead
     // mount): it yields to SIGTERM and the cap like the rest of the run, whatever a step does.
     await untilAborted(

@@ -30,7 +30,11 @@ function closingQuote(text: string, from: number, quote: string): number {
   return -1;
 }
 
-export function parseEnvFile(raw: string, file: string): EnvFile {
+/**
+ * Parses `raw` strictly. `isSetting` tells a setting's name: a line that starts with one but has no
+ * `=` (`MIN_PRICE_USD 200000`) is named in the error, without its value.
+ */
+export function parseEnvFile(raw: string, file: string, isSetting: (name: string) => boolean = () => false): EnvFile {
   // An editor's byte-order mark would make the first line look malformed (dotenv keeps it in the key).
   const text = raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
   const keys: EnvKey[] = [];
@@ -40,7 +44,12 @@ export function parseEnvFile(raw: string, file: string): EnvFile {
     const trimmed = line.trim();
     if (trimmed === '' || trimmed.startsWith('#')) continue;
     const m = ASSIGNMENT.exec(line);
-    if (!m) throw new ConfigError(`${file} line ${i + 1}: not a KEY=value line`, 'UTXORACLE_ENV_FILE');
+    if (!m) {
+      const first = /^\s*(?:export\s+)?([A-Za-z_][\w.-]*)/.exec(line)?.[1];
+      if (first && isSetting(first))
+        throw new ConfigError(`${file} line ${i + 1}: ${first} has no "=": write it as ${first}=<value>`, first);
+      throw new ConfigError(`${file} line ${i + 1}: not a KEY=value line`, 'UTXORACLE_ENV_FILE');
+    }
     keys.push({ name: m[1]!, line: i + 1 });
     const rest = line.slice(m[0].length).trimStart();
     const quote = rest[0];

@@ -64,10 +64,48 @@ const ENVIRONMENT_ONLY: ReadonlyMap<string, string> = new Map([
   ['UTXORACLE_NATIVE_HASH', 'it is read at install and at start; set it in the crontab or the shell'],
 ]);
 
-/** Throws for the first key of `keys` that is not known but looks like one of ours. */
-export function checkUnknownKeys(keys: readonly EnvKey[], known: ReadonlySet<string>, file: string): void {
+/**
+ * Keys of the operator documents this suite implements (the whale guide's .env) for features it does
+ * differently: each gets one warning saying what to use instead, and the job runs. Exact names, or
+ * prefixes ending in `_`.
+ */
+const FOREIGN: readonly (readonly [string, string])[] = [
+  ['SMTP_', 'no e-mail is sent by this suite: point ALERT_WEBHOOK_URL at a webhook-to-mail relay'],
+  ['ALERT_EMAIL_TO', 'no e-mail is sent by this suite: point ALERT_WEBHOOK_URL at a webhook-to-mail relay'],
+  [
+    'JWT_',
+    'there is no WebSocket broadcaster to authenticate: whale alerts go to WHALE_WEBHOOK_URL (or ALERT_WEBHOOK_URL)',
+  ],
+  ['BROADCASTER_', 'there is no WebSocket broadcaster: whale alerts go to WHALE_WEBHOOK_URL (or ALERT_WEBHOOK_URL)'],
+  ['DB_PATH', 'use WHALE_DB_PATH for the whale database (DUCKDB_PATH is the price database)'],
+  ['WEBHOOK_URL', 'use ALERT_WEBHOOK_URL (and WHALE_WEBHOOK_URL to send whale alerts elsewhere)'],
+  ['WEBHOOK_SECRET', 'use ALERT_WEBHOOK_SECRET (WHALE_WEBHOOK_SECRET for the whale webhook)'],
+  ['WEBHOOK_ENABLED', 'alerts are sent whenever ALERT_WEBHOOK_URL is set'],
+  [
+    'WEBHOOK_RETRY_',
+    'each delivery is tried 3 times within a few seconds (a cron job must not stall on a dead webhook)',
+  ],
+];
+
+/** What to use instead of a key of the operator documents that this suite does differently, or undefined. */
+export function foreignAdvice(name: string): string | undefined {
+  const upper = name.toUpperCase();
+  return FOREIGN.find(([k]) => (k.endsWith('_') ? upper.startsWith(k) : upper === k))?.[1];
+}
+
+/**
+ * Throws for the first key of `keys` that is not known but looks like one of ours; returns one notice
+ * for each key of the operator documents that this suite does differently (foreignAdvice).
+ */
+export function checkUnknownKeys(keys: readonly EnvKey[], known: ReadonlySet<string>, file: string): string[] {
+  const notices: string[] = [];
   for (const { name, line } of keys) {
     if (known.has(name)) continue;
+    const advice = foreignAdvice(name);
+    if (advice) {
+      notices.push(`${file} line ${line}: ${name} is not used by utxoracle-ops: ${advice}`);
+      continue;
+    }
     const why = ENVIRONMENT_ONLY.get(name);
     if (why)
       throw new ConfigError(`${file} line ${line}: ${name} is an environment variable, not a setting: ${why}`, name);
@@ -77,4 +115,5 @@ export function checkUnknownKeys(keys: readonly EnvKey[], known: ReadonlySet<str
     const hint = suggestion ? `; did you mean ${suggestion}?` : ' (not a utxoracle-ops setting; see .env.example)';
     throw new ConfigError(`${file} line ${line}: unknown setting ${name}${hint}`, name);
   }
+  return notices;
 }

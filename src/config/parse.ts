@@ -8,14 +8,41 @@ import { shown } from './redact.js';
 
 export type RawSettings = Readonly<Record<string, string | undefined>>;
 
+/**
+ * An environment that notes the default each setting falls back to (given the other values, since
+ * some defaults follow others: paths under the data directory, the RPC port of BITCOIN_NETWORK):
+ * `health-check --config` reads it to print every effective setting with where it came from.
+ */
+export const DEFAULTS = Symbol('defaults');
+type Noting = RawSettings & { [DEFAULTS]?: Map<string, unknown> };
+
+function note(env: RawSettings, name: string, dflt: unknown): void {
+  const m = (env as Noting)[DEFAULTS];
+  if (m && !m.has(name)) m.set(name, dflt);
+}
+
 function bad(name: string, what: string, value: string): ConfigError {
   return new ConfigError(`${name} must be ${what}, got ${shown(name, value)}`, name);
 }
 
 /** The raw string or undefined when absent/blank (a blank line in .env means "use the default"). */
 export function raw(env: RawSettings, name: string): string | undefined {
+  note(env, name, undefined);
   const v = env[name];
   return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+/** Other documents' names read for ours (the whale guide's), each to ours; `--config` lists them only when set. */
+export const ALIASES = new Map<string, string>();
+
+/**
+ * The name to read a setting under: ours, or another program's name for the same thing (the whale
+ * guide's MEMORY_THRESHOLD_MB for WHALE_MEMORY_WARN_MB) when only that one is set. Ours wins when both are.
+ */
+export function alias(env: RawSettings, name: string, other: string): string {
+  ALIASES.set(other, name);
+  if (raw(env, name) === undefined && raw(env, other) !== undefined) return other;
+  return name;
 }
 
 export function num(
@@ -24,6 +51,7 @@ export function num(
   dflt: number,
   opts: { min?: number; max?: number; integer?: boolean } = {},
 ): number {
+  note(env, name, dflt);
   const v = raw(env, name);
   if (v === undefined) return dflt;
   // Number('') and Number('0x10') are traps; accept plain decimal notation only.
@@ -41,6 +69,7 @@ export function int(env: RawSettings, name: string, dflt: number, opts: { min?: 
 }
 
 export function url(env: RawSettings, name: string, dflt: string | undefined, protocols: string[]): string | undefined {
+  note(env, name, dflt);
   const v = raw(env, name) ?? dflt;
   if (v === undefined) return undefined;
   let parsed: URL;
@@ -65,6 +94,7 @@ export function url(env: RawSettings, name: string, dflt: string | undefined, pr
  * keeps meaning "the default", as everywhere in .env.
  */
 export function urlOrNone(env: RawSettings, name: string, dflt: string, protocols: string[]): string | undefined {
+  note(env, name, dflt);
   const v = raw(env, name);
   if (v !== undefined && v.toLowerCase() === 'none') return undefined;
   return url(env, name, dflt, protocols);
@@ -72,6 +102,7 @@ export function urlOrNone(env: RawSettings, name: string, dflt: string, protocol
 
 /** true/false, yes/no, on/off, 1/0 (any case). */
 export function bool(env: RawSettings, name: string, dflt: boolean): boolean {
+  note(env, name, dflt);
   const v = raw(env, name);
   if (v === undefined) return dflt;
   const l = v.toLowerCase();
@@ -89,15 +120,19 @@ export function host(env: RawSettings, name: string): string | undefined {
   return v.startsWith('[') ? v.slice(1, -1) : v;
 }
 
+/** One of `allowed`, in any case (`LOG_LEVEL=INFO` as the runbook writes it is `info`). */
 export function oneOf<T extends string>(env: RawSettings, name: string, dflt: T, allowed: readonly T[]): T {
+  note(env, name, dflt);
   const v = raw(env, name);
   if (v === undefined) return dflt;
-  if (!(allowed as readonly string[]).includes(v)) throw bad(name, `one of ${allowed.join(', ')}`, v);
-  return v as T;
+  const match = allowed.find((a) => a.toLowerCase() === v.toLowerCase());
+  if (match === undefined) throw bad(name, `one of ${allowed.join(', ')}`, v);
+  return match;
 }
 
 /** Expands a leading ~ and resolves against the working directory. */
 export function filePath(env: RawSettings, name: string, dflt: string): string {
+  note(env, name, dflt);
   const v = raw(env, name) ?? dflt;
   if (v.includes('\0')) throw bad(name, 'a path', v);
   const expanded = v === '~' ? os.homedir() : v.startsWith('~/') ? path.join(os.homedir(), v.slice(2)) : v;

@@ -3,7 +3,11 @@
 // error message wants to echo, so credentials are cut out of the raw text before anything parses it.
 
 /** Settings whose whole value is a secret: shown as *** whatever it holds. */
-export const SECRET_SETTINGS: ReadonlySet<string> = new Set(['BITCOIN_RPC_PASSWORD', 'ALERT_WEBHOOK_SECRET']);
+export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
+  'BITCOIN_RPC_PASSWORD',
+  'ALERT_WEBHOOK_SECRET',
+  'WHALE_WEBHOOK_SECRET',
+]);
 
 /**
  * The value with anything that may be URL credentials masked: from the start of the authority (after

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { buildHealthSettings, type HealthSettings } from './healthSettings.js';
 import { network, NETWORK_PARAMS, type BitcoinNetwork } from './network.js';
-import { bool, filePath, host, int, num, oneOf, raw, url, urlOrNone, type RawSettings } from './parse.js';
+import { alias, bool, filePath, host, int, num, oneOf, raw, url, urlOrNone, type RawSettings } from './parse.js';
 
 /** Every setting of the suite, validated and typed. `.env.example` documents each one. */
 export interface Settings {
@@ -41,6 +42,10 @@ export interface Settings {
   analyzeBackfillDays: number;
   blockCacheDays: number;
   analyzeParseThreads: number;
+  /** How often cron runs analyze (minutes): what health-check expects (it schedules nothing). */
+  analysisIntervalMinutes: number;
+  /** How long analyze waits for a node that restarts (unreachable, then warming up), seconds. */
+  bitcoinRestartWaitSec: number;
 
   whaleThresholdBtc: number;
   exchangeAddressesFile: string | undefined;
@@ -51,41 +56,31 @@ export interface Settings {
   whaleSeenMax: number;
   whaleCatchupConcurrency: number;
   whaleCatchupBudgetSec: number;
+  /** whale-watch's own RSS: a warning past this (MEMORY_THRESHOLD_MB in the whale guide), a restart past the max. */
+  whaleMemoryWarnMb: number;
+  whaleMemoryMaxMb: number;
+  /** 7-day prediction accuracy below these: the accuracy alert's warning / critical. */
+  whaleAccuracyWarn: number;
+  whaleAccuracyCrit: number;
 
   backupRetentionDays: number;
+  /** backup keeps a copy of the .env beside the databases (mode 0600). */
+  backupConfig: boolean;
   archiveRetentionDays: number;
 
-  health: {
-    electrsLagWarn: number;
-    electrsLagCrit: number;
-    mempoolLatencyWarnMs: number;
-    mempoolLatencyCritMs: number;
-    dbSizeWarnMb: number;
-    dbSizeCritMb: number;
-    priceAgeWarnMin: number;
-    priceAgeCritMin: number;
-    analyzeRunsOk: number;
-    backupAgeWarnHours: number;
-    backupAgeCritHours: number;
-    whaleHeartbeatWarnSec: number;
-    whaleHeartbeatCritSec: number;
-    /** whale-watch disconnected from mempool's WebSocket longer than this: WARN / CRIT. */
-    whaleDisconnectedWarnSec: number;
-    whaleDisconnectedCritSec: number;
-    /** Connected, but no `mempool-transactions` delta for this long: WARN (a backend that sends none). */
-    whaleSilentWarnSec: number;
-    diskWarnPct: number;
-    diskCritPct: number;
-    invalidShareWarnPct: number;
-    invalidShareCritPct: number;
-    checkTimeoutMs: number;
-    totalTimeoutMs: number;
-    /** node_exporter textfile health-check writes every run (unset: none; --prometheus overrides). */
-    prometheusFile: string | undefined;
-  };
+  health: HealthSettings;
 
+  /** The ops webhook: every alert, or every alert but the whales' when they have a route of their own. */
   alertWebhookUrl: string | undefined;
   alertWebhookSecret: string | undefined;
+  /** Whale alerts (whales and whale accuracy) to their own webhook; unset: the ops webhook. */
+  whaleWebhookUrl: string | undefined;
+  /** Its HMAC secret; unset: ALERT_WEBHOOK_SECRET. */
+  whaleWebhookSecret: string | undefined;
+  /** Only whales of at least this many BTC are alerted (they are all saved); 0: every whale. */
+  whaleAlertMinBtc: number;
+  /** An alert still firing is not sent again before this many seconds (ALERT_COOLDOWN_SECONDS). */
+  alertCooldownSec: number;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   logFormat: 'json' | 'pretty' | 'auto';
 }
@@ -96,7 +91,7 @@ const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'
  * Builds the settings from one flat map (environment already merged over .env by the caller). Pure:
  * the data directory is created by the job's settings phase (dataDir.ts), under its signal and deadline.
  */
-export function buildSettings(env: RawSettings): Readonly<Settings> {
+export function buildSettings(env: RawSettings, notices: string[] = []): Readonly<Settings> {
   const dataDir = filePath(env, 'UTXORACLE_DATA_DIR', './data');
   const under = (p: string) => path.join(dataDir, p);
   const bitcoinDatadir = filePath(env, 'BITCOIN_DATADIR', '~/.bitcoin');
@@ -106,6 +101,7 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
   // The ports romanz/electrs and Fulcrum listen on by default: 50001 plain, 50002 TLS.
   const electrumPort = int(env, 'ELECTRUM_PORT', electrumTls ? 50002 : 50001, { min: 1, max: 65_535 });
   const cookie = raw(env, 'BITCOIN_RPC_COOKIE_FILE');
+  const analysisIntervalMinutes = int(env, 'ANALYSIS_INTERVAL_MINUTES', 10, { min: 1, max: 1440 });
   const minPriceUsd = num(env, 'MIN_PRICE_USD', 10_000, { min: 0 });
   const maxPriceUsd = num(env, 'MAX_PRICE_USD', 500_000, { min: 0 });
   if (maxPriceUsd <= minPriceUsd) {
@@ -117,7 +113,7 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
   const s: Settings = {
     dataDir,
     duckdbPath: filePath(env, 'DUCKDB_PATH', under('utxoracle_cache.db')),
-    duckdbBackupPath: filePath(env, 'DUCKDB_BACKUP_PATH', under('fallback/utxoracle_fallback.db')),
+    duckdbBackupPath: fallbackPath(env, under('fallback/utxoracle_fallback.db'), notices),
     whaleDbPath: filePath(env, 'WHALE_DB_PATH', under('mempool_predictions.db')),
     backupDir: filePath(env, 'BACKUP_DIR', under('backups')),
     archiveDir: filePath(env, 'ARCHIVE_DIR', under('archives')),
@@ -140,7 +136,7 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     electrsApiUrl: urlOrNone(env, 'ELECTRS_API_URL', 'http://localhost:3001', ['http:', 'https:']),
     electrum: electrumHost === undefined ? undefined : { host: electrumHost, port: electrumPort, tls: electrumTls },
     mempoolApiUrl: urlOrNone(env, 'MEMPOOL_API_URL', 'http://localhost:8999', ['http:', 'https:']),
-    mempoolWsUrl: url(env, 'MEMPOOL_WS_URL', 'ws://localhost:8999/api/v1/ws', ['ws:', 'wss:'])!,
+    mempoolWsUrl: wsUrl(env, notices),
     sourceTimeoutMs: int(env, 'SOURCE_TIMEOUT_MS', 10_000, { min: 100 }),
 
     confidenceThreshold: num(env, 'UTXORACLE_CONFIDENCE_THRESHOLD', 0.3, { min: 0, max: 1 }),
@@ -153,6 +149,8 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     analyzeBackfillDays: int(env, 'ANALYZE_BACKFILL_DAYS', 3, { min: 0, max: 365 }),
     blockCacheDays: int(env, 'BLOCK_CACHE_DAYS', 3, { min: 1, max: 365 }),
     analyzeParseThreads: int(env, 'ANALYZE_PARSE_THREADS', 2, { min: 0, max: 64 }),
+    analysisIntervalMinutes,
+    bitcoinRestartWaitSec: int(env, 'BITCOIN_RESTART_WAIT_SEC', 600, { min: 0, max: 86_400 }),
 
     whaleThresholdBtc: num(env, 'WHALE_THRESHOLD_BTC', 100, { min: 0.00000001, max: 21_000_000 }),
     exchangeAddressesFile:
@@ -164,39 +162,29 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     whaleSeenMax: int(env, 'WHALE_SEEN_MAX', 1_000_000, { min: 1_000, max: 10_000_000 }),
     whaleCatchupConcurrency: int(env, 'WHALE_CATCHUP_CONCURRENCY', 8, { min: 1, max: 64 }),
     whaleCatchupBudgetSec: int(env, 'WHALE_CATCHUP_BUDGET_SEC', 600, { min: 1 }),
+    whaleMemoryWarnMb: num(env, alias(env, 'WHALE_MEMORY_WARN_MB', 'MEMORY_THRESHOLD_MB'), 400, { min: 16 }),
+    whaleMemoryMaxMb: num(env, alias(env, 'WHALE_MEMORY_MAX_MB', 'MEMORY_MAX_MB'), 500, { min: 16 }),
+    whaleAccuracyWarn: num(env, alias(env, 'WHALE_ACCURACY_WARN', 'ACCURACY_WARNING_THRESHOLD'), 0.75, {
+      min: 0,
+      max: 1,
+    }),
+    whaleAccuracyCrit: num(env, alias(env, 'WHALE_ACCURACY_CRIT', 'ACCURACY_CRITICAL_THRESHOLD'), 0.7, {
+      min: 0,
+      max: 1,
+    }),
 
     backupRetentionDays: int(env, 'BACKUP_RETENTION_DAYS', 30, { min: 1 }),
     archiveRetentionDays: int(env, 'ARCHIVE_RETENTION_DAYS', 90, { min: 1 }),
+    backupConfig: bool(env, 'BACKUP_CONFIG', true),
 
-    health: {
-      electrsLagWarn: int(env, 'HEALTH_ELECTRS_LAG_WARN', 3, { min: 0 }),
-      electrsLagCrit: int(env, 'HEALTH_ELECTRS_LAG_CRIT', 11, { min: 0 }),
-      mempoolLatencyWarnMs: int(env, 'HEALTH_MEMPOOL_LATENCY_WARN_MS', 2_000, { min: 1 }),
-      mempoolLatencyCritMs: int(env, 'HEALTH_MEMPOOL_LATENCY_CRIT_MS', 5_000, { min: 1 }),
-      dbSizeWarnMb: num(env, 'HEALTH_DB_SIZE_WARN_MB', 1_024, { min: 0 }),
-      dbSizeCritMb: num(env, 'HEALTH_DB_SIZE_CRIT_MB', 5_120, { min: 0 }),
-      priceAgeWarnMin: num(env, 'HEALTH_PRICE_AGE_WARN_MIN', 20, { min: 0 }),
-      priceAgeCritMin: num(env, 'HEALTH_PRICE_AGE_CRIT_MIN', 60, { min: 0 }),
-      analyzeRunsOk: int(env, 'HEALTH_ANALYZE_RUNS_OK', 5, { min: 1 }),
-      backupAgeWarnHours: num(env, 'HEALTH_BACKUP_AGE_WARN_HOURS', 26, { min: 0 }),
-      backupAgeCritHours: num(env, 'HEALTH_BACKUP_AGE_CRIT_HOURS', 50, { min: 0 }),
-      whaleHeartbeatWarnSec: int(env, 'HEALTH_WHALE_HEARTBEAT_WARN_SEC', 180, { min: 1 }),
-      whaleHeartbeatCritSec: int(env, 'HEALTH_WHALE_HEARTBEAT_CRIT_SEC', 900, { min: 1 }),
-      whaleDisconnectedWarnSec: int(env, 'HEALTH_WHALE_DISCONNECTED_WARN_SEC', 300, { min: 1 }),
-      whaleDisconnectedCritSec: int(env, 'HEALTH_WHALE_DISCONNECTED_CRIT_SEC', 1800, { min: 1 }),
-      whaleSilentWarnSec: int(env, 'HEALTH_WHALE_SILENT_WARN_SEC', 900, { min: 1 }),
-      diskWarnPct: num(env, 'HEALTH_DISK_WARN_PCT', 80, { min: 0, max: 100 }),
-      diskCritPct: num(env, 'HEALTH_DISK_CRIT_PCT', 95, { min: 0, max: 100 }),
-      invalidShareWarnPct: num(env, 'HEALTH_INVALID_SHARE_WARN_PCT', 25, { min: 0, max: 100 }),
-      invalidShareCritPct: num(env, 'HEALTH_INVALID_SHARE_CRIT_PCT', 75, { min: 0, max: 100 }),
-      checkTimeoutMs: int(env, 'HEALTH_CHECK_TIMEOUT_MS', 8_000, { min: 100 }),
-      totalTimeoutMs: int(env, 'HEALTH_TOTAL_TIMEOUT_MS', 20_000, { min: 200 }),
-      prometheusFile:
-        raw(env, 'HEALTH_PROMETHEUS_FILE') === undefined ? undefined : filePath(env, 'HEALTH_PROMETHEUS_FILE', ''),
-    },
+    health: buildHealthSettings(env, analysisIntervalMinutes),
 
     alertWebhookUrl: url(env, 'ALERT_WEBHOOK_URL', undefined, ['http:', 'https:']),
     alertWebhookSecret: raw(env, 'ALERT_WEBHOOK_SECRET'),
+    whaleWebhookUrl: url(env, 'WHALE_WEBHOOK_URL', undefined, ['http:', 'https:']),
+    whaleWebhookSecret: raw(env, 'WHALE_WEBHOOK_SECRET'),
+    whaleAlertMinBtc: num(env, 'WHALE_ALERT_MIN_BTC', 0, { min: 0, max: 21_000_000 }),
+    alertCooldownSec: int(env, 'ALERT_COOLDOWN_SECONDS', 3600, { min: 0 }),
     logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
     logFormat: oneOf(env, 'LOG_FORMAT', 'auto', ['json', 'pretty', 'auto'] as const),
   };
@@ -204,6 +192,33 @@ export function buildSettings(env: RawSettings): Readonly<Settings> {
     throw new ConfigError('BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD must be set together', 'BITCOIN_RPC_USER');
   }
   return deepFreeze(s);
+}
+
+/**
+ * MEMPOOL_WS_URL. The whale guide's `ws://localhost:8999/ws/track-mempool-tx` is no path mempool
+ * serves (websocket-handler.ts listens on /api/v1/ws): the same host's /api/v1/ws is used, with a notice.
+ */
+function wsUrl(env: RawSettings, notices: string[]): string {
+  const v = url(env, 'MEMPOOL_WS_URL', 'ws://localhost:8999/api/v1/ws', ['ws:', 'wss:'])!;
+  const u = new URL(v);
+  if (!/\/ws\/track-mempool-tx\/?$/.test(u.pathname)) return v;
+  u.pathname = u.pathname.replace(/\/ws\/track-mempool-tx\/?$/, '/api/v1/ws');
+  const fixed = u.toString();
+  notices.push(
+    `MEMPOOL_WS_URL ${v}: mempool serves its WebSocket at /api/v1/ws, not /ws/track-mempool-tx; using ${fixed}`,
+  );
+  return fixed;
+}
+
+/** DUCKDB_BACKUP_PATH; under /tmp (the runbook's template) it works, with a notice: /tmp is emptied at boot. */
+function fallbackPath(env: RawSettings, dflt: string, notices: string[]): string {
+  const p = filePath(env, 'DUCKDB_BACKUP_PATH', dflt);
+  if (p === '/tmp' || p.startsWith('/tmp/'))
+    notices.push(
+      `DUCKDB_BACKUP_PATH ${p} is under /tmp, which a reboot empties: rows saved there before they are merged ` +
+        'would be lost; the default (<data>/fallback/utxoracle_fallback.db) is on the data disk',
+    );
+  return p;
 }
 
 /**

@@ -15,7 +15,7 @@ export interface PriceDbSnapshot {
   newestPriceAt: number | null;
   lastDayRows: number;
   lastDayInvalid: number;
-  /** analyze runs that finished ok or degraded in the last hour (a failed run priced nothing). */
+  /** analyze runs that finished ok or degraded in the window (ReadOptions.runsWindowSec; a failed run priced nothing). */
   analyzeRunsLastHour: number;
   analyzeFailuresLastHour: number;
   lastAnalyzeFailure: { at: number; message: string } | null;
@@ -48,6 +48,29 @@ export interface WhaleSnapshot {
   whalesLastDay: number | null;
   /** Whether whale-watch had an exchange address list to label flows with; null before schema 2 or never run. */
   flowsLabelled: boolean | null;
+  /** From the newest heartbeat (schema 3; null before, or when it does not say). Unix seconds. */
+  connectedSince: number | null;
+  disconnectedSince: number | null;
+  lastDeltaAt: number | null;
+  /** The newest heartbeat is the last one of a whale-watch stopped on purpose. */
+  stopped: boolean;
+  mempoolVersion: string | null;
+  mempoolBackend: string | null;
+  /** The lookups whale-watch uses and whether each is up (parsed from the heartbeat's JSON). */
+  lookups: unknown[] | null;
+  rssMb: number | null;
+}
+
+const secondsOf = (v: unknown): number | null => (v instanceof Date ? v.getTime() / 1000 : null);
+const stringOf = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+function jsonList(v: unknown): unknown[] | null {
+  if (typeof v !== 'string') return null;
+  try {
+    const parsed: unknown = JSON.parse(v);
+    return Array.isArray(parsed) ? parsed : null;
+  } catch {
+    return null;
+  }
 }
 
 export interface ReadOptions {
@@ -55,9 +78,22 @@ export interface ReadOptions {
   /** Open attempts while a writer holds the file; kept small so the check fits its timeout. */
   retries?: number;
   nowMs?: number;
+  /** The window analyze runs are counted over (default an hour). */
+  runsWindowSec?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+const NO_LIVENESS = {
+  connectedSince: null,
+  disconnectedSince: null,
+  lastDeltaAt: null,
+  stopped: false,
+  mempoolVersion: null,
+  mempoolBackend: null,
+  lookups: null,
+  rssMb: null,
+} as const;
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promise<Read<PriceDbSnapshot>> {
@@ -77,7 +113,7 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
               COUNT(*) FILTER (WHERE status = 'failed' AND started_at >= $1::TIMESTAMP) AS failed,
               epoch(MIN(started_at)) AS first
        FROM job_runs WHERE job = 'analyze'`,
-      [iso(now - 3_600_000)],
+      [iso(now - (opts.runsWindowSec ?? 3600) * 1000)],
     );
     const [f] = await queryRows(
       conn,
@@ -126,6 +162,7 @@ export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promi
         lastWhale: null,
         whalesLastDay: null,
         flowsLabelled: null,
+        ...NO_LIVENESS,
       },
     };
   return readOnly(dbPath, 'whale database', opts, async (conn) => {
@@ -153,6 +190,18 @@ export async function readWhaleDb(dbPath: string, opts: ReadOptions = {}): Promi
       lastWhale: w ? { at: Number(w.at), btc: Number(w.total_btc) } : null,
       whalesLastDay: Number(d?.n ?? 0),
       flowsLabelled: typeof labelled === 'boolean' ? labelled : null,
+      ...(h
+        ? {
+            connectedSince: secondsOf(h.connected_since),
+            disconnectedSince: secondsOf(h.disconnected_since),
+            lastDeltaAt: secondsOf(h.last_delta_at),
+            stopped: h.stopped === true,
+            mempoolVersion: stringOf(h.mempool_version),
+            mempoolBackend: stringOf(h.mempool_backend),
+            lookups: jsonList(h.lookups),
+            rssMb: typeof h.rss_mb === 'number' ? h.rss_mb : null,
+          }
+        : NO_LIVENESS),
     };
   });
 }

@@ -6,7 +6,9 @@ import { checkBitcoind } from '../health/checks/bitcoind.js';
 import { checkDbSize, checkPriceAge, checkPriceValidity } from '../health/checks/database.js';
 import { checkDisk, fsUsage, type FsUsage } from '../health/checks/disk.js';
 import { checkElectrs } from '../health/checks/electrs.js';
-import { checkAnalyzeRuns, checkBackupAge, checkWhaleHeartbeat } from '../health/checks/jobs.js';
+import { checkAnalyzeRuns, checkBackupAge, runsWindow } from '../health/checks/jobs.js';
+import { checkWhaleWatch } from '../health/checks/whale.js';
+import { readStatus } from '../whale/statusFile.js';
 import { checkMempool } from '../health/checks/mempool.js';
 import { readPriceDb, readWhaleDb } from '../health/snapshot.js';
 import type { CheckDef } from '../health/types.js';
@@ -36,7 +38,10 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
   const nowMs = () => clock.now();
   const nowSec = () => nowMs() / 1000;
   const coreInfo = once(() => deps.bitcoind.getBlockchainInfo());
-  const priceDb = once(() => readPriceDb(settings.duckdbPath, { log, nowMs: nowMs() }));
+  const interval = settings.analysisIntervalMinutes;
+  const priceDb = once(() =>
+    readPriceDb(settings.duckdbPath, { log, nowMs: nowMs(), runsWindowSec: runsWindow(interval).windowSec }),
+  );
   const whaleDb = once(() => readWhaleDb(settings.whaleDbPath, { log, nowMs: nowMs() }));
   return [
     { key: 'bitcoind', label: 'Bitcoin Core RPC', timeoutState: 'CRIT', run: () => checkBitcoind(coreInfo) },
@@ -74,7 +79,7 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
       key: 'analyze_runs',
       label: 'analyze runs',
       timeoutState: 'WARN',
-      run: async () => checkAnalyzeRuns(await priceDb(), h, nowSec()),
+      run: async () => checkAnalyzeRuns(await priceDb(), h, nowSec(), interval),
     },
     {
       key: 'backup_age',
@@ -86,7 +91,14 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
       key: 'whale_heartbeat',
       label: 'whale-watch',
       timeoutState: 'WARN',
-      run: async () => checkWhaleHeartbeat(await whaleDb(), h, nowSec()),
+      run: async () =>
+        checkWhaleWatch(
+          await whaleDb(),
+          readStatus(settings.dataDir),
+          h,
+          { warnMb: settings.whaleMemoryWarnMb, maxMb: settings.whaleMemoryMaxMb },
+          nowSec(),
+        ),
     },
     {
       key: 'disk',

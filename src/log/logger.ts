@@ -53,6 +53,8 @@ export function createLogger(opts: LoggerOptions): Logger {
     redact: { paths: REDACT, censor: '***' },
     base: { job: opts.job, run: opts.run },
     timestamp: pino.stdTimeFunctions.isoTime,
+    // Level names, not pino's numbers, so the runbook's `grep -i error <job>.log` finds the errors.
+    formatters: { level: (label: string) => ({ level: label }) },
   };
   // How pretty lines look, whether they are written to `fd` or handed to `write`.
   const look = { colorize: process.stderr.isTTY === true, ignore: 'pid,hostname', translateTime: 'SYS:standard' };

@@ -59,7 +59,14 @@ export async function describeSchema(conn: DuckDBConnection): Promise<string[]> 
     conn,
     "SELECT table_name, index_name, sql FROM duckdb_indexes() WHERE schema_name = 'main' ORDER BY 1, 2",
   );
+  // The runbook's DATE_SUB macro (schema/priceDb.ts): each form, by its parameters.
+  const macros = await queryRows(
+    conn,
+    `SELECT function_name, parameters::VARCHAR AS params FROM duckdb_functions()
+     WHERE function_type = 'macro' AND schema_name = 'main' AND database_name = current_database() ORDER BY 1, 2`,
+  );
   return [
+    ...macros.map((m) => `macro ${String(m.function_name)}${String(m.params).replace(/^\[/, '(').replace(/\]$/, ')')}`),
     ...cols.map(
       (c) =>
         `column ${String(c.table_name)}.${String(c.column_name)} ${String(c.data_type)}${c.is_nullable === 'NO' ? ' NOT NULL' : ''}`,

@@ -179,24 +179,37 @@ export class CatchUp {
     const { watcher: w, lookups, signal } = this.o;
     const started = this.now();
     this.stats.passes++;
-    const lister = lookups.lister();
-    if (!lister)
-      throw new Error(
-        'no lookup can list the mempool (an Esplora API, Bitcoin Core or mempool’s own route): all are down or not configured',
-      );
     // The whales followed before the listing: the only ones whose absence from it means anything.
     const before = new Map<string, Tracked>();
     for (const t of w.o.tracker.list()) before.set(t.txid, t);
-    const present = new Set<string>();
-    const unseen = new PackedTxids();
-    const listed = await lookups.through(lister, () =>
-      lister.listMempool!((txids) => {
-        for (const txid of txids) {
-          if (before.has(txid)) present.add(txid);
-          else if (!w.o.seen.has(txid)) unseen.push(txid);
-        }
-      }, signal),
-    );
+    let present = new Set<string>();
+    let unseen = new PackedTxids();
+    let lister: TxLookup | undefined;
+    let listed: number;
+    // The first lookup that can list the mempool; one that fails is skipped (said once) for the next.
+    for (;;) {
+      lister = lookups.lister();
+      if (!lister)
+        throw new Error(
+          'no lookup can list the mempool (an Esplora API, Bitcoin Core or mempool’s own route): all are down or not configured',
+        );
+      const l = lister;
+      try {
+        listed = await lookups.through(l, () =>
+          l.listMempool!((txids) => {
+            for (const txid of txids) {
+              if (before.has(txid)) present.add(txid);
+              else if (!w.o.seen.has(txid)) unseen.push(txid);
+            }
+          }, signal),
+        );
+        break;
+      } catch (err) {
+        if (signal.aborted) throw err;
+        present = new Set();
+        unseen = new PackedTxids();
+      }
+    }
     this.stats.listed = listed;
     this.stats.listedBy = lister.name;
     // Whales gone from the mempool: confirmed while we were away, or candidates for replaced/dropped.

@@ -69,6 +69,11 @@ export class PrevoutResolver {
     this.limiter = new Limiter(o.concurrency ?? 4);
   }
 
+  /** Forgets the cached spent outputs (memory pressure: they are looked up again when needed). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
   /** Whether `tx` has inputs whose spent output is missing. */
   static missing(tx: Pick<MempoolTx, 'vin'>): boolean {
     return tx.vin.some(needs);

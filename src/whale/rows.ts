@@ -62,4 +62,28 @@ export interface HeartbeatRow {
   flowsLabelled: boolean;
   /** Transactions examined by catching up with the mempool, this run. */
   caughtUp: number;
+  /** Since when mempool's WebSocket is connected (null while it is not). */
+  connectedSince: Date | null;
+  /** Since when it is not (null while connected; from the start when it never was). */
+  disconnectedSince: Date | null;
+  /** The newest `mempool-transactions` delta (null: none yet this run). */
+  lastDeltaAt: Date | null;
+  /** The last beat of a whale-watch stopped on purpose (SIGTERM, --duration): not "disconnected". */
+  stopped: boolean;
+  /** What mempool's backend-info said (null: not read). */
+  mempoolVersion: string | null;
+  mempoolBackend: string | null;
+  /** The lookups and whether each is up (JSON: whale/lookups/lookups.ts LookupHealth[]). */
+  lookups: string;
+  /** whale-watch's own resident memory, MB. */
+  rssMb: number;
+}
+
+/** One sample of system_metrics (the whale guide's table): a figure of whale-watch at a moment. */
+export interface MetricRow {
+  runId: string;
+  at: Date;
+  /** e.g. memory_usage_mb, tracked_whales, ws_connected. */
+  name: string;
+  value: number;
 }

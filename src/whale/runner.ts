@@ -18,8 +18,11 @@ import { alertWhales } from './alert.js';
 import { checkAccuracyAlert, type AccuracyCheck } from './accuracyAlert.js';
 import { CatchUp, type CatchUpStats } from './catchUp.js';
 import { btcToSats } from './detect.js';
+import { Liveness } from './liveness.js';
 import { LogBudget } from './logBudget.js';
 import { loadBook, logPrediction } from './logLines.js';
+import { MemoryGuard } from './memory.js';
+import { StatusFile } from './statusFile.js';
 import { lookupsFromSettings } from './lookups/fromSettings.js';
 import { WhaleLookups } from './lookups/lookups.js';
 import type { TxLookup } from './lookups/types.js';
@@ -44,6 +47,8 @@ export interface WhaleWatchEvents {
   catchUp: [stats: CatchUpStats];
   /** Each flush of the queued rows that failed (the rows stay queued). */
   flushFailed: [err: Error, pending: number];
+  /** Memory stayed above WHALE_MEMORY_MAX_MB after the caches were cleared: the job stops to be restarted. */
+  restart: [reason: string];
 }
 
 export interface WhaleWatchDeps {
@@ -95,6 +100,10 @@ const STATUS_LOG_MS = 10 * 60_000;
 const ACCURACY_CHECK_MS = 60 * 60_000;
 /** Pause before a catch-up pass resumes an incomplete one or retries a failed one. */
 const CATCHUP_RETRY_MS = 30_000;
+/** system_metrics samples (the whale guide's table) this often, and at start. */
+const METRICS_MS = 5 * 60_000;
+/** Memory is looked at this often. */
+const MEMORY_CHECK_MS = 60_000;
 
 export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
   const { settings: s, log, clock } = deps;
@@ -139,18 +148,40 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
   sayBackend(deps.backend, log);
   void lookups.probe().then(() => sayPlan(lookups, log));
 
+  // What the heartbeat cannot say when the database refuses it: the flushes failing (statusFile.ts).
+  const status = StatusFile.in(s.dataDir);
+  if (!deps.dryRun) status.open();
+  const writeStatus = (stopped = false) =>
+    status.write({
+      pid: process.pid,
+      run_id: deps.runId,
+      updated_at: new Date(clock.now()).toISOString(),
+      flush: {
+        failing_since: store.stats.failingSince,
+        last_error: store.stats.lastFlushError,
+        pending_rows: store.pending,
+        dropped_rows: store.stats.droppedRows,
+      },
+      stopped,
+    });
+  const flushLog = new LogBudget(6, 3_600_000);
   const tasks = new PeriodicTasks(log);
   const flushTask: PeriodicTask = {
     name: 'flush',
     everyMs: s.whaleFlushIntervalMs,
     run: () =>
-      store.flush().catch((err: unknown) => {
-        log.error(
-          { err: (err as Error).message, pending: store.pending },
-          'whale flush failed; rows kept for the next flush',
-        );
-        events.emit('flushFailed', err as Error, store.pending);
-      }),
+      store
+        .flush()
+        .catch((err: unknown) => {
+          const b = flushLog.take();
+          if (b.log)
+            log.error(
+              { err: (err as Error).message, pending: store.pending, suppressed: b.suppressed },
+              'whale flush failed; rows kept in memory for the next flush',
+            );
+          events.emit('flushFailed', err as Error, store.pending);
+        })
+        .finally(() => writeStatus()),
   };
   const sink: WhaleSink = {
     prediction(row, info) {
@@ -202,7 +233,9 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
     ? deps.stream(onHandlerError)
     : new MempoolStream({ url: s.mempoolWsUrl, connectTimeoutMs: s.sourceTimeoutMs, onHandlerError });
   const connectLog = new LogBudget(10, 3_600_000);
+  const liveness = new Liveness(() => clock.now(), startedAt);
   stream.on('*', (ev) => {
+    liveness.see(ev);
     watcher.handle(ev);
     events.emit('event', ev);
   });
@@ -221,7 +254,14 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
       );
   });
 
-  const beat = () =>
+  const memory = new MemoryGuard({
+    warnMb: s.whaleMemoryWarnMb,
+    maxMb: s.whaleMemoryMaxMb,
+    log,
+    shed: () => prevouts.clearCache(),
+  });
+  /** The heartbeat row health-check grades; `stopped` on the last one of a run stopped on purpose. */
+  const beat = (stopped = false) =>
     store.heartbeat({
       runId: deps.runId,
       pid: process.pid,
@@ -234,7 +274,28 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
       whales: watcher.stats.whales,
       flowsLabelled,
       caughtUp: catchUp.stats.fetched,
+      connectedSince: liveness.connectedSince,
+      disconnectedSince: liveness.disconnectedSince,
+      lastDeltaAt: liveness.lastDeltaAt,
+      stopped,
+      mempoolVersion: deps.backend?.version ?? null,
+      mempoolBackend: deps.backend ? (deps.backend.backend ?? 'unknown (older than v3.0)') : null,
+      lookups: JSON.stringify(lookups.health()),
+      rssMb: Math.round(memory.rssMb() * 10) / 10,
     });
+  /** The whale guide's system_metrics: memory_usage_mb among them. */
+  const sample = () => {
+    const at = new Date(clock.now());
+    const m = (name: string, value: number) => ({ runId: deps.runId, at, name, value });
+    store.metrics([
+      m('memory_usage_mb', Math.round(memory.rssMb() * 10) / 10),
+      m('tracked_whales', watcher.following),
+      m('ws_connected', stream.connected ? 1 : 0),
+      m('messages_received', stream.stats.messages),
+      m('pending_rows', store.pending),
+      m('catch_up_fetched', catchUp.stats.fetched),
+    ]);
+  };
   const accuracyAlert = async (): Promise<AccuracyCheck | undefined> => {
     try {
       return await checkAccuracyAlert(s, log, clock.now());
@@ -273,11 +334,20 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
       ),
   };
   const accuracyTask: PeriodicTask = { name: 'accuracy-alert', everyMs: ACCURACY_CHECK_MS, run: accuracyAlert };
+  const metricsTask: PeriodicTask = { name: 'system-metrics', everyMs: METRICS_MS, run: sample };
+  const memoryTask: PeriodicTask = {
+    name: 'memory',
+    everyMs: MEMORY_CHECK_MS,
+    run: () => {
+      if (memory.check() === 'restart') events.emit('restart', 'memory above WHALE_MEMORY_MAX_MB');
+    },
+  };
 
   stream.start();
-  for (const t of [flushTask, heartbeatTask, outcomeTask, statusTask]) tasks.add(t);
+  for (const t of [flushTask, heartbeatTask, outcomeTask, statusTask, metricsTask, memoryTask]) tasks.add(t);
   if (!deps.dryRun) tasks.add(accuracyTask);
   beat();
+  sample();
   void tasks.runNow(flushTask);
   void tasks.runNow(outcomeTask);
 
@@ -301,13 +371,21 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
     await watcher.labelling.idle();
     clearTimeout(grace);
     await reconciler.idle();
-    beat();
+    beat(true);
     let flushError: Error | undefined;
-    try {
-      await store.flushAll();
-    } catch (err) {
-      flushError = err as Error;
+    // The database may be refusing writes for a moment (a full disk being cleared): a few tries.
+    for (const wait of [0, 1_000, 2_000]) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      try {
+        await store.flushAll();
+        flushError = undefined;
+        break;
+      } catch (err) {
+        flushError = err as Error;
+      }
     }
+    writeStatus(true);
+    status.close();
     const accuracy = deps.dryRun || flushError ? undefined : await accuracyAlert();
     for (const close of closers) await close().catch(() => undefined);
     return {

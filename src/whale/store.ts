@@ -12,8 +12,8 @@ import { StoreError, describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { withWhaleDb, type DatabasePaths } from '../store/databases.js';
 import { inTransaction, queryRows, type DuckDBConnection } from '../store/duckdb.js';
-import type { HeartbeatRow, OutcomeRow, PredictionRow } from './rows.js';
-import { insertHeartbeat, insertPredictions, markAlerted, upsertOutcomes } from './sql.js';
+import type { HeartbeatRow, MetricRow, OutcomeRow, PredictionRow } from './rows.js';
+import { insertHeartbeat, insertMetrics, insertPredictions, markAlerted, upsertOutcomes } from './sql.js';
 
 export interface WhaleStoreOptions {
   /** The whale database (WHALE_DB_PATH). */
@@ -36,6 +36,9 @@ export interface StoreStats {
   /** Detections of a txid already in the database (a restart, a re-broadcast): not written, not alerted. */
   alreadyKnown: number;
   droppedRows: number;
+  /** Since when flushes fail (null: the last one succeeded); health-check shows it (statusFile.ts). */
+  failingSince: string | null;
+  lastFlushError: string | null;
 }
 
 interface Queued {
@@ -53,8 +56,11 @@ export class WhaleStore {
     alertsFailed: 0,
     alreadyKnown: 0,
     droppedRows: 0,
+    failingSince: null,
+    lastFlushError: null,
   };
   private predictions: Queued[] = [];
+  private metricRows: MetricRow[] = [];
   private outcomes = new Map<string, OutcomeRow>();
   private heartbeatRow: HeartbeatRow | undefined;
   private deliveries: { txid: string; result: DeliveryResult }[] = [];
@@ -91,6 +97,12 @@ export class WhaleStore {
     this.heartbeatRow = row;
   }
 
+  /** system_metrics samples, written with the next flush (the oldest dropped past 10,000 while the database is away). */
+  metrics(rows: MetricRow[]): void {
+    this.metricRows.push(...rows);
+    if (this.metricRows.length > 10_000) this.metricRows.splice(0, this.metricRows.length - 10_000);
+  }
+
   /** Writes everything queued; flushes run one after another. Throws StoreError when the write failed (rows stay queued). */
   flush(): Promise<void> {
     const run = this.chain.then(() => this.flushOnce());
@@ -109,11 +121,13 @@ export class WhaleStore {
     const outs = [...this.outcomes.values()];
     const beat = this.heartbeatRow;
     const deliveries = this.deliveries;
-    if (preds.length === 0 && outs.length === 0 && !beat && deliveries.length === 0) return;
+    const metrics = this.metricRows;
+    if (preds.length === 0 && outs.length === 0 && !beat && deliveries.length === 0 && metrics.length === 0) return;
     this.predictions = [];
     this.outcomes = new Map();
     this.heartbeatRow = undefined;
     this.deliveries = [];
+    this.metricRows = [];
     if (this.o.dryRun) {
       for (const q of preds) if (q.alert) this.o.log.info({ txid: q.row.txid }, '[DRY-RUN] Would alert whale');
       this.o.log.info({ predictions: preds.length, outcomes: outs.length }, '[DRY-RUN] Would save whale rows');
@@ -123,7 +137,7 @@ export class WhaleStore {
     try {
       inserted = await withWhaleDb(
         this.o.settings,
-        (conn) => inTransaction(conn, () => this.write(conn, preds, outs, beat, deliveries)),
+        (conn) => inTransaction(conn, () => this.write(conn, preds, outs, beat, deliveries, metrics)),
         {
           logger: this.o.log,
           retries: 5,
@@ -135,7 +149,10 @@ export class WhaleStore {
       for (const r of outs) if (!this.outcomes.has(r.txid)) this.outcomes.set(r.txid, r);
       this.heartbeatRow ??= beat;
       this.deliveries = [...deliveries, ...this.deliveries];
+      this.metricRows = [...metrics, ...this.metricRows].slice(-10_000);
       this.stats.failedFlushes++;
+      this.stats.failingSince ??= new Date().toISOString();
+      this.stats.lastFlushError = describeError(err);
       throw err instanceof StoreError
         ? err
         : new StoreError(`whale database write failed: ${describeError(err)}`, this.o.settings.whaleDbPath, {
@@ -143,6 +160,8 @@ export class WhaleStore {
           });
     }
     this.stats.flushes++;
+    this.stats.failingSince = null;
+    this.stats.lastFlushError = null;
     this.stats.predictionsWritten += inserted.length;
     this.stats.outcomesWritten += outs.length;
     const toAlert = inserted.filter((q) => q.alert).map((q) => q.row);
@@ -161,6 +180,7 @@ export class WhaleStore {
     outs: OutcomeRow[],
     beat: HeartbeatRow | undefined,
     deliveries: { txid: string; result: DeliveryResult }[],
+    metrics: MetricRow[],
   ): Promise<Queued[]> {
     const fresh = await this.freshOnly(conn, preds);
     await insertPredictions(
@@ -169,6 +189,7 @@ export class WhaleStore {
     );
     await upsertOutcomes(conn, outs);
     if (beat) await insertHeartbeat(conn, beat);
+    await insertMetrics(conn, metrics);
     for (const d of deliveries) if (d.result.attempts > 0) await recordAlert(conn, d.result);
     await markAlerted(
       conn,

@@ -48,7 +48,7 @@ export async function generatePriceDb(path: string, o: GenerateOptions): Promise
     );
     await conn.run(
       `INSERT INTO alert_events SELECT 'pa-' || i, 'price_invalid', 'warn', TIMESTAMP '${start}' + to_days(i * 3), '{"i":' || i || '}', i % 2 = 0, 1 + i % 3,
-         CASE WHEN i % 2 = 0 THEN NULL ELSE 'timeout' END FROM range(${Math.floor(days / 3)}) r(i)`,
+         CASE WHEN i % 2 = 0 THEN NULL ELSE 'timeout' END, 'price_invalid:' || i, 'firing' FROM range(${Math.floor(days / 3)}) r(i)`,
     );
   });
 }
@@ -63,15 +63,18 @@ export async function generateWhaleDb(path: string, o: GenerateOptions): Promise
     await conn.run(
       `INSERT INTO mempool_predictions SELECT md5('tx' || i), TIMESTAMP '${start}' + to_seconds(i * ${step}), (10000000000 + i)::BIGINT, 100.0 + i / 1e8,
          1000 + i, 250, 4.0 + (i % 50), i % 3 = 0, CASE i % 4 WHEN 0 THEN 'inflow' WHEN 1 THEN 'outflow' WHEN 2 THEN 'internal' ELSE 'unknown' END,
-         '[]', true, (i % 100) / 100.0, (850000 + i)::INTEGER, (850001 + i)::INTEGER, 3, NULL, md5('tx' || i), i % 2 = 0
+         '[]', true, (i % 100) / 100.0, (850000 + i)::INTEGER, (850001 + i)::INTEGER, 3, NULL, md5('tx' || i), i % 2 = 0,
+         TIMESTAMP '${start}' + to_seconds(i * ${step})
        FROM range(${days * per}) r(i)`,
     );
     await conn.run(
-      `INSERT INTO prediction_outcomes SELECT txid, 'confirmed', detected_at + INTERVAL 20 MINUTE, predicted_height, txid, 20.0, 0, true, NULL, 'ws'
+      `INSERT INTO prediction_outcomes SELECT txid, 'confirmed', detected_at + INTERVAL 20 MINUTE, predicted_height, txid, 20.0, 0, true, NULL, 'ws',
+         'confirmed', detected_at + INTERVAL 20 MINUTE, true
        FROM mempool_predictions WHERE hash(txid) % 5 <> 0`,
     );
     await conn.run(
-      `INSERT INTO alert_events SELECT 'wa-' || i, 'whale', 'info', TIMESTAMP '${start}' + to_days(i * 3), '{}', true, 1, NULL FROM range(${Math.floor(days / 3)}) r(i)`,
+      `INSERT INTO alert_events SELECT 'wa-' || i, 'whale', 'info', TIMESTAMP '${start}' + to_days(i * 3), '{}', true, 1, NULL,
+         'whale_transaction:' || i, 'firing' FROM range(${Math.floor(days / 3)}) r(i)`,
     );
     await conn.run(
       `INSERT INTO whale_heartbeat (run_id, pid, started_at, beat_at, connected, tracked, messages, gaps, whales)

@@ -46,6 +46,17 @@ async function seeded(): Promise<DataDir> {
   return d;
 }
 
+const NO_LIVENESS = {
+  connectedSince: null,
+  disconnectedSince: null,
+  lastDeltaAt: null,
+  stopped: false,
+  mempoolVersion: null,
+  mempoolBackend: null,
+  lookups: null,
+  rssMb: null,
+};
+
 describe('the dashboard gauges in the textfile', () => {
   it('carry the newest price, its confidence and its diff to the exchange, and whale-watch figures', async () => {
     const before = Date.now() / 1000;
@@ -108,6 +119,7 @@ describe('gauges without the data', () => {
         lastWhale: null,
         whalesLastDay: null,
         flowsLabelled: null,
+        ...NO_LIVENESS,
       }),
     ).toEqual([]);
     const text = renderMetrics(
@@ -118,6 +130,7 @@ describe('gauges without the data', () => {
         lastWhale: null,
         whalesLastDay: 0,
         flowsLabelled: true,
+        ...NO_LIVENESS,
       }),
     );
     expect(parseExposition(text).value('utxoracle_whale_connected')).toBe(0);

@@ -142,7 +142,9 @@ const rows: Row[] = [
     status: 'DEGRADED',
     code: 3,
     notOk: { mempool: 'WARN' },
-    lines: [/^⚠️ mempool API: WARN \(latency: \d+ ms, price unusable: USD must be a finite number > 0, got -1/],
+    lines: [
+      /^⚠️ mempool API: WARN \(latency: \d+ ms, mempool has no exchange price: no USD price \(USD -1\); set MEMPOOL_API_URL=none/,
+    ],
   },
   {
     name: 'node warming up',

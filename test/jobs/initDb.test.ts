@@ -13,7 +13,7 @@ describe('init-db (built executable)', () => {
     const env = { UTXORACLE_DATA_DIR: dir };
     const first = await runBin('init-db', [], env);
     expect(first.exitCode).toBe(0);
-    expect(first.stdout).toContain(`Database initialized: ${dir}/utxoracle_cache.db (price database, migrated 0 -> 1)`);
+    expect(first.stdout).toContain(`Database initialized: ${dir}/utxoracle_cache.db (price database, migrated 0 -> 2)`);
     expect(first.stdout).toContain(`Database initialized: ${dir}/mempool_predictions.db`);
     expect(first.stdout).toContain(`Database initialized: ${dir}/fallback/utxoracle_fallback.db`);
     const second = await runBin('init-db', ['--json'], env);

@@ -266,7 +266,8 @@ describe('catch-up with the mempool', () => {
   });
 
   it('electrs down at start: the catch-up fails and is retried later; the stream is watched meanwhile', async () => {
-    const w = await world();
+    // No other lookup to list the mempool with: no Core in this world, and no mempool REST to ask.
+    const w = await world({ MEMPOOL_API_URL: 'none' });
     w.electrs.setDown(true);
     const live = whale('down-live', 150, 25);
     const run = await startRun(w);

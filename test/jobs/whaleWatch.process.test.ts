@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildSettings } from '../../src/config/settings.js';
-import { checkWhaleHeartbeat } from '../../src/health/checks/jobs.js';
+import { checkWhaleWatch } from '../../src/health/checks/whale.js';
 import { readWhaleDb } from '../../src/health/snapshot.js';
 import { withWhaleDb } from '../../src/store/databases.js';
 import { insertPredictions, upsertOutcomes } from '../../src/whale/sql.js';
@@ -79,9 +79,17 @@ describe('whale-watch executable', () => {
     });
     const snap = await readWhaleDb(path.join(w.dir, 'mempool_predictions.db'));
     expect(snap).toMatchObject({ ok: true, value: { flowsLabelled: false, connected: false } });
-    const check = checkWhaleHeartbeat(
+    const check = checkWhaleWatch(
       snap,
-      { whaleHeartbeatWarnSec: 180, whaleHeartbeatCritSec: 900 },
+      null,
+      {
+        whaleHeartbeatWarnSec: 180,
+        whaleHeartbeatCritSec: 900,
+        whaleDisconnectedWarnSec: 300,
+        whaleDisconnectedCritSec: 1800,
+        whaleSilentWarnSec: 900,
+      },
+      { warnMb: 400, maxMb: 500 },
       Date.now() / 1000,
     );
     expect(check.state).toBe('OK');

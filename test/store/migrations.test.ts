@@ -58,6 +58,47 @@ describe('migrations', () => {
     });
   });
 
+  it('the whale database from version 2 to 3: its rows kept, the whale guide’s columns filled from ours', async () => {
+    const db = tmpDb();
+    const v2: SchemaDef = { ...whaleDbSchema, migrations: whaleDbSchema.migrations.filter((m) => m.version <= 2) };
+    await withDatabase(db, async (c) => {
+      await migrate(c, v2);
+      await c.run(`INSERT INTO mempool_predictions VALUES ('${'a'.repeat(64)}', TIMESTAMP '2025-05-01 10:00:00', 15000000000,
+        150.0, 1000, 200, 5.0, true, 'inflow', 'Binance', true, 0.5, 890000, 890002, 2, NULL, '${'a'.repeat(64)}', true)`);
+      await c.run(`INSERT INTO prediction_outcomes VALUES ('${'a'.repeat(64)}', 'confirmed', TIMESTAMP '2025-05-01 10:21:00',
+        890002, '${'a'.repeat(64)}', 21.0, 0, true, NULL, 'stream')`);
+      const r = await migrate(c, whaleDbSchema);
+      expect(r).toMatchObject({ from: 2, to: 3 });
+      expect(await queryRows(c, 'SELECT txid, prediction_timestamp FROM mempool_predictions')).toEqual([
+        { txid: 'a'.repeat(64), prediction_timestamp: new Date('2025-05-01T10:00:00Z') },
+      ]);
+      expect(
+        await queryRows(
+          c,
+          'SELECT outcome_status, confirmation_timestamp, prediction_accuracy FROM prediction_outcomes',
+        ),
+      ).toEqual([
+        {
+          outcome_status: 'confirmed',
+          confirmation_timestamp: new Date('2025-05-01T10:21:00Z'),
+          prediction_accuracy: true,
+        },
+      ]);
+    });
+    const check = await withDatabase(db, (c) => checkSchema(c, whaleDbSchema), { readOnly: true });
+    expect(check).toMatchObject({ ok: true, version: 3 });
+  });
+
+  it('init-db --check misses a dropped macro', async () => {
+    const db = tmpDb();
+    await withDatabase(db, async (c) => {
+      await migrate(c, priceDbSchema);
+      await c.run('DROP MACRO date_sub');
+    });
+    const check = await withDatabase(db, (c) => checkSchema(c, priceDbSchema));
+    expect(check.missing).toEqual(['macro date_sub(a, b)', 'macro date_sub(part, startdate, enddate)']);
+  });
+
   it('a failing migration leaves the previous version and its rows intact', async () => {
     const db = tmpDb();
     const bad: SchemaDef = {

@@ -14,7 +14,12 @@ import type { CatchUpStats } from '../../src/whale/catchUp.js';
 import type { OutcomeRow } from '../../src/whale/rows.js';
 import { withWhaleDb } from '../../src/store/databases.js';
 import { queryRows } from '../../src/store/duckdb.js';
-import { type FakeMempool, startFakeMempool } from '../fakes/mempool/index.js';
+import { type FakeMempool, type FakeBackend, startFakeMempool } from '../fakes/mempool/index.js';
+import { coreViewOf } from '../fakes/mempool/coreView.js';
+import { electrumViewOf } from '../fakes/mempool/electrumView.js';
+import { startFakeElectrum, type ElectrumFlavour, type FakeElectrum } from '../fakes/electrum/server.js';
+import { startFakeBitcoind, type FakeBitcoind } from '../fakes/bitcoind/index.js';
+import { generateChain, type SyntheticChain } from '../fakes/chain/index.js';
 import { startFakeElectrs, type FakeElectrs } from '../fakes/electrs/server.js';
 import { EXCHANGE_CSV } from './helpers.js';
 
@@ -52,43 +57,96 @@ export interface World {
   dir: string;
   fake: FakeMempool;
   electrs: FakeElectrs;
+  /** The Electrum server, when the world has one. */
+  electrum?: FakeElectrum;
+  /** Bitcoin Core beside the mempool, when the world has one. */
+  core?: FakeBitcoind;
   hook: Hook;
   env: Record<string, string>;
   close(): Promise<void>;
 }
 
-export async function startWorld(extraEnv: Record<string, string> = {}, tipHeight = 850_000): Promise<World> {
+/** Which stack a world is: what mempool runs on, and which index servers and node whale-watch may ask. */
+export interface WorldOptions {
+  /** mempool's BACKEND (default 'none', its own default) and version (default 3.2.1). */
+  backend?: FakeBackend;
+  version?: string;
+  /** ELECTRS_API_URL points at the fake electrs (default); false: ELECTRS_API_URL=none. */
+  esplora?: boolean;
+  /** An Electrum server (romanz/electrs or Fulcrum) as ELECTRUM_HOST/PORT. */
+  electrum?: { flavour: ElectrumFlavour };
+  /** Bitcoin Core as BITCOIN_RPC_URL (with or without txindex); default: none (a refused port). */
+  core?: { txindex?: boolean };
+}
+
+let tinyChain: SyntheticChain | undefined;
+
+export async function startWorld(
+  extraEnv: Record<string, string> = {},
+  tipHeight = 850_000,
+  o: WorldOptions = {},
+): Promise<World> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'whale-'));
-  const fake = await startFakeMempool({ tipHeight });
+  const fake = await startFakeMempool({
+    tipHeight,
+    backend: o.backend,
+    version: o.version,
+    txindex: o.core?.txindex,
+  });
   // electrs beside it sees the same Bitcoin Core: its mempool, blocks and the spent outputs.
   const electrs = await startFakeElectrs({ tipHeight, view: fake.esplora });
+  const electrum = o.electrum
+    ? await startFakeElectrum({ flavour: o.electrum.flavour, view: electrumViewOf(fake.state) })
+    : undefined;
+  // Whale-watch asks Core about transactions only; its chain is a few blocks, built once.
+  tinyChain ??= generateChain({
+    seed: 3,
+    date: '2025-01-01',
+    price: 95_000,
+    marginBeforeBlocks: 1,
+    marginAfterBlocks: 1,
+  });
+  const core = o.core
+    ? await startFakeBitcoind({
+        chain: tinyChain,
+        auth: { user: 'whale', password: 'watch' },
+        rest: false,
+        authFailDelayMs: 1,
+        mempool: coreViewOf(fake.state),
+      })
+    : undefined;
   const hook = await startHook();
-  const env = {
+  const env: Record<string, string> = {
     UTXORACLE_DATA_DIR: dir,
     MEMPOOL_WS_URL: fake.wsUrl,
     MEMPOOL_API_URL: fake.url,
-    ELECTRS_API_URL: electrs.url,
+    ELECTRS_API_URL: o.esplora === false ? 'none' : electrs.url,
     ALERT_WEBHOOK_URL: hook.url,
     ALERT_WEBHOOK_SECRET: SECRET,
     EXCHANGE_ADDRESSES_FILE: EXCHANGE_CSV,
-    // No Bitcoin Core in these worlds (a refused port): its lookup is skipped, as on a machine without one.
-    BITCOIN_RPC_URL: 'http://127.0.0.1:9',
-    BITCOIN_RPC_USER: 'nobody',
-    BITCOIN_RPC_PASSWORD: 'nothing',
+    // Without a Core in the world, a refused port: its lookup is skipped, as on a machine without one.
+    BITCOIN_RPC_URL: core?.url ?? 'http://127.0.0.1:9',
+    BITCOIN_RPC_USER: core ? 'whale' : 'nobody',
+    BITCOIN_RPC_PASSWORD: core ? 'watch' : 'nothing',
     WHALE_FLUSH_INTERVAL_MS: '50',
     LOG_LEVEL: 'silent',
     LOG_FORMAT: 'json',
+    ...(electrum ? { ELECTRUM_HOST: electrum.host, ELECTRUM_PORT: String(electrum.port) } : {}),
     ...extraEnv,
   };
   return {
     dir,
     fake,
     electrs,
+    electrum,
+    core,
     hook,
     env,
     async close() {
       await fake.close();
       await electrs.close();
+      await electrum?.close();
+      await core?.close();
       await hook.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -32,9 +32,10 @@ describe('whale-watch runner', () => {
     const w = await startWorld();
     worlds.push(w);
     const live = start(w);
-    expect(live.tasks).toEqual(['flush', 'heartbeat', 'outcome-timeouts', 'status-log', 'accuracy-alert']);
+    const always = ['flush', 'heartbeat', 'outcome-timeouts', 'status-log', 'system-metrics', 'memory'];
+    expect(live.tasks).toEqual([...always, 'accuracy-alert']);
     const dry = start(w, true);
-    expect(dry.tasks).toEqual(['flush', 'heartbeat', 'outcome-timeouts', 'status-log']);
+    expect(dry.tasks).toEqual(always);
     await Promise.all([live.stop(), dry.stop()]);
     expect(live.tasks).toEqual([]);
   });

@@ -85,7 +85,7 @@ export async function checkMempool(
     // Its own "no price" (feed off, Tor-only, not mainnet) is said as such: the service itself is up.
     if (answer.err.details.noPrice) {
       details.no_price = true;
-      parts.push(`mempool has no exchange price (${why}); MEMPOOL_API_URL=none if you run without one`);
+      parts.push(`mempool has no exchange price: ${why}; set MEMPOOL_API_URL=none if you run without one`);
     } else parts.push(`price unusable: ${why}`);
   }
   return {

@@ -75,19 +75,18 @@ export function validatePrices(body: unknown, nowSec: number, maxAgeSec: number,
   // mempool's own "no price" (price-updater.ts): USD -1 (or 0) and time 0 until a feed answers, and
   // the last price kept, ageing, while none does. Its shape is right: the service is there, its price is not.
   if (typeof usd === 'number' && Number.isFinite(usd) && usd <= 0) {
-    const hint = usd === -1 ? ' (mempool reports -1 when it has no USD price)' : '';
-    throw bad(`no USD price: USD is ${usd}${hint}`, true);
+    throw bad(`no USD price (USD ${usd})`, true);
   }
   if (typeof usd !== 'number' || !Number.isFinite(usd)) {
     throw bad(`USD must be a finite number > 0, got ${JSON.stringify(usd) ?? 'nothing'}`);
   }
-  if (time === 0) throw bad('no USD price: time is 0 (its price updater has not fetched a price yet)', true);
+  if (time === 0) throw bad('no USD price (time 0: no price feed has answered)', true);
   if (typeof time !== 'number' || !Number.isInteger(time) || time < GENESIS_TIME) {
     throw bad(`time must be a unix time in seconds, got ${JSON.stringify(time) ?? 'nothing'}`);
   }
   if (time > nowSec + maxFutureSec) throw bad(`time ${time} is ${time - nowSec} s in the future`);
   if (nowSec - time > maxAgeSec)
-    throw bad(`no fresh USD price: time ${time} is stale, ${nowSec - time} s old (limit ${maxAgeSec} s)`, true);
+    throw bad(`no fresh USD price (time ${time} is ${nowSec - time} s old, limit ${maxAgeSec} s)`, true);
   return { usd, time };
 }
 

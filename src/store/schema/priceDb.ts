@@ -14,6 +14,21 @@ const alertEvents = `CREATE TABLE IF NOT EXISTS alert_events (
   last_error VARCHAR
 )`;
 
+/**
+ * The runbook's MySQL `DATE_SUB(NOW(), INTERVAL 7 days)`, as a macro in the database file so its
+ * queries run as printed in the duckdb CLI. A two-argument macro alone would hide DuckDB's own
+ * three-argument `date_sub(part, start, end)`, so the macro has both forms, the second calling the
+ * built-in by its full name.
+ */
+export const RUNBOOK_DATE_SUB =
+  'CREATE OR REPLACE MACRO date_sub(a, b) AS a - b, (part, startdate, enddate) AS system.main.date_sub(part, startdate, enddate)';
+
+/** Each alert's key (type + subject) and status (firing, resolved, test): see src/alerts/. */
+export const ALERT_EVENTS_V2 = [
+  'ALTER TABLE alert_events ADD COLUMN alert_key VARCHAR',
+  'ALTER TABLE alert_events ADD COLUMN status VARCHAR',
+];
+
 export const priceDbSchema: SchemaDef = {
   name: 'price database',
   migrations: [
@@ -86,6 +101,11 @@ export const priceDbSchema: SchemaDef = {
         )`,
         alertEvents,
       ],
+    },
+    {
+      version: 2,
+      name: 'the runbook’s DATE_SUB(NOW(), INTERVAL n days); alert_events: alert_key, status',
+      statements: [RUNBOOK_DATE_SUB, ...ALERT_EVENTS_V2],
     },
   ],
 };

@@ -2,6 +2,7 @@
 // (src/rpc/protocol.h: -8 RPC_INVALID_PARAMETER, -5 RPC_INVALID_ADDRESS_OR_KEY, -3 RPC_TYPE_ERROR,
 // -28 RPC_IN_WARMUP, -32601 RPC_METHOD_NOT_FOUND).
 import type { SyntheticBlock } from '../chain/index.js';
+import type { CoreMempoolView } from '../mempool/coreView.js';
 import type { ChainView } from './chainview.js';
 
 export class RpcError extends Error {
@@ -27,6 +28,10 @@ const PARAM_NAMES: Record<string, string[]> = {
   getblockhash: ['height'],
   getblockheader: ['blockhash', 'verbose'],
   getblock: ['blockhash', 'verbosity'],
+  getrawmempool: ['verbose', 'mempool_sequence'],
+  getrawtransaction: ['txid', 'verbosity', 'blockhash'],
+  gettxout: ['txid', 'n', 'include_mempool'],
+  getmempoolentry: ['txid'],
 };
 
 export interface MethodContext {
@@ -35,6 +40,8 @@ export interface MethodContext {
   ibd: boolean;
   /** Bytes to serve for a block (faults may substitute another block's). */
   blockBytes(b: SyntheticBlock): Uint8Array;
+  /** The mempool and the transactions around it (whale-watch's methods); absent: an empty mempool. */
+  mempool?: CoreMempoolView;
 }
 
 type Handler = (ctx: MethodContext, params: unknown[]) => unknown;
@@ -76,7 +83,104 @@ function verbosity(v: unknown, dflt: number): number {
   return v as number;
 }
 
+function txidParam(v: unknown, name = 'txid'): string {
+  expect(v, 'string');
+  const t = v as string;
+  if (t.length !== 64)
+    throw new RpcError(RPC_INVALID_PARAMETER, `${name} must be of length 64 (not ${t.length}, for '${t}')`);
+  if (!/^[0-9a-fA-F]+$/.test(t))
+    throw new RpcError(RPC_INVALID_PARAMETER, `${name} must be hexadecimal string (not '${t}')`);
+  return t.toLowerCase();
+}
+
+/** Core's scriptPubKey object for an output (the type names of its Solver). */
+function scriptPubKey(out: { scriptpubkey: string; scriptpubkey_address?: string; scriptpubkey_type?: string }) {
+  const types: Record<string, string> = {
+    v0_p2wpkh: 'witness_v0_keyhash',
+    v0_p2wsh: 'witness_v0_scripthash',
+    v1_p2tr: 'witness_v1_taproot',
+    p2pkh: 'pubkeyhash',
+    p2sh: 'scripthash',
+  };
+  const type = types[out.scriptpubkey_type ?? ''] ?? 'nonstandard';
+  const known = type !== 'nonstandard' && out.scriptpubkey_address && !out.scriptpubkey_address.startsWith('fake-');
+  return {
+    asm: '',
+    desc: `raw(${out.scriptpubkey})`,
+    hex: out.scriptpubkey,
+    ...(known && /^(bc1|tb1|bcrt1|[13mn2])/.test(out.scriptpubkey_address!)
+      ? { address: out.scriptpubkey_address }
+      : {}),
+    type,
+  };
+}
+
+const NO_TX_WITHOUT_INDEX =
+  'No such mempool transaction. Use -txindex or provide a block hash to enable blockchain transaction queries. Use gettransaction for wallet transactions.';
+const NO_TX_ANYWHERE = 'No such mempool or blockchain transaction. Use gettransaction for wallet transactions.';
+
 const handlers: Record<string, Handler> = {
+  getrawmempool: (ctx, [verbose]) => {
+    if (verbose !== undefined && verbose !== null) expect(verbose, 'bool');
+    if (verbose === true) throw new RpcError(RPC_MISC_ERROR, 'verbose getrawmempool is not served by the fake node');
+    return ctx.mempool?.rawMempool() ?? [];
+  },
+  getrawtransaction: (ctx, [txid, verb]) => {
+    const id = txidParam(txid, 'parameter 1');
+    const v = verbosity(verb, 0);
+    const found = ctx.mempool?.tx(id);
+    // rpc/rawtransaction.cpp: without a txindex only the mempool is searched.
+    if (!found)
+      throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, ctx.mempool?.txindex ? NO_TX_ANYWHERE : NO_TX_WITHOUT_INDEX);
+    if (v <= 0) return found.hex;
+    const json: Record<string, unknown> = { txid: id, hex: found.hex };
+    if (found.block) {
+      Object.assign(json, {
+        blockhash: found.block.hash,
+        confirmations: ctx.mempool!.tipHeight() - found.block.height + 1,
+        time: found.block.time,
+        blocktime: found.block.time,
+      });
+    }
+    return json;
+  },
+  gettxout: (ctx, [txid, n, includeMempool]) => {
+    const id = txidParam(txid);
+    expect(n, 'number');
+    if (includeMempool !== undefined && includeMempool !== null) expect(includeMempool, 'bool');
+    const u = ctx.mempool?.utxo(id, n as number, includeMempool !== false);
+    if (!u) return null;
+    const tip = ctx.mempool!.tipHeight();
+    return {
+      bestblock: ctx.mempool!.tipHash(),
+      confirmations: u.height === 0 || u.height === null ? 0 : tip - u.height + 1,
+      value: u.out.value / 1e8,
+      scriptPubKey: scriptPubKey(u.out),
+      coinbase: false,
+    };
+  },
+  getmempoolentry: (ctx, [txid]) => {
+    const id = txidParam(txid, 'parameter 1');
+    const tx = ctx.mempool?.mempoolEntry(id);
+    if (!tx) throw new RpcError(RPC_INVALID_ADDRESS_OR_KEY, 'Transaction not in mempool');
+    const fee = tx.fee / 1e8;
+    return {
+      vsize: tx.vsize,
+      weight: tx.weight,
+      time: typeof tx.firstSeen === 'number' ? tx.firstSeen : Math.floor(Date.now() / 1000),
+      height: ctx.mempool!.tipHeight(),
+      descendantcount: 1,
+      descendantsize: tx.vsize,
+      ancestorcount: 1,
+      ancestorsize: tx.vsize,
+      wtxid: id,
+      fees: { base: fee, modified: fee, ancestor: fee, descendant: fee },
+      depends: [],
+      spentby: [],
+      'bip125-replaceable': tx.vin.some((v) => v.sequence < 0xfffffffe),
+      unbroadcast: false,
+    };
+  },
   getblockcount: (ctx) => ctx.view.tip.height,
   getbestblockhash: (ctx) => ctx.view.tip.hash,
   getblockhash: (ctx, [height]) => {
@@ -86,6 +190,10 @@ const handlers: Record<string, Handler> = {
     return b.hash;
   },
   getblockheader: (ctx, [hash, verbose]) => {
+    // A block of the mempool's world (the tip gettxout names as bestblock): its height is what is asked.
+    const mh = typeof hash === 'string' ? ctx.mempool?.blockHeight(hash.toLowerCase()) : undefined;
+    if (mh !== undefined && !ctx.view.chain.byHash(hash as string))
+      return { hash, confirmations: ctx.mempool!.tipHeight() - mh + 1, height: mh };
     const b = blockByHash(ctx, hash, 'hash');
     if (verbose !== undefined && verbose !== null) expect(verbose, 'bool');
     if (verbose === false) return Buffer.from(b.bytes.subarray(0, 80)).toString('hex');

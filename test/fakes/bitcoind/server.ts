@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo, Socket } from 'node:net';
 import type { SyntheticBlock, SyntheticChain } from '../chain/index.js';
+import type { CoreMempoolView } from '../mempool/coreView.js';
 import { FakeAuth, type AuthOptions } from './auth.js';
 import { ChainView } from './chainview.js';
 import { FaultState, type Faults, type RandomFaults } from './faults.js';
@@ -26,6 +27,8 @@ export interface FakeBitcoindOptions {
   faults?: Faults;
   /** Core sleeps 250 ms after a failed login to slow brute force; tests may shorten it. */
   authFailDelayMs?: number;
+  /** The mempool it holds and the transactions around it (coreViewOf a fake mempool's state). */
+  mempool?: CoreMempoolView;
 }
 
 export interface LoggedRequest {
@@ -74,7 +77,7 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
     if (!faults.takeWrongBlock()) return b.bytes;
     return (options.chain.byHeight(b.height + 1) ?? options.chain.byHeight(b.height - 1)!).bytes;
   };
-  const ctx: MethodContext = { view, startedAt: Date.now(), ibd: false, blockBytes };
+  const ctx: MethodContext = { view, startedAt: Date.now(), ibd: false, blockBytes, mempool: options.mempool };
 
   const send = (
     res: ServerResponse,

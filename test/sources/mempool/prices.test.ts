@@ -22,29 +22,45 @@ beforeEach(async () => {
 });
 
 describe('validatePrices (table)', () => {
-  const rows: Array<{ name: string; body: unknown; ok?: number; err?: RegExp }> = [
+  // `noPrice`: mempool's own "no price" (price-updater.ts), told apart from an answer of the wrong shape.
+  const rows: Array<{ name: string; body: unknown; ok?: number; err?: RegExp; noPrice?: boolean }> = [
     { name: 'mempool shape', body: { time: NOW - 10, USD: 84_123.5, EUR: 77_000, JPY: -1 }, ok: 84_123.5 },
     {
       name: 'missing currency -1',
       body: { time: NOW, USD: -1, EUR: -1 },
-      err: /USD must be a finite number > 0, got -1 \(mempool reports -1/,
+      err: /no USD price \(USD -1\)$/,
+      noPrice: true,
     },
-    { name: 'zero', body: { time: NOW, USD: 0 }, err: /USD must be a finite number > 0, got 0/ },
+    { name: 'zero', body: { time: NOW, USD: 0 }, err: /no USD price \(USD 0\)$/, noPrice: true },
     { name: 'string price', body: { time: NOW, USD: '84000' }, err: /USD .* got "84000"/ },
     { name: 'no USD', body: { time: NOW, EUR: 1 }, err: /USD .* got nothing/ },
     {
       name: 'never fetched (time 0)',
       body: { time: 0, USD: 84_000 },
-      err: /time must be a unix time in seconds, got 0/,
+      err: /no USD price \(time 0: no price feed has answered\)/,
+      noPrice: true,
     },
+    { name: 'time before genesis', body: { time: 5, USD: 84_000 }, err: /time must be a unix time in seconds, got 5/ },
     { name: 'milliseconds', body: { time: NOW * 1000, USD: 84_000 }, err: /in the future/ },
-    { name: 'stale', body: { time: NOW - 3601, USD: 84_000 }, err: /stale: 3601 s old \(limit 3600 s\)/ },
+    {
+      name: 'stale',
+      body: { time: NOW - 3601, USD: 84_000 },
+      err: /no fresh USD price \(time \d+ is 3601 s old, limit 3600 s\)/,
+      noPrice: true,
+    },
     { name: 'array', body: [1, 2], err: /expected a JSON object/ },
     { name: 'null', body: null, err: /expected a JSON object, got null/ },
   ];
-  it.each(rows)('$name', ({ body, ok, err }) => {
-    if (err) expect(() => validatePrices(body, NOW, 3600, 300)).toThrow(err);
-    else expect(validatePrices(body, NOW, 3600, 300).usd).toBe(ok);
+  it.each(rows)('$name', ({ body, ok, err, noPrice }) => {
+    if (!err) return void expect(validatePrices(body, NOW, 3600, 300).usd).toBe(ok);
+    let thrown: unknown;
+    try {
+      validatePrices(body, NOW, 3600, 300);
+    } catch (e) {
+      thrown = e;
+    }
+    expect((thrown as Error).message).toMatch(err);
+    expect((thrown as SourceError).details.noPrice).toBe(noPrice === true);
   });
 });
 
@@ -69,11 +85,11 @@ describe('createMempoolPriceSource over HTTP', () => {
     {
       name: '-1 (no feed)',
       arrange: () => fake.setPrice(-1, NOW),
-      err: /USD must be a finite number > 0, got -1/,
+      err: /no USD price \(USD -1\)/,
       requests: 1,
     },
-    { name: 'zero', arrange: () => fake.setPrice(0, NOW), err: /got 0/, requests: 1 },
-    { name: 'stale', arrange: () => fake.setPrice(84_000, NOW - 7200), err: /stale: 7200 s old/, requests: 1 },
+    { name: 'zero', arrange: () => fake.setPrice(0, NOW), err: /USD 0/, requests: 1 },
+    { name: 'stale', arrange: () => fake.setPrice(84_000, NOW - 7200), err: /is 7200 s old/, requests: 1 },
     {
       name: 'wrong shape',
       arrange: () => fake.setPricesBody({ prices: [{ USD: 1 }] }),
@@ -168,6 +184,6 @@ describe("the staleness limit against mempool's hourly refresh", () => {
       await expect(src.getUsdPrice()).resolves.toMatchObject({ usd: 84_000, ageSec: age });
     }
     fake.setPrice(84_000, NOW - 2 * 3600); // a refresh missed: stale
-    await expect(src.getUsdPrice()).rejects.toThrow(/stale: 7200 s old \(limit 5400 s\)/);
+    await expect(src.getUsdPrice()).rejects.toThrow(/is 7200 s old, limit 5400 s/);
   });
 });

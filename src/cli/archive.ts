@@ -1,3 +1,4 @@
+import { prepareDataDir } from '../config/dataDir.js';
 import { runArchive } from '../jobs/archive.js';
 import { runAndExit } from './harness.js';
 import { createProgram, parseDuration, usageError } from './program.js';
@@ -29,5 +30,11 @@ if (flags.restore !== undefined && flags.olderThan !== undefined)
 await runAndExit({
   job: 'archive',
   flags,
+  preflight:
+    flags.restore === undefined && flags.dryRun !== true
+      ? (settings, signal) => prepareDataDir(settings.archiveDir, 'ARCHIVE_DIR', { signal })
+      : undefined,
+  failureAlert:
+    flags.restore === undefined ? { type: 'archive_failed', subject: 'archive', what: 'Archive' } : undefined,
   main: (ctx) => runArchive({ olderThanMs: flags.olderThan, restoreMonth: flags.restore }, ctx),
 });

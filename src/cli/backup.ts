@@ -1,3 +1,4 @@
+import { prepareDataDir } from '../config/dataDir.js';
 import { runBackup, type BackupMode } from '../jobs/backup.js';
 import { runAndExit } from './harness.js';
 import { createProgram, usageError } from './program.js';
@@ -48,5 +49,13 @@ await runAndExit({
   // here and the writers' locks itself.
   lock: !readOnly,
   recordRun: !readOnly && flags.dryRun !== true,
+  // Only the nightly backup itself is a condition to alert on; --list/--verify/--restore answer the
+  // operator at the terminal.
+  // A BACKUP_DIR that cannot be a directory is a setting to fix (exit 2), not a failed backup.
+  preflight:
+    mode.kind === 'backup' && flags.dryRun !== true
+      ? (settings, signal) => prepareDataDir(settings.backupDir, 'BACKUP_DIR', { signal })
+      : undefined,
+  failureAlert: mode.kind === 'backup' ? { type: 'backup_failed', subject: 'backup', what: 'Backup' } : undefined,
   main: (ctx) => runBackup(mode, ctx),
 });

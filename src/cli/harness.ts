@@ -9,6 +9,8 @@ import type { JobContext, JobOutcome } from '../jobs/context.js';
 import { recordRun, type RunRecord } from '../jobs/runLog.js';
 import { withSharedDatabases } from '../store/duckdb.js';
 import { acquireJobLock } from '../lock/jobLock.js';
+import type { Alerter } from '../alerts/alerter.js';
+import { alerterFromSettings } from '../alerts/fromSettings.js';
 import { createLogger, type Logger } from '../log/logger.js';
 
 export interface CommonFlags {
@@ -39,6 +41,11 @@ export interface HarnessSpec {
    * before the lock and before any network call: a bad one is exit 2 at once.
    */
   preflight?: (settings: Readonly<Settings>, signal: AbortSignal) => Promise<void>;
+  /**
+   * A failed run (exit 1) is this alert's condition (`backup_failed`, `archive_failed`): fired with the
+   * error, resolved by the next run that does not fail.
+   */
+  failureAlert?: { type: string; subject: string; what: string };
   /** For tests: settings source, output sinks and the clock. */
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
@@ -82,6 +89,8 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   }
   let code: ExitCode;
   let message: string;
+  let alerts: Alerter | undefined;
+  let silencedUntil: string | undefined;
   try {
     const read = loadSettingsWithNotices(spec.env ?? process.env);
     const loaded = read.settings;
@@ -94,6 +103,10 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
     });
     // Keys of the operator documents this suite reads differently: one line each, and the job runs.
     for (const n of read.notices) log.warn(n);
+    alerts = alerterFromSettings(loaded, { log, dryRun: spec.flags.dryRun === true, clock });
+    // A maintenance silence is said in every run's output while it lasts.
+    silencedUntil = alerts.silence()?.until;
+    if (silencedUntil) log.warn({ silenced_until: silencedUntil }, `Alerts are silenced until ${silencedUntil}`);
     // The settings phase touches the filesystem (the data directory, a cookie on a possibly dead
     // mount): it yields to SIGTERM and the cap like the rest of the run, whatever a step does.
     await untilAborted(
@@ -115,21 +128,30 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
       signal: abort.signal,
       dryRun: spec.flags.dryRun === true,
       clock,
+      alerts,
+      env: spec.env ?? process.env,
       defer: (fn) => cleanups.push(fn),
     };
     const outcome = await spec.main(ctx);
     code = outcome.exitCode;
     message = outcome.message ?? (code === EXIT.OK ? 'ok' : 'degraded');
+    // Read again: the run may have set or ended the silence itself (health-check --silence).
+    silencedUntil = alerts.silence()?.until;
+    const silence = silencedUntil ? { alerts_silenced_until: silencedUntil } : {};
     if (spec.flags.json)
-      out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, ...outcome.result }, jsonReplacer));
-    else for (const l of outcome.lines ?? []) out(l);
+      out(
+        JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, ...silence, ...outcome.result }, jsonReplacer),
+      );
+    else for (const l of [...(outcome.lines ?? []), ...silenceLine(silencedUntil, outcome.lines)]) out(l);
   } catch (err) {
     code = exitCodeOf(err);
     message = describeError(err);
     // Our own errors carry a complete message; only the unexpected ones need a stack.
     if (err instanceof UtxoracleError) log.error({ error: err.name }, message);
     else log.error({ error: errorFields(err) }, message);
-    if (spec.flags.json) out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, error: message }));
+    const silence = silencedUntil ? { alerts_silenced_until: silencedUntil } : {};
+    if (spec.flags.json)
+      out(JSON.stringify({ job: spec.job, run_id: runId, exit_code: code, ...silence, error: message }));
     else process.stderr.write(`${spec.job}: ${message}\n`);
   } finally {
     process.off('SIGTERM', onSignal);
@@ -142,6 +164,12 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
         log.warn({ err: (err as Error).message }, 'cleanup failed');
       }
     }
+  }
+  // A failed run is the condition; a run that did its work (ok or degraded) ends it. A usage error or a
+  // held lock says nothing about it either way.
+  if (spec.failureAlert && alerts) {
+    if (code === EXIT.FAILED) await fireFailure(alerts, spec.failureAlert, message);
+    else if (code === EXIT.OK || code === EXIT.DEGRADED) await resolveFailure(alerts, spec.failureAlert);
   }
   const shouldRecord = spec.recordRun ?? !spec.flags.dryRun;
   if (settings && shouldRecord && code !== EXIT.USAGE && code !== EXIT.LOCKED) {
@@ -161,6 +189,23 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   }
   log.flush?.();
   return code;
+}
+
+/** The silence line, unless the job's own lines already say it (health-check --silence). */
+const silenceLine = (until: string | undefined, lines: string[] = []): string[] =>
+  until && !lines.some((l) => l.includes(until))
+    ? [`Alerts are silenced until ${until} (health-check --silence off ends it)`]
+    : [];
+
+/** A failed backup or archive: its alert (never throws: the run's own error is what matters). */
+async function fireFailure(alerts: Alerter, a: { type: string; subject: string; what: string }, message: string) {
+  await alerts
+    .fire(a.type, a.subject, 'critical', `${a.what} failed: ${message}`, { error: message })
+    .catch(() => undefined);
+}
+
+async function resolveFailure(alerts: Alerter, a: { type: string; subject: string; what: string }) {
+  await alerts.resolve(a.type, a.subject, `${a.what} succeeds again`).catch(() => undefined);
 }
 
 /** Entry point for the bins: run, set the exit code, and make sure the process ends. */

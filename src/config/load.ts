@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import { parseEnvFile } from './envFile.js';
 import { checkUnknownKeys } from './knownNames.js';
 import { ALIASES, DEFAULTS, type RawSettings } from './parse.js';
-import { SECRET_SETTINGS } from './redact.js';
+import { SECRET_SETTINGS, WEBHOOK_URL_SETTINGS, redactCredentials, redactWebhookUrl } from './redact.js';
 import { buildSettings, settingNames, type Settings } from './settings.js';
 
 /** Names the suite reads outside the settings module (a .env may set them too). */
@@ -106,6 +106,8 @@ export function describeSettings(loaded: LoadedSettings, env: NodeJS.ProcessEnv 
         ? ''
         : String(defaults.get(name));
     if (SECRET_SETTINGS.has(name) && value !== '') value = '***';
+    else if (WEBHOOK_URL_SETTINGS.has(name) && value !== '') value = redactWebhookUrl(value);
+    else value = redactCredentials(value);
     out.push({ name, value, source: sourceOf(from), ...(via ? { via } : {}) });
   }
   return out;

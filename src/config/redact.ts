@@ -10,6 +10,20 @@ export const SECRET_SETTINGS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Webhook URLs whose path is the credential (Slack's /services/T…/B…/<token>, Discord's
+ * /api/webhooks/<id>/<token>, an ntfy topic): shown as their origin only.
+ */
+export const WEBHOOK_URL_SETTINGS: ReadonlySet<string> = new Set(['ALERT_WEBHOOK_URL', 'WHALE_WEBHOOK_URL']);
+
+/** `https://hooks.slack.com/services/T0/B0/xyz` -> `https://hooks.slack.com/***`; credentials cut out too. */
+export function redactWebhookUrl(value: string): string {
+  const v = redactCredentials(value);
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*)(.*)$/.exec(v);
+  if (!m) return '***';
+  return m[2] === '' || m[2] === '/' ? m[1]! : `${m[1]}/***`;
+}
+
+/**
  * The value with anything that may be URL credentials masked: from the start of the authority (after
  * `scheme://`, or the start when there is no scheme) up to the last `@` anywhere in the text. A
  * malformed password may itself hold `/`, `?` or `#`, so the last `@` is taken rather than the
@@ -26,5 +40,6 @@ export function redactCredentials(value: string): string {
 
 /** A setting's value as an error message may quote it (JSON-quoted, secrets and credentials masked). */
 export function shown(name: string, value: string): string {
-  return SECRET_SETTINGS.has(name) ? '"***"' : JSON.stringify(redactCredentials(value));
+  if (SECRET_SETTINGS.has(name)) return '"***"';
+  return JSON.stringify(WEBHOOK_URL_SETTINGS.has(name) ? redactWebhookUrl(value) : redactCredentials(value));
 }

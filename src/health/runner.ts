@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { describeError } from '../errors.js';
 import type { Clock } from '../lib/clock.js';
 import type { CheckDef, CheckOutcome, CheckResult } from './types.js';
@@ -22,6 +23,8 @@ export interface RunChecksOptions {
 export async function runChecks(defs: readonly CheckDef[], opts: RunChecksOptions): Promise<CheckResult[]> {
   const now = () => opts.clock.elapsed();
   const cap = new AbortController();
+  // One listener per check on the cap: Node's default warning at 11 would land in the cron log.
+  setMaxListeners(defs.length + 1, cap.signal);
   const capTimer = setTimeout(
     () => cap.abort(new Error(`run cap of ${opts.totalTimeoutMs} ms reached`)),
     opts.totalTimeoutMs,

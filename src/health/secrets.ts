@@ -10,10 +10,15 @@ import type { CheckResult } from './types.js';
 export function knownSecrets(
   s: Pick<
     Settings,
-    'bitcoinRpcPassword' | 'alertWebhookSecret' | 'bitcoinRpcCookieFile' | 'bitcoinDatadir' | 'bitcoinNetwork'
+    | 'bitcoinRpcPassword'
+    | 'alertWebhookSecret'
+    | 'whaleWebhookSecret'
+    | 'bitcoinRpcCookieFile'
+    | 'bitcoinDatadir'
+    | 'bitcoinNetwork'
   >,
 ): string[] {
-  const out = [s.bitcoinRpcPassword, s.alertWebhookSecret];
+  const out = [s.bitcoinRpcPassword, s.alertWebhookSecret, s.whaleWebhookSecret];
   try {
     const cookie = fs.readFileSync(cookieFileOf(s), 'utf8').trim();
     out.push(cookie, cookie.slice(cookie.indexOf(':') + 1));

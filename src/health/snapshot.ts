@@ -14,7 +14,12 @@ export interface PriceDbSnapshot {
   /** Unix seconds of the newest `prices` row; null when the table is empty. */
   newestPriceAt: number | null;
   lastDayRows: number;
+  /** Rows invalid on the oracle's own grounds (confidence, range), not only for want of an exchange price. */
   lastDayInvalid: number;
+  /** Rows saved without an exchange price (mempool down or without one; the mempool check says which). */
+  lastDayUnpriced: number;
+  /** |diff_percent| of the newest rows that have an exchange price, newest first (ReadOptions.divergenceRuns). */
+  recentAbsDiffPct: number[];
   /** analyze runs that finished ok or degraded in the window (ReadOptions.runsWindowSec; a failed run priced nothing). */
   analyzeRunsLastHour: number;
   analyzeFailuresLastHour: number;
@@ -80,6 +85,10 @@ export interface ReadOptions {
   nowMs?: number;
   /** The window analyze runs are counted over (default an hour). */
   runsWindowSec?: number;
+  /** What makes a price valid on its own (the row's is_valid also needs an exchange price). */
+  validity?: { confidenceThreshold: number; minPriceUsd: number; maxPriceUsd: number };
+  /** How many of the newest compared rows the divergence check averages (default 6). */
+  divergenceRuns?: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -99,13 +108,21 @@ const num = (v: unknown): number | null => (v === null || v === undefined ? null
 export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promise<Read<PriceDbSnapshot>> {
   const now = opts.nowMs ?? Date.now();
   return readOnly(dbPath, 'price database', opts, async (conn) => {
+    const v = opts.validity ?? { confidenceThreshold: 0, minPriceUsd: 0, maxPriceUsd: 1e15 };
     const [p] = await queryRows(
       conn,
       `SELECT epoch(MAX(timestamp)) AS newest,
               COUNT(*) FILTER (WHERE timestamp >= $1::TIMESTAMP) AS day_rows,
-              COUNT(*) FILTER (WHERE timestamp >= $1::TIMESTAMP AND NOT is_valid) AS day_invalid
+              COUNT(*) FILTER (WHERE timestamp >= $1::TIMESTAMP AND NOT is_valid AND NOT (mempool_price IS NULL
+                AND confidence >= $2 AND utxoracle_price BETWEEN $3 AND $4)) AS day_invalid,
+              COUNT(*) FILTER (WHERE timestamp >= $1::TIMESTAMP AND mempool_price IS NULL) AS day_unpriced
        FROM prices`,
-      [iso(now - 86_400_000)],
+      [iso(now - 86_400_000), v.confidenceThreshold, v.minPriceUsd, v.maxPriceUsd],
+    );
+    const diffs = await queryRows(
+      conn,
+      'SELECT abs(diff_percent) AS d FROM prices WHERE diff_percent IS NOT NULL ORDER BY timestamp DESC LIMIT $1',
+      [opts.divergenceRuns ?? 6],
     );
     const [r] = await queryRows(
       conn,
@@ -130,6 +147,8 @@ export async function readPriceDb(dbPath: string, opts: ReadOptions = {}): Promi
       newestPriceAt: num(p?.newest),
       lastDayRows: Number(p?.day_rows ?? 0),
       lastDayInvalid: Number(p?.day_invalid ?? 0),
+      lastDayUnpriced: Number(p?.day_unpriced ?? 0),
+      recentAbsDiffPct: diffs.map((d) => Number(d.d)),
       analyzeRunsLastHour: Number(r?.good ?? 0),
       analyzeFailuresLastHour: Number(r?.failed ?? 0),
       lastAnalyzeFailure: f ? { at: Number(f.at), message: typeof f.message === 'string' ? f.message : '' } : null,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { raiseAlert } from '../analyze/alerting.js';
+import { reportExchange, reportSave, reportValidity } from '../analyze/conditions.js';
 import { writeChart } from '../analyze/chart.js';
 import { loadWindow, priceLoaded } from '../analyze/loadWindow.js';
 import { RangeProgress } from '../analyze/rangeProgress.js';
@@ -64,7 +64,7 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
         write: (t) => progress.print(t),
       })
     : ctx.log;
-  const job = { runId: ctx.runId, log, signal: ctx.signal, dryRun: ctx.dryRun, clock: ctx.clock };
+  const job = { runId: ctx.runId, log, signal: ctx.signal, dryRun: ctx.dryRun, clock: ctx.clock, alerts: ctx.alerts };
   // The parser threads fetch blocks from our own node client's REST themselves.
   const direct = own && { url: (hash: string) => own.restBlockUrl(hash), timeoutMs: s.bitcoinRpcTimeoutMs };
   const run = analyzeRun(s, job, blocks, summarizer, direct);
@@ -129,44 +129,39 @@ async function analyzeRecent(
   const row = buildPriceRow(runId, new Date(run.clock.now()), result, tipRef.hash, exchange, verdict);
   let exitCode: ExitCode = EXIT.OK;
   const problems: string[] = [];
-  const alert = (type: string, severity: 'warning' | 'critical', payload: Record<string, unknown>) =>
-    raiseAlert(run.alerts(true), log, type, severity, { run_id: runId, ...payload });
-
-  if (reading.state === 'unreachable' || reading.state === 'no-price') {
+  const context = { run_id: runId, utxoracle_price: row.utxoracle_price };
+  // Each condition is said once while it lasts, and its end once (alerts/alerter.ts).
+  const alerts = run.alerts(true);
+  if (await reportExchange(alerts, reading, { ...context, url: cfg.mempoolUrl })) {
     exitCode = EXIT.DEGRADED;
     problems.push(reading.state === 'no-price' ? 'mempool has no exchange price' : 'exchange price missing');
-    await alert(reading.state === 'no-price' ? 'mempool_no_price' : 'mempool_unreachable', 'warning', {
-      utxoracle_price: row.utxoracle_price,
-      url: cfg.mempoolUrl,
-      error: reading.error,
-    });
   }
-  if (!verdict.valid && exchange !== null) {
+  // Invalid on the oracle's own grounds (confidence, range); a missing exchange price is said above.
+  const ownReasons = verdict.valid ? [] : verdict.reasons.filter((r) => !/exchange price/.test(r));
+  if (ownReasons.length) {
     exitCode = EXIT.DEGRADED;
-    log.warn({ reasons: verdict.reasons }, `price marked invalid: ${verdict.reasons.join('; ')}`);
-    problems.push(...verdict.reasons);
-    await alert('price_invalid', 'warning', {
-      utxoracle_price: row.utxoracle_price,
-      confidence: row.confidence,
-      reasons: verdict.reasons,
-    });
+    log.warn({ reasons: ownReasons }, `price marked invalid: ${ownReasons.join('; ')}`);
+    problems.push(...ownReasons);
   }
+  await reportValidity(alerts, ownReasons, { ...context, confidence: row.confidence });
 
   let savedTo: string | null = null;
   if (dryRun) {
     log.info('[DRY-RUN] Would save data');
   } else {
-    const saved = await savePriceRow(run.dbs, row, log);
+    const saved = await reportSave(
+      async () => {
+        const out = await savePriceRow(run.dbs, row, log);
+        run.releaseDb(); // before the webhook is tried
+        return out;
+      },
+      { recorded: run.alerts(true), unrecorded: run.alerts(false) },
+      context,
+    );
     savedTo = saved.path;
     if (saved.where === 'fallback') {
       exitCode = EXIT.DEGRADED;
       problems.push('saved to the fallback database');
-      // Not recorded in the primary's alert_events: the primary is what failed.
-      await raiseAlert(run.alerts(false), log, 'primary_db_write_failed', 'critical', {
-        run_id: runId,
-        error: saved.primaryError,
-        fallback: saved.path,
-      });
     }
   }
 

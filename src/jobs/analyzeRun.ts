@@ -2,8 +2,7 @@
 // sources, the block cache, the run's header index, the price database handles and the alert
 // sink. The job owns the database handle: it is opened on first use, kept between back-to-back
 // uses, and released here, by the job, before anything that waits on the node or the webhook.
-import { deliverAlert } from '../alerts/webhook.js';
-import type { AlertSink } from '../analyze/alerting.js';
+import type { Alerter } from '../alerts/alerter.js';
 import { HeaderIndex } from '../analyze/headerIndex.js';
 import type { WindowSources } from '../analyze/loadWindow.js';
 import type { PriceDbs } from '../analyze/priceDb.js';
@@ -11,6 +10,7 @@ import type { Settings } from '../config/settings.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../log/logger.js';
 import type { BlockSource } from '../sources/types.js';
+import { recordAlert } from '../store/alertEvents.js';
 import { withFallbackDb, withPriceDb } from '../store/databases.js';
 import { releaseSharedDatabases } from '../store/duckdb.js';
 import { BlockCache } from '../summary/blockCache.js';
@@ -29,8 +29,11 @@ export interface AnalyzeRun {
   dbs: PriceDbs;
   /** Closes the database handle the run holds: before waiting on the node or the webhook. */
   releaseDb(): void;
-  /** Alerts, recorded in alert_events unless `record` is false (or the run is dry). */
-  alerts(record: boolean): AlertSink;
+  /**
+   * The run's alerts, recorded in the price database's alert_events unless `record` is false (the
+   * primary is what failed). The database is let go of before anything is sent.
+   */
+  alerts(record: boolean): Alerter;
   /**
    * The lowest height the block cache keeps between runs: BLOCK_CACHE_DAYS days of blocks below
    * the recent window (what the cron runs read), so the cache stays bounded in every mode.
@@ -40,7 +43,7 @@ export interface AnalyzeRun {
 
 export function analyzeRun(
   s: Readonly<Settings>,
-  job: { runId: string; log: Logger; signal: AbortSignal; dryRun: boolean; clock: Clock },
+  job: { runId: string; log: Logger; signal: AbortSignal; dryRun: boolean; clock: Clock; alerts: Alerter },
   source: BlockSource,
   summarizer: Summarizer,
   direct: WindowSources['direct'],
@@ -59,13 +62,12 @@ export function analyzeRun(
     headers: new HeaderIndex(source),
     dbs,
     releaseDb: releaseSharedDatabases,
-    alerts: (record) => ({
-      send: (event) => {
-        releaseSharedDatabases(); // no database held while the webhook is tried
-        return deliverAlert(s, event, { log, dryRun });
-      },
-      record: record && !dryRun ? dbs.primary : undefined,
-    }),
+    alerts: (record) => {
+      releaseSharedDatabases(); // no database held while the webhook is tried
+      return job.alerts.recordingWith(
+        record && !dryRun ? (r) => dbs.primary.use((conn) => recordAlert(conn, r), { retries: 3 }) : undefined,
+      );
+    },
     cacheFloor: (tip) => tip - BLOCKS_PER_DAY * (s.blockCacheDays + 1),
   };
 }

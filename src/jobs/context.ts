@@ -1,3 +1,4 @@
+import type { Alerter } from '../alerts/alerter.js';
 import type { Settings } from '../config/settings.js';
 import type { Logger } from '../log/logger.js';
 import type { ExitCode } from '../errors.js';
@@ -14,6 +15,10 @@ export interface JobContext {
   dryRun: boolean;
   /** The run's clock (the system clock; tests give another). */
   clock: Clock;
+  /** The run's alerts (built once from the settings): conditions fired and resolved, one-off events. */
+  alerts: Alerter;
+  /** The environment the settings were read from (health-check --config shows where each came from). */
+  env: NodeJS.ProcessEnv;
   /** Registers a cleanup that runs (in reverse order) however the run ends. */
   defer(cleanup: () => void | Promise<void>): void;
 }

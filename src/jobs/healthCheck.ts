@@ -1,6 +1,8 @@
-import { deliverAlert } from '../alerts/webhook.js';
-import { EXIT, describeError, type ExitCode } from '../errors.js';
-import { healthAlertEvent } from '../health/alert.js';
+import os from 'node:os';
+import { setSilence } from '../alerts/silence.js';
+import { describeSettings, loadSettingsWithNotices } from '../config/load.js';
+import { ConfigError, EXIT, describeError, type ExitCode } from '../errors.js';
+import { reportHealth } from '../health/alert.js';
 import { createHealthClients } from './healthCheckClients.js';
 import { overallOf } from '../health/grade.js';
 import { planChecks, type HealthDeps } from './healthCheckPlan.js';
@@ -15,7 +17,7 @@ import type { JobContext, JobOutcome } from './context.js';
 export interface HealthCheckOptions {
   /** node_exporter textfile to write (atomically); overrides HEALTH_PROMETHEUS_FILE. */
   prometheusFile?: string;
-  /** Post the webhook when the run is not healthy. */
+  /** Alert through the sinks: each check that is not OK fires, each that is OK again resolves. */
   alert: boolean;
 }
 
@@ -23,8 +25,9 @@ const EXIT_OF: Record<OverallStatus, ExitCode> = { HEALTHY: EXIT.OK, DEGRADED: E
 
 /**
  * health-check: every check at once, each within its timeout and all within the run's cap, then
- * the runbook's lines (or --json), the Prometheus textfile, and an alert when not healthy.
- * It only reads: databases are opened read-only and nothing is recorded in them.
+ * the runbook's lines (or --json), the Prometheus textfile, and with --alert the checks' alerts
+ * (alerts/alerter.ts: one per state, and its end). It reads the services and databases only (read-only
+ * opens, no job_runs row); --alert keeps its open alerts under <data>/alerts/.
  */
 export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, deps: HealthDeps): Promise<JobOutcome> {
   const s = ctx.settings;
@@ -74,15 +77,17 @@ export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, 
     }
   }
 
-  if (opts.alert && overall !== 'HEALTHY') {
-    const r = await deliverAlert(s, healthAlertEvent(overall, checks), { log: ctx.log });
-    result.alert = {
-      event_id: r.event.event_id,
+  if (opts.alert) {
+    const sent = await reportHealth(ctx.alerts, checks, overall);
+    result.alerts_sent = sent.map((r) => ({
+      key: r.event.key,
+      status: r.event.status,
       delivered: r.delivered,
-      attempts: r.attempts,
       ...(r.error ? { error: r.error } : {}),
-    };
+    }));
   }
+  const silence = ctx.alerts.silence();
+  result.alerts = { open: ctx.alerts.open(), silenced_until: silence?.until ?? null };
 
   const failing = checks.filter((c) => c.state !== 'OK').map((c) => `${c.key} ${c.state}`);
   return {
@@ -91,6 +96,58 @@ export async function runHealthCheck(opts: HealthCheckOptions, ctx: JobContext, 
     lines: reportLines(checks, overall),
     message: failing.length ? `${overall}: ${failing.join(', ')}` : overall,
   };
+}
+
+/**
+ * `--test-alert`: one signed test event through every configured webhook, no checks. Exit 0 when
+ * each accepted it, 1 with a line per webhook that did not (naming its setting), 2 when none is set.
+ */
+export async function runTestAlert(ctx: JobContext): Promise<JobOutcome> {
+  const sinks = ctx.alerts.sinks;
+  if (sinks.length === 0)
+    throw new ConfigError(
+      'no alert webhook to test: set ALERT_WEBHOOK_URL (and WHALE_WEBHOOK_URL)',
+      'ALERT_WEBHOOK_URL',
+    );
+  const results = await ctx.alerts.test(os.hostname());
+  const failed = results.filter((r) => !r.delivered);
+  const lines = results.map((r) =>
+    r.delivered
+      ? `Test alert delivered through ${r.sink} (${r.attempts === 1 ? '1 attempt' : `${r.attempts} attempts`})`
+      : `Test alert NOT delivered: ${r.error ?? `${r.sink}: unknown error`}`,
+  );
+  return {
+    exitCode: failed.length ? EXIT.FAILED : EXIT.OK,
+    result: {
+      test_alert: results.map((r) => ({
+        sink: r.sink,
+        event_id: r.event.event_id,
+        delivered: r.delivered,
+        attempts: r.attempts,
+        ...(r.error ? { error: r.error } : {}),
+      })),
+    },
+    lines,
+    message: failed.length ? `test alert failed: ${failed.map((r) => r.sink).join(', ')}` : 'test alert delivered',
+  };
+}
+
+/** `--silence 2h` / `--silence off`: holds firing alerts back until then (resolved ones still go). */
+export function runSilence(durationMs: number, ctx: JobContext): JobOutcome {
+  const s = setSilence(ctx.settings.dataDir, ctx.clock.now(), durationMs);
+  const line = s
+    ? `Alerts silenced until ${s.until} (health-check --silence off ends it)`
+    : 'Alerts are no longer silenced';
+  ctx.log.info({ silenced_until: s?.until ?? null }, line);
+  return { exitCode: EXIT.OK, result: { silenced_until: s?.until ?? null }, lines: [line], message: line };
+}
+
+/** `--config`: every effective setting, one line each, where it came from, secrets masked. */
+export function runShowConfig(ctx: JobContext): JobOutcome {
+  const all = describeSettings(loadSettingsWithNotices(ctx.env), ctx.env);
+  const width = Math.max(...all.map((a) => `${a.name}=${a.value}`.length));
+  const lines = all.map((a) => `${`${a.name}=${a.value}`.padEnd(width)}  (${a.source}${a.via ? `, as ${a.via}` : ''})`);
+  return { exitCode: EXIT.OK, result: { settings: all }, lines, message: `${all.length} settings` };
 }
 
 /** The job as the executable runs it: the real clients, closed however the run ends. */

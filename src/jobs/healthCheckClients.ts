@@ -36,6 +36,11 @@ export function createHealthClients(
   return {
     deps: {
       bitcoind,
+      blockTime: async (hash) => {
+        const h = await bitcoind.rpc.call<{ time?: unknown }>('getblockheader', [hash, true]);
+        if (typeof h?.time !== 'number') throw new Error(`getblockheader ${hash}: no time`);
+        return h.time;
+      },
       indexes: index.indexes,
       // analyze's price source, probing: one attempt, its deadline the check's, no age limit (the
       // check grades staleness itself).

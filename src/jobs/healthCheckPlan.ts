@@ -3,7 +3,8 @@ import type { Logger } from '../log/logger.js';
 import type { Clock } from '../lib/clock.js';
 import type { BlockSource, IndexSource, PriceSource } from '../sources/types.js';
 import { checkBitcoind } from '../health/checks/bitcoind.js';
-import { checkDbSize, checkPriceAge, checkPriceValidity } from '../health/checks/database.js';
+import { checkDbSize, checkDivergence, checkPriceAge, checkPriceValidity } from '../health/checks/database.js';
+import { checkTipAge } from '../health/checks/tipAge.js';
 import { checkDisk, fsUsage, type FsUsage } from '../health/checks/disk.js';
 import { checkElectrs } from '../health/checks/electrs.js';
 import { checkAnalyzeRuns, checkBackupAge, runsWindow } from '../health/checks/jobs.js';
@@ -16,6 +17,8 @@ import type { CheckDef } from '../health/types.js';
 /** What the checks talk to; the job builds the real clients, tests may pass stubs. */
 export interface HealthDeps {
   bitcoind: Pick<BlockSource, 'getBlockchainInfo'>;
+  /** The header time of a block by hash (the tip's, when getblockchaininfo has no `time`). */
+  blockTime: (hash: string) => Promise<number>;
   /** The index servers configured, in the order they are tried (none: Core alone). */
   indexes: readonly IndexSource[];
   /** mempool's exchange price; undefined: MEMPOOL_API_URL=none. */
@@ -40,11 +43,23 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
   const coreInfo = once(() => deps.bitcoind.getBlockchainInfo());
   const interval = settings.analysisIntervalMinutes;
   const priceDb = once(() =>
-    readPriceDb(settings.duckdbPath, { log, nowMs: nowMs(), runsWindowSec: runsWindow(interval).windowSec }),
+    readPriceDb(settings.duckdbPath, {
+      log,
+      nowMs: nowMs(),
+      runsWindowSec: runsWindow(interval).windowSec,
+      validity: settings,
+      divergenceRuns: h.divergenceRuns,
+    }),
   );
   const whaleDb = once(() => readWhaleDb(settings.whaleDbPath, { log, nowMs: nowMs() }));
   return [
     { key: 'bitcoind', label: 'Bitcoin Core RPC', timeoutState: 'CRIT', run: () => checkBitcoind(coreInfo) },
+    {
+      key: 'tip_age',
+      label: 'Node tip',
+      timeoutState: 'WARN',
+      run: () => checkTipAge(coreInfo, deps.blockTime, h, nowSec()),
+    },
     {
       key: 'electrs',
       label: 'electrs',
@@ -74,6 +89,12 @@ export function planChecks(settings: Readonly<Settings>, deps: HealthDeps, log: 
       label: 'Price validity',
       timeoutState: 'WARN',
       run: async () => checkPriceValidity(await priceDb(), h),
+    },
+    {
+      key: 'price_divergence',
+      label: 'Price divergence',
+      timeoutState: 'WARN',
+      run: async () => checkDivergence(await priceDb(), h),
     },
     {
       key: 'analyze_runs',

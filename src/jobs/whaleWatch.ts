@@ -38,6 +38,7 @@ export async function runWhaleWatch(
     lookups: deps.lookups,
     stream: deps.stream,
     alert: deps.alert,
+    alerts: ctx.alerts,
   });
   // However the run ends (an exception below included), the runner is stopped before the process exits.
   ctx.defer(async () => void (await runner.stop()));

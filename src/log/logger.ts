@@ -32,8 +32,10 @@ const REDACT = [
   '*.headers.authorization',
   'bitcoinRpcPassword',
   'alertWebhookSecret',
+  'whaleWebhookSecret',
   '*.bitcoinRpcPassword',
   '*.alertWebhookSecret',
+  '*.whaleWebhookSecret',
 ];
 
 /** pino-pretty only when a person is watching (~55 ms of loading a cron run does not need). */

@@ -1,4 +1,5 @@
 // One interface per outside service, so a job runs the same against the real service or a fake.
+import type { AlertEvent, DeliveryResult } from '../alerts/event.js';
 import type { MempoolStreamStats } from './mempool/stream/stream.js';
 import type { EventOf, StreamEventType } from './mempool/stream/types.js';
 
@@ -22,6 +23,8 @@ export interface ChainInfo {
   bestblockhash: string;
   initialblockdownload: boolean;
   verificationprogress: number;
+  /** The tip block's header time (Unix seconds); older Core versions do not give it. */
+  time?: number;
 }
 
 export interface MempoolInfo {
@@ -91,4 +94,15 @@ export interface MempoolStreamSource {
   /** Handlers run synchronously as each message is read; returns an unsubscribe. */
   on<T extends StreamEventType>(type: T | '*', handler: (event: EventOf<T>) => unknown): () => void;
   close(): Promise<void>;
+}
+
+/**
+ * Where alerts go: the signed webhook (alerts/webhook.ts), the router that picks the ops or the whale
+ * webhook per event (alerts/router.ts), a recording sink in tests. Built once per run.
+ */
+export interface AlertSink {
+  /** The setting that configures it (ALERT_WEBHOOK_URL, WHALE_WEBHOOK_URL), or what it is. */
+  readonly name: string;
+  /** Delivers one event; a failure is in the result, never thrown. */
+  send(event: AlertEvent): Promise<DeliveryResult>;
 }

@@ -124,9 +124,13 @@ export function accuracyReport(rows: readonly ReportRow[], nowMs: number): Perio
 export type AccuracyLevel = 'ok' | 'warning' | 'critical' | 'insufficient';
 
 /** 7-day accuracy below 0.75 WARN, below 0.70 CRIT, judged only on at least `minSamples` scored predictions. */
-export function accuracyLevel(s: PeriodStats, minSamples = 10): AccuracyLevel {
+export function accuracyLevel(
+  s: PeriodStats,
+  minSamples = 10,
+  limits: { warnBelow: number; critBelow: number } = { warnBelow: 0.75, critBelow: 0.7 },
+): AccuracyLevel {
   if (s.accuracy === null || s.scored < minSamples) return 'insufficient';
-  if (s.accuracy < 0.7) return 'critical';
-  if (s.accuracy < 0.75) return 'warning';
+  if (s.accuracy < limits.critBelow) return 'critical';
+  if (s.accuracy < limits.warnBelow) return 'warning';
   return 'ok';
 }

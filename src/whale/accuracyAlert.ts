@@ -1,15 +1,15 @@
-// The accuracy alert: when 7-day accuracy (accuracy.ts) falls below 0.75 (warning) or 0.70
-// (critical) on at least 10 scored predictions. A cooldown keeps a minute-by-minute cron job from
-// repeating it: nothing is sent while an alert of the same or a higher severity went out within
-// ACCURACY_ALERT_COOLDOWN_MS, so a warning can still escalate to critical at once.
-import { deliverAlert, makeEvent, recordAlert, type Severity, type WebhookTarget } from '../alerts/webhook.js';
+// The accuracy alert: 7-day accuracy (accuracy.ts) below WHALE_ACCURACY_WARN (0.75, warning) or
+// WHALE_ACCURACY_CRIT (0.70, critical) on at least 10 scored predictions is a condition
+// (`whale_accuracy_low:7d`): announced once, again after ALERT_COOLDOWN_SECONDS or when it gets
+// worse, and resolved once accuracy is back above the warning line.
+import type { Alerter } from '../alerts/alerter.js';
 import type { Logger } from '../log/logger.js';
+import { recordAlert } from '../store/alertEvents.js';
 import { withWhaleDb, type DatabasePaths } from '../store/databases.js';
 import { accuracyLevel, periodStats, type PeriodStats } from './accuracy.js';
-import { lastAlertAt, loadReportRows } from './queries.js';
+import { loadReportRows } from './queries.js';
 
 export const ACCURACY_EVENT = 'whale_accuracy_low';
-export const ACCURACY_ALERT_COOLDOWN_MS = 6 * 3_600_000;
 export const ACCURACY_MIN_SAMPLES = 10;
 const WEEK_MS = 7 * 86_400_000;
 
@@ -17,47 +17,50 @@ export interface AccuracyCheck {
   stats: PeriodStats;
   level: ReturnType<typeof accuracyLevel>;
   sent: boolean;
-  suppressedByCooldown: boolean;
+}
+
+export interface AccuracyLimits {
+  warnBelow: number;
+  critBelow: number;
 }
 
 export async function checkAccuracyAlert(
-  settings: Pick<DatabasePaths, 'whaleDbPath'> & WebhookTarget,
+  settings: Pick<DatabasePaths, 'whaleDbPath'>,
+  alerts: Alerter,
+  limits: AccuracyLimits,
   log: Logger,
   nowMs: number,
 ): Promise<AccuracyCheck> {
-  const { stats, last } = await withWhaleDb(settings, async (conn) => {
-    const rows = await loadReportRows(conn, nowMs - WEEK_MS);
-    const stats = periodStats(rows, '7d', nowMs - WEEK_MS);
-    const level = accuracyLevel(stats, ACCURACY_MIN_SAMPLES);
-    const severities = level === 'critical' ? ['critical'] : ['warning', 'critical'];
-    return {
-      stats,
-      last:
-        level === 'warning' || level === 'critical' ? await lastAlertAt(conn, ACCURACY_EVENT, severities) : undefined,
-    };
-  });
-  const level = accuracyLevel(stats, ACCURACY_MIN_SAMPLES);
-  if (level !== 'warning' && level !== 'critical') return { stats, level, sent: false, suppressedByCooldown: false };
-  if (last && nowMs - last.getTime() < ACCURACY_ALERT_COOLDOWN_MS) {
-    log.debug({ level, accuracy: stats.accuracy, last: last.toISOString() }, 'whale accuracy low; alert in cooldown');
-    return { stats, level, sent: false, suppressedByCooldown: true };
+  const stats = await withWhaleDb(settings, async (conn) =>
+    periodStats(await loadReportRows(conn, nowMs - WEEK_MS), '7d', nowMs - WEEK_MS),
+  );
+  const level = accuracyLevel(stats, ACCURACY_MIN_SAMPLES, limits);
+  const recorded = alerts.recordingWith((r) => withWhaleDb(settings, (conn) => recordAlert(conn, r), { logger: log }));
+  const payload = {
+    accuracy_7d: stats.accuracy,
+    scored: stats.scored,
+    right: stats.right,
+    warn_below: limits.warnBelow,
+    crit_below: limits.critBelow,
+  };
+  if (level === 'warning' || level === 'critical') {
+    const pct = (100 * (stats.accuracy ?? 0)).toFixed(1);
+    log.warn(
+      { accuracy: stats.accuracy, scored: stats.scored },
+      `Whale prediction accuracy over 7 days is ${pct}% (${level})`,
+    );
+    const r = await recorded.fire(
+      ACCURACY_EVENT,
+      '7d',
+      level,
+      `whale prediction accuracy over 7 days is ${pct}%`,
+      payload,
+    );
+    return { stats, level, sent: r?.delivered === true };
   }
-  const severity: Severity = level;
-  log.warn(
-    { accuracy: stats.accuracy, scored: stats.scored },
-    `Whale prediction accuracy over 7 days is ${(100 * (stats.accuracy ?? 0)).toFixed(1)}% (${level})`,
-  );
-  const result = await deliverAlert(
-    settings,
-    makeEvent(ACCURACY_EVENT, severity, {
-      accuracy_7d: stats.accuracy,
-      scored: stats.scored,
-      right: stats.right,
-      warn_below: 0.75,
-      crit_below: 0.7,
-    }),
-    { log },
-  );
-  if (result.attempts > 0) await withWhaleDb(settings, (conn) => recordAlert(conn, result), { logger: log });
-  return { stats, level, sent: result.delivered, suppressedByCooldown: false };
+  if (level === 'ok') {
+    const r = await recorded.resolve(ACCURACY_EVENT, '7d', 'whale prediction accuracy over 7 days is back up', payload);
+    return { stats, level, sent: r?.delivered === true };
+  }
+  return { stats, level, sent: false };
 }

@@ -1,19 +1,14 @@
-// The whale alert: one signed webhook event per whale (alert-once is the store's job), carrying what
-// an operator wants at a glance: value, flow, exchanges, fee rate, urgency, predicted block.
-import {
-  deliverAlert,
-  makeEvent,
-  type AlertEvent,
-  type DeliveryResult,
-  type WebhookTarget,
-} from '../alerts/webhook.js';
-import type { Logger } from '../log/logger.js';
+// The whale alert: one event per whale (alert-once is the store's job), carrying what an operator
+// wants at a glance: value, flow, exchanges, fee rate, urgency, predicted block. Whales go to the
+// whale route when there is one (alerts/router.ts; WHALE_ALERT_MIN_BTC there).
+import type { Alerter } from '../alerts/alerter.js';
+import type { DeliveryResult } from '../alerts/event.js';
 import type { PredictionRow } from './rows.js';
 
 export const WHALE_EVENT = 'whale_transaction';
 
-export function whaleEvent(r: PredictionRow): AlertEvent {
-  return makeEvent(WHALE_EVENT, 'info', {
+export function whalePayload(r: PredictionRow): Record<string, unknown> {
+  return {
     txid: r.txid,
     value_btc: r.totalBtc,
     // Exact amount as a decimal string: JSON numbers lose precision beyond 2^53 in some readers.
@@ -28,18 +23,15 @@ export function whaleEvent(r: PredictionRow): AlertEvent {
     predicted_height: r.predictedHeight,
     predicted_window: r.predictedWindow,
     detected_at: r.detectedAt.toISOString(),
-  });
+  };
 }
 
-/** Sends one event per row, in order; never throws (deliverAlert does not). */
-export async function alertWhales(
-  settings: WebhookTarget,
-  log: Logger,
-  rows: PredictionRow[],
-): Promise<DeliveryResult[]> {
+/** Sends one event per row, in order; never throws. */
+export async function alertWhales(alerts: Alerter, rows: PredictionRow[]): Promise<DeliveryResult[]> {
   const out: DeliveryResult[] = [];
   for (const r of rows) {
-    out.push(await deliverAlert(settings, whaleEvent(r), { log }));
+    const where = r.exchanges.length ? ` (${r.flow}: ${r.exchanges.join(', ')})` : ` (${r.flow})`;
+    out.push(await alerts.once(WHALE_EVENT, r.txid, 'info', `whale of ${r.totalBtc} BTC${where}`, whalePayload(r)));
   }
   return out;
 }

@@ -7,7 +7,8 @@
 // shuts down is written once, in stop().
 import { EventEmitter } from 'node:events';
 import type { Settings } from '../config/settings.js';
-import type { DeliveryResult } from '../alerts/webhook.js';
+import type { Alerter } from '../alerts/alerter.js';
+import type { DeliveryResult } from '../alerts/event.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../log/logger.js';
 import { sendsDeltas, type BackendInfo } from '../sources/mempool/backendInfo.js';
@@ -68,7 +69,9 @@ export interface WhaleWatchDeps {
   lookups?: TxLookup[];
   /** mempool's WebSocket; default: MempoolStream on MEMPOOL_WS_URL. */
   stream?: (onHandlerError: (err: unknown) => void) => MempoolStreamSource;
-  /** Replaces webhook delivery of whale alerts; default: the signed webhook. */
+  /** The run's alerts (whales, whale accuracy): built once by the job from the settings. */
+  alerts: Alerter;
+  /** Replaces the delivery of whale alerts (a bench that counts them); default: `alerts`. */
   alert?: (rows: PredictionRow[]) => Promise<DeliveryResult[]>;
 }
 
@@ -124,7 +127,7 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
     settings: s,
     log,
     dryRun: deps.dryRun,
-    alert: deps.alert ?? ((rows) => alertWhales(s, log, rows)),
+    alert: deps.alert ?? ((rows) => alertWhales(deps.alerts, rows)),
   });
 
   let stopping: Promise<WhaleWatchResult> | undefined;
@@ -298,7 +301,13 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
   };
   const accuracyAlert = async (): Promise<AccuracyCheck | undefined> => {
     try {
-      return await checkAccuracyAlert(s, log, clock.now());
+      return await checkAccuracyAlert(
+        s,
+        deps.alerts,
+        { warnBelow: s.whaleAccuracyWarn, critBelow: s.whaleAccuracyCrit },
+        log,
+        clock.now(),
+      );
     } catch (err) {
       log.warn({ err: (err as Error).message }, 'accuracy check failed');
       return undefined;

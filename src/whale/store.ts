@@ -6,8 +6,8 @@
 // txid was not in mempool_predictions before. The row is committed before the webhook is called, so
 // a crash or restart can never alert the same txid twice (at most once; the `alerted` column and
 // alert_events then record whether the delivery succeeded, in the next flush).
-import type { DeliveryResult } from '../alerts/webhook.js';
-import { recordAlert } from '../alerts/webhook.js';
+import type { DeliveryResult } from '../alerts/event.js';
+import { recordAlert } from '../store/alertEvents.js';
 import { StoreError, describeError } from '../errors.js';
 import type { Logger } from '../log/logger.js';
 import { withWhaleDb, type DatabasePaths } from '../store/databases.js';

@@ -40,6 +40,8 @@ const snap = (o: Partial<PriceDbSnapshot>): Read<PriceDbSnapshot> => ({
     newestPriceAt: NOW - 60,
     lastDayRows: 144,
     lastDayInvalid: 0,
+    lastDayUnpriced: 0,
+    recentAbsDiffPct: [],
     analyzeRunsLastHour: 6,
     analyzeFailuresLastHour: 0,
     lastAnalyzeFailure: null,

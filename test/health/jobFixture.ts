@@ -33,6 +33,8 @@ export async function startServices(): Promise<Services> {
     price: 67_000,
     marginBeforeBlocks: 1,
     marginAfterBlocks: 1,
+    // A live node: its tip mined two minutes ago (the tip-age check reads it).
+    tipAt: Math.floor(Date.now() / 1000) - 120,
   });
   const core = await startFakeBitcoind({
     chain,

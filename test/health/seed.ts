@@ -10,6 +10,8 @@ export interface PriceSeed {
   /** Ages of `prices` rows, seconds; `invalid` of them (the oldest first) flagged is_valid=false. */
   priceAges?: number[];
   invalid?: number;
+  /** mempool's price on every row (default 67,100 beside UTXOracle's 67,000: 0.15% apart); null: none. */
+  mempoolPrice?: number | null;
   /** analyze runs: age in seconds and status. */
   runs?: { age: number; status: 'ok' | 'degraded' | 'failed'; message?: string; job?: string }[];
   /** Verified backups by age, seconds (and unverified ones, which must not count). */
@@ -23,12 +25,23 @@ export async function seedPriceDb(dbPath: string, seed: PriceSeed, nowMs: number
   await withDatabase(dbPath, async (conn) => {
     await migrate(conn, priceDbSchema);
     const ages = [...(seed.priceAges ?? [])].sort((a, b) => b - a);
+    const mempool = seed.mempoolPrice === undefined ? 67_100 : seed.mempoolPrice;
+    // diff and diff_percent as analyze computes them (src/analyze/priceRow.ts).
+    const diff = mempool === null ? null : mempool - 67_000;
     for (const [i, age] of ages.entries()) {
       await conn.run(
         `INSERT INTO prices (run_id, timestamp, utxoracle_price, mempool_price, confidence, tx_count, diff_amount, diff_percent,
            is_valid, first_height, last_height, tip_hash, output_count, point_count, rough_price)
-         VALUES ($1, $2::TIMESTAMP, 67000, 67100, 0.8, 5000, 100, 0.15, $3, 866980, 867123, $4, 40000, 20000, 66900)`,
-        [randomUUID(), iso(nowMs, age), i >= (seed.invalid ?? 0), '00'.repeat(32)],
+         VALUES ($1, $2::TIMESTAMP, 67000, $5, 0.8, 5000, $6, $7, $3, 866980, 867123, $4, 40000, 20000, 66900)`,
+        [
+          randomUUID(),
+          iso(nowMs, age),
+          i >= (seed.invalid ?? 0) && mempool !== null,
+          '00'.repeat(32),
+          mempool,
+          diff,
+          diff === null ? null : (100 * diff) / 67_000,
+        ],
       );
     }
     for (const r of seed.runs ?? []) {

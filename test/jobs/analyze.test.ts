@@ -197,6 +197,15 @@ describe('analyze --recent against the simulated node', () => {
         queryRows(c, "SELECT delivered FROM alert_events WHERE event_type = 'mempool_unreachable'"),
       );
       expect(events).toEqual([{ delivered: true }]);
+      // The next run with mempool back says so once: the same key, resolved.
+      await e.mempool.setDown(false);
+      const again = e.webhook.received.length;
+      expect((await e.run({ mode: 'recent' })).code).toBe(0);
+      const ended = e.webhook.received.slice(again).map((a) => a.json);
+      expect(ended).toMatchObject([
+        { event_type: 'mempool_unreachable', key: alerts[0]!.json.key, status: 'resolved' },
+      ]);
+      expect(ended[0]!.summary).toMatch(/^RECOVERED: /);
     } finally {
       await e.mempool.setDown(false);
     }

@@ -37,11 +37,13 @@ afterEach(async () => {
 
 const KEYS = [
   'bitcoind',
+  'tip_age',
   'electrs',
   'mempool',
   'db_size',
   'price_age',
   'price_validity',
+  'price_divergence',
   'analyze_runs',
   'backup_age',
   'whale_heartbeat',
@@ -152,9 +154,10 @@ const rows: Row[] = [
     status: 'DEGRADED',
     code: 3,
     // electrs answers, but its lag cannot be known without Core's height.
-    notOk: { bitcoind: 'WARN', electrs: 'WARN' },
+    notOk: { bitcoind: 'WARN', tip_age: 'WARN', electrs: 'WARN' },
     lines: [
       /^⚠️ Bitcoin Core RPC: WARN \(warming up: .*Loading block index…/,
+      /^⚠️ Node tip: WARN \(tip age unknown, Bitcoin Core did not answer\)$/,
       /^⚠️ electrs: WARN \(tip: \d+, lag unknown, Bitcoin Core did not answer\)$/,
     ],
     gauges: { utxoracle_bitcoind_up: 1 },
@@ -191,6 +194,55 @@ const rows: Row[] = [
       /^❌ analyze runs: CRIT \(0 in the last hour, last failure 90 min ago: Bitcoin Core RPC getblockhash failed\)$/,
     ],
     gauges: { utxoracle_analyze_runs_last_hour: 0 },
+  },
+  {
+    name: 'node stuck at its tip (WARN)',
+    // The fake's tip was mined two minutes ago; thresholds of minutes stand for the defaults' hours.
+    env: { HEALTH_TIP_AGE_WARN_MIN: '1', HEALTH_TIP_AGE_CRIT_MIN: '60' },
+    status: 'DEGRADED',
+    code: 3,
+    notOk: { tip_age: 'WARN' },
+    lines: [/^⚠️ Node tip: WARN \(tip \d+ mined (1\d\d s|2 min) ago\)$/],
+    gauges: { utxoracle_bitcoind_tip_age_seconds: (v) => v >= 120 && v < 300 },
+    more: (r) => expect(check(r, 'tip_age').threshold).toMatchObject({ op: '>', warn: 60, crit: 3600, unit: 's' }),
+  },
+  {
+    name: 'node stuck at its tip (CRIT)',
+    env: { HEALTH_TIP_AGE_WARN_MIN: '1', HEALTH_TIP_AGE_CRIT_MIN: '1' },
+    status: 'UNHEALTHY',
+    code: 1,
+    notOk: { tip_age: 'CRIT' },
+    lines: [/^❌ Node tip: CRIT \(tip \d+ mined /],
+  },
+  {
+    name: 'UTXOracle 6% from the exchange price',
+    seed: { ...HEALTHY_PRICES, mempoolPrice: 71_020 },
+    status: 'DEGRADED',
+    code: 3,
+    notOk: { price_divergence: 'WARN' },
+    lines: [/^⚠️ Price divergence: WARN \(6\.00% apart on average over the last 6 runs \(at most 6\.00%\)\)$/],
+    gauges: { utxoracle_price_divergence_percent: (v) => Math.abs(v - 6) < 1e-9 },
+  },
+  {
+    name: 'UTXOracle 12% from the exchange price',
+    seed: { ...HEALTHY_PRICES, mempoolPrice: 75_040 },
+    status: 'UNHEALTHY',
+    code: 1,
+    notOk: { price_divergence: 'CRIT' },
+    lines: [/^❌ Price divergence: CRIT \(12\.00% apart/],
+  },
+  {
+    name: 'prices saved without an exchange price',
+    // mempool had no price: the rows are not the oracle's fault and there is nothing to compare.
+    seed: { ...HEALTHY_PRICES, mempoolPrice: null },
+    status: 'HEALTHY',
+    code: 0,
+    notOk: {},
+    lines: [
+      /^✅ Price validity: OK \(0 of 6 prices invalid in the last 24 h, 0\.0% \(6 without an exchange price\)\)$/,
+      /^✅ Price divergence: OK \(no row with an exchange price to compare with\)$/,
+    ],
+    more: (r) => expect(r.prom.has('utxoracle_price_divergence_percent')).toBe(false),
   },
   {
     name: 'a full-looking disk (WARN)',

@@ -161,13 +161,13 @@ describe('--alert', () => {
     return { code, doc: JSON.parse(out[0]!) as Record<string, unknown> };
   };
 
-  it('posts one signed event when unhealthy, naming the failing checks, and nothing when healthy', async () => {
+  it('announces a failing check once, not on every run, and once more when it is OK again', async () => {
     const hook = await startHttp(() => [200, 'ok']);
     const d = await dataDir();
     const healthy = await run(d, hook.url);
     expect(healthy.code).toBe(0);
     expect(hook.got).toHaveLength(0);
-    expect(healthy.doc.alert).toBeUndefined();
+    expect(healthy.doc.alerts_sent).toEqual([]);
 
     s.electrs.setTip(s.tip - 20);
     const bad = await run(d, hook.url);
@@ -175,14 +175,35 @@ describe('--alert', () => {
     expect(hook.got).toHaveLength(1);
     const { headers, body } = hook.got[0]!;
     expect(headers['x-utxoracle-signature']).toBe('sha256=' + createHmac('sha256', SECRET).update(body).digest('hex'));
-    const event = JSON.parse(body) as {
-      event_type: string;
-      severity: string;
-      payload: { status: string; checks: { check: string; state: string; figure: number }[] };
-    };
-    expect(event).toMatchObject({ event_type: 'health_check', severity: 'critical', payload: { status: 'UNHEALTHY' } });
-    expect(event.payload.checks).toEqual([expect.objectContaining({ check: 'electrs', state: 'CRIT', figure: 20 })]);
-    expect(bad.doc.alert).toMatchObject({ delivered: true, attempts: 1 });
+    const event = JSON.parse(body) as { key: string; summary: string; payload: Record<string, unknown> };
+    expect(event).toMatchObject({
+      event_type: 'health_check',
+      key: 'health_check:electrs',
+      status: 'firing',
+      severity: 'critical',
+      payload: { check: 'electrs', state: 'CRIT', figure: 20, overall: 'UNHEALTHY' },
+    });
+    expect(event.summary).toMatch(/^FIRING: electrs: CRIT \(lag: 20 blocks/);
+    expect(bad.doc.alerts_sent).toEqual([{ key: 'health_check:electrs', status: 'firing', delivered: true }]);
+    // The open condition is in --json, and survives the process (a file under the data directory).
+    expect((bad.doc.alerts as { open: { key: string }[] }).open.map((o) => o.key)).toEqual(['health_check:electrs']);
+
+    // Still failing an hour's worth of cron runs later: not sent again inside ALERT_COOLDOWN_SECONDS.
+    for (let i = 0; i < 3; i++) expect((await run(d, hook.url)).code).toBe(1);
+    expect(hook.got).toHaveLength(1);
+
+    s.electrs.setTip(s.tip);
+    const fixed = await run(d, hook.url);
+    expect(fixed.code).toBe(0);
+    expect(hook.got).toHaveLength(2);
+    const end = JSON.parse(hook.got[1]!.body) as { summary: string; payload: Record<string, unknown> };
+    expect(end).toMatchObject({ key: 'health_check:electrs', status: 'resolved', severity: 'critical' });
+    expect(end.summary).toMatch(/^RECOVERED: electrs: OK/);
+    expect(typeof end.payload.lasted_seconds).toBe('number');
+    expect((fixed.doc.alerts as { open: unknown[] }).open).toEqual([]);
+    // And nothing more while healthy.
+    await run(d, hook.url);
+    expect(hook.got).toHaveLength(2);
   });
 });
 

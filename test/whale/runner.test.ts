@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildSettings } from '../../src/config/settings.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { silentLogger } from '../../src/log/logger.js';
+import { alerterFromSettings } from '../../src/alerts/fromSettings.js';
 import { startWhaleWatch, type WhaleWatchRunner } from '../../src/whale/runner.js';
 import type { PredictionRow } from '../../src/whale/rows.js';
 import { makeTx } from '../fakes/mempool/index.js';
@@ -17,13 +18,15 @@ afterEach(async () => {
 });
 
 function start(w: World, dryRun = false): WhaleWatchRunner {
+  // Flushes and heartbeats far apart: only the shutdown writes.
+  const settings = buildSettings({ ...w.env, WHALE_FLUSH_INTERVAL_MS: '600000', WHALE_HEARTBEAT_SEC: '600' });
   return startWhaleWatch({
-    // Flushes and heartbeats far apart: only the shutdown writes.
-    settings: buildSettings({ ...w.env, WHALE_FLUSH_INTERVAL_MS: '600000', WHALE_HEARTBEAT_SEC: '600' }),
+    settings,
     log: silentLogger,
     clock: systemClock,
     runId: 'run-under-test',
     dryRun,
+    alerts: alerterFromSettings(settings, { log: silentLogger, dryRun, clock: systemClock }),
   });
 }
 

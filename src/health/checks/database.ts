@@ -85,17 +85,20 @@ export function checkPriceValidity(snap: Read<PriceDbSnapshot>, t: ValidityThres
     unit: 'ratio',
   };
   if (!snap.ok) return unread(snap, threshold, 'ratio');
-  const { lastDayRows: rows, lastDayInvalid: invalid } = snap.value;
+  const { lastDayRows: rows, lastDayInvalid: invalid, lastDayUnpriced: unpriced } = snap.value;
   // No rows: nothing to judge here; the price age check already reports the silence.
   if (rows === 0)
     return { state: 'OK', figure: null, unit: 'ratio', threshold, message: 'no prices in the last 24 h', metrics: [] };
   const share = invalid / rows;
+  // Rows without an exchange price are the mempool check's business (down, or no price): they are
+  // counted here only when the oracle's own confidence or range also fails them.
+  const without = unpriced > 0 ? ` (${unpriced} without an exchange price)` : '';
   return {
     state: grade(share, threshold),
     figure: share,
     unit: 'ratio',
     threshold,
-    message: `${invalid} of ${rows} prices invalid in the last 24 h, ${(share * 100).toFixed(1)}%`,
+    message: `${invalid} of ${rows} prices invalid in the last 24 h, ${(share * 100).toFixed(1)}%${without}`,
     metrics: [
       {
         name: 'utxoracle_price_invalid_ratio',
@@ -103,7 +106,7 @@ export function checkPriceValidity(snap: Read<PriceDbSnapshot>, t: ValidityThres
         value: share,
       },
     ],
-    details: { rows, invalid },
+    details: { rows, invalid, without_exchange_price: unpriced },
   };
 }
 
@@ -114,4 +117,47 @@ export function unread(
   unit: string,
 ): CheckOutcome {
   return { state: snap.state, figure: null, unit, threshold, message: snap.message, metrics: [] };
+}
+
+export interface DivergenceThresholds {
+  divergenceWarnPct: number;
+  divergenceCritPct: number;
+  divergenceRuns: number;
+}
+
+/**
+ * How far the UTXOracle price has been from the exchange price: the mean of |diff_percent| over the
+ * newest HEALTH_DIVERGENCE_RUNS rows that have an exchange price (the runbook calls ±1 % normal and
+ * 5 % the most). The mean of absolute values, so swings either way do not cancel out.
+ */
+export function checkDivergence(snap: Read<PriceDbSnapshot>, t: DivergenceThresholds): CheckOutcome {
+  const threshold: Threshold = { op: '>', warn: t.divergenceWarnPct, crit: t.divergenceCritPct, unit: '%' };
+  if (!snap.ok) return unread(snap, threshold, '%');
+  const diffs = snap.value.recentAbsDiffPct;
+  if (diffs.length === 0)
+    return {
+      state: 'OK',
+      figure: null,
+      unit: '%',
+      threshold,
+      message: 'no row with an exchange price to compare with',
+      metrics: [],
+    };
+  const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+  const max = Math.max(...diffs);
+  return {
+    state: grade(mean, threshold),
+    figure: mean,
+    unit: '%',
+    threshold,
+    message: `${mean.toFixed(2)}% apart on average over the last ${diffs.length} runs (at most ${max.toFixed(2)}%)`,
+    metrics: [
+      {
+        name: 'utxoracle_price_divergence_percent',
+        help: 'Mean |diff_percent| of the newest prices rows with an exchange price (HEALTH_DIVERGENCE_RUNS).',
+        value: mean,
+      },
+    ],
+    details: { runs: diffs.length, max_percent: max },
+  };
 }

@@ -143,6 +143,7 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
         bestblockhash: o.bestblockhash,
         initialblockdownload: o.initialblockdownload,
         verificationprogress: o.verificationprogress,
+        ...(typeof (o as { time?: unknown }).time === 'number' ? { time: (o as { time: number }).time } : {}),
       };
     },
     async getMempoolInfo(): Promise<MempoolInfo> {

@@ -22,6 +22,11 @@ export interface ChainOptions {
   /** 'small' ~150 tx per block; 'full' ~3,000 tx per block (~1.2-1.6 MB). Default 'small'. */
   scale?: Scale;
   timeQuirks?: TimeQuirks;
+  /**
+   * Shift every block's time so the tip is mined at this unix time (a live node's chain, for checks of
+   * the tip's age). The day fields then describe the unshifted plan; leave unset for price days.
+   */
+  tipAt?: number;
 }
 
 export type SyntheticBlock = BuiltBlock;
@@ -55,6 +60,8 @@ export class SyntheticChain {
       options.timeQuirks,
     );
     const startHeight = options.startHeight ?? 880_000;
+    const shift = options.tipAt === undefined ? 0 : options.tipAt - times[times.length - 1]!;
+    for (let i = 0; i < times.length; i++) times[i]! += shift;
     times.forEach((t, i) => this.push(startHeight + i, t));
   }
 

@@ -5,7 +5,16 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedAlert {
   body: string;
-  json: { event_id: string; event_type: string; severity: string; timestamp: string; payload: Record<string, unknown> };
+  json: {
+    event_id: string;
+    event_type: string;
+    key: string;
+    status: 'firing' | 'resolved' | 'test';
+    severity: string;
+    timestamp: string;
+    summary: string;
+    payload: Record<string, unknown>;
+  };
   signature: string | undefined;
   /** True when X-UTXOracle-Signature is the HMAC-SHA256 of the body with the receiver's secret. */
   signatureValid: boolean;

@@ -13,8 +13,9 @@ const program = createProgram(
   .option('--list', 'list the backups: date, size, verified, row counts (reads only)')
   .option('--verify <file>', 'verify one backup file; exit 1 when it fails')
   .option(
-    '--restore <file>',
-    'verify, then restore a backup in place of its database (keeps the old one as <db>.pre-restore-<time>)',
+    '--restore <file|latest>',
+    'verify, then restore a backup in place of its database (keeps the old one as <db>.pre-restore-<time>); ' +
+      '"latest": restore each database that does not open from its newest verified backup, and a missing .env',
   )
   .parse();
 const flags = program.opts<{
@@ -48,6 +49,8 @@ await runAndExit({
   // --list and --verify only read: they may run beside a backup. Restore takes the backup lock
   // here and the writers' locks itself.
   lock: !readOnly,
+  // A lost .env is one of the things --restore latest brings back.
+  envFileOptional: mode.kind === 'restore',
   recordRun: !readOnly && flags.dryRun !== true,
   // Only the nightly backup itself is a condition to alert on; --list/--verify/--restore answer the
   // operator at the terminal.

@@ -46,6 +46,8 @@ export interface HarnessSpec {
    * error, resolved by the next run that does not fail.
    */
   failureAlert?: { type: string; subject: string; what: string };
+  /** A missing UTXORACLE_ENV_FILE is not an error (backup --restore latest brings it back). */
+  envFileOptional?: boolean;
   /** For tests: settings source, output sinks and the clock. */
   env?: NodeJS.ProcessEnv;
   clock?: Clock;
@@ -92,7 +94,9 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
   let alerts: Alerter | undefined;
   let silencedUntil: string | undefined;
   try {
-    const read = loadSettingsWithNotices(spec.env ?? process.env);
+    const read = loadSettingsWithNotices(spec.env ?? process.env, process.cwd(), {
+      envFileOptional: spec.envFileOptional,
+    });
     const loaded = read.settings;
     settings = loaded;
     log = createLogger({
@@ -130,6 +134,7 @@ async function runJobOnce(spec: HarnessSpec): Promise<ExitCode> {
       clock,
       alerts,
       env: spec.env ?? process.env,
+      envFile: read.envFile,
       defer: (fn) => cleanups.push(fn),
     };
     const outcome = await spec.main(ctx);

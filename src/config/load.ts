@@ -32,7 +32,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, cwd = process
   return loadSettingsWithNotices(env, cwd).settings;
 }
 
-export function loadSettingsWithNotices(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): LoadedSettings {
+export function loadSettingsWithNotices(
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+  opts: { envFileOptional?: boolean } = {},
+): LoadedSettings {
   const envFile = env.UTXORACLE_ENV_FILE ? path.resolve(cwd, env.UTXORACLE_ENV_FILE) : path.join(cwd, '.env');
   let fromFile: Record<string, string> = {};
   let text: string | undefined;
@@ -45,7 +49,7 @@ export function loadSettingsWithNotices(env: NodeJS.ProcessEnv = process.env, cw
         cause: err,
       });
     }
-    if (env.UTXORACLE_ENV_FILE) {
+    if (env.UTXORACLE_ENV_FILE && !opts.envFileOptional) {
       throw new ConfigError(`UTXORACLE_ENV_FILE ${JSON.stringify(envFile)} does not exist`, 'UTXORACLE_ENV_FILE');
     }
   }

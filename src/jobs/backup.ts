@@ -42,6 +42,8 @@ import { listBackups, formatList } from '../backup/list.js';
 import { backupTargets } from '../backup/names.js';
 import { forgetBackups, readRecords, recordBackups, type BackupRecord } from '../backup/records.js';
 import { restoreBackup } from '../backup/restore.js';
+import { restoreLatest, type LatestResult } from '../backup/restoreLatest.js';
+import { copyConfig, staleConfigCopies } from '../backup/configCopy.js';
 import { newestGood, planRetention, removeBackup, scanBackups } from '../backup/retention.js';
 import { removeStaleTemps, takeBackup, type TakenBackup } from '../backup/take.js';
 import { verifyBackupFile } from '../backup/verify.js';
@@ -92,6 +94,7 @@ async function backup(ctx: JobContext): Promise<JobOutcome> {
       failures.push(`${t.role}: ${describeError(err)}`);
     }
   }
+  const config = backupConfig(ctx, failures);
   crashPoint('backup:before-record');
   if (!dry) {
     await recordBackups(
@@ -122,8 +125,8 @@ async function backup(ctx: JobContext): Promise<JobOutcome> {
   const code = failures.length ? EXIT.FAILED : EXIT.OK;
   return {
     exitCode: code,
-    result: { dry_run: dry, backups: taken, skipped, failures, retention: retention.result },
-    lines,
+    result: { dry_run: dry, backups: taken, config, skipped, failures, retention: retention.result },
+    lines: [...lines.slice(0, taken.length), ...config.lines, ...lines.slice(taken.length)],
     message: failures.length ? failures.join('; ') : `${taken.length} backup(s) ${dry ? 'planned' : 'written'}`,
   };
 }
@@ -143,6 +146,8 @@ async function applyRetention(ctx: JobContext, justTaken: Set<string>) {
     if (good) keep.add(good.file);
   }
   const remove = planRetention(all, keep, new Date(ctx.clock.now()), s.backupRetentionDays);
+  const staleConfig = staleConfigCopies(s.backupDir, new Date(ctx.clock.now()), s.backupRetentionDays);
+  if (!ctx.dryRun) for (const c of staleConfig) fs.rmSync(path.join(s.backupDir, c.file), { force: true });
   if (!ctx.dryRun) {
     for (const b of remove) {
       removeBackup(s.backupDir, b);
@@ -155,14 +160,14 @@ async function applyRetention(ctx: JobContext, justTaken: Set<string>) {
     );
   }
   const verb = ctx.dryRun ? '[DRY-RUN] Would remove' : 'Removed';
-  const lines = remove.map(
+  const lines = [...remove, ...staleConfig].map(
     (b) => `${verb} old backup ${path.join(s.backupDir, b.file)} (older than ${s.backupRetentionDays} days)`,
   );
   return {
     lines,
     result: {
       retention_days: s.backupRetentionDays,
-      removed: remove.map((b) => b.file),
+      removed: [...remove, ...staleConfig].map((b) => b.file),
       kept_newest_verified: [...keep],
     },
   };
@@ -207,6 +212,7 @@ async function verify(file: string, ctx: JobContext): Promise<JobOutcome> {
 }
 
 async function restore(file: string, ctx: JobContext): Promise<JobOutcome> {
+  if (file === 'latest') return restoreNewest(ctx);
   const abs = mustExist(file, '--restore');
   const r = await restoreBackup(abs, ctx.settings, ctx.log, ctx.dryRun);
   const head = r.dryRun
@@ -219,4 +225,54 @@ async function restore(file: string, ctx: JobContext): Promise<JobOutcome> {
   ];
   if (!r.dryRun && r.changes.length === 0) throw new StoreError(`restore of ${abs} changed nothing`, abs);
   return { exitCode: EXIT.OK, result: { restore: r }, lines, message: head };
+}
+
+/** The .env copy of a backup run (BACKUP_CONFIG), with its line; a failure is the run's failure. */
+function backupConfig(ctx: JobContext, failures: string[]): { file: string | null; lines: string[]; note?: string } {
+  const s = ctx.settings;
+  const env = ctx.envFile;
+  if (!s.backupConfig) return { file: null, lines: [], note: 'BACKUP_CONFIG=false' };
+  if (!env || !fs.existsSync(env)) return { file: null, lines: [], note: `no ${env ?? '.env'} to copy` };
+  try {
+    const file = copyConfig(env, s.backupDir, new Date(ctx.clock.now()), ctx.dryRun);
+    const line = ctx.dryRun
+      ? `[DRY-RUN] Would copy the configuration ${env} (mode 0600)`
+      : `Configuration copied: ${file} (from ${env}, mode 0600)`;
+    return { file: file ?? null, lines: [line] };
+  } catch (err) {
+    ctx.log.error({ env, err: describeError(err) }, `Copy of ${env} failed`);
+    failures.push(`configuration ${env}: ${describeError(err)}`);
+    return { file: null, lines: [] };
+  }
+}
+
+async function restoreNewest(ctx: JobContext): Promise<JobOutcome> {
+  const r: LatestResult = await restoreLatest(ctx.settings, ctx.envFile, ctx.log, ctx.dryRun);
+  const pre = r.dryRun ? '[DRY-RUN] Would restore' : 'Restored';
+  const lines: string[] = [];
+  for (const st of r.steps) {
+    if (st.action === 'opens') lines.push(`${st.database}: opens; left alone`);
+    else if (st.action === 'absent') lines.push(`${st.database}: absent; nothing to restore`);
+    else if (st.action === 'moved-aside')
+      lines.push(
+        `${st.database}: did not open (${st.why}); ${st.movedTo ? `moved to ${st.movedTo}` : 'would be moved aside'}` +
+          '; analyze starts a new fallback database',
+      );
+    else {
+      const x = st.restore!;
+      lines.push(`${pre} ${x.database} from ${x.file}${st.why ? ` (it did not open: ${st.why})` : ''}`);
+      if (x.corruptMovedTo) lines.push(`The file that did not open is kept as ${x.corruptMovedTo}`);
+      if (x.preRestore) lines.push(`Previous database kept as ${x.preRestore}`);
+      for (const c of x.changes) lines.push(`  ${c.table}: ${c.before ?? '(none)'} -> ${c.after ?? '(none)'} rows`);
+    }
+  }
+  if (r.configRestoredFrom) lines.push(`${pre} ${r.envFile} from ${r.configRestoredFrom} (mode 0600)`);
+  const restored = r.steps.filter((x) => x.action === 'restored').length;
+  if (restored === 0 && !r.configRestoredFrom) lines.push('Every database opens: nothing restored');
+  return {
+    exitCode: EXIT.OK,
+    result: { restore_latest: r },
+    lines,
+    message: `${restored} database(s) restored${r.configRestoredFrom ? ', .env restored' : ''}`,
+  };
 }

@@ -19,6 +19,8 @@ export interface JobContext {
   alerts: Alerter;
   /** The environment the settings were read from (health-check --config shows where each came from). */
   env: NodeJS.ProcessEnv;
+  /** The .env file the settings were read from, or would be (UTXORACLE_ENV_FILE or ./.env). */
+  envFile?: string;
   /** Registers a cleanup that runs (in reverse order) however the run ends. */
   defer(cleanup: () => void | Promise<void>): void;
 }

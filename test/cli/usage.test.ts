@@ -28,7 +28,7 @@ describe('bad usage is one line and a hint, exit 2 (cron mail holds the mistake,
     [['--date', tomorrow], `--date ${tomorrow} is in the future (today is ${today} UTC)`],
     [['--date', today], `--date ${today} is today: a UTC day can be priced once it is over`],
     [['--from', '2025-06-01', '--to', tomorrow], `--to ${tomorrow} is in the future (today is ${today} UTC)`],
-    [['--recent', '--date', '2025-06-01'], 'choose one of --recent, --date, or --from/--to'],
+    [['--recent', '--date', '2025-06-01'], 'choose one of --recent, --date, --from/--to or --latest'],
     [['--from', '2025-06-02', '--to', '2025-06-01'], '--from 2025-06-02 is after --to 2025-06-01'],
   ])('analyze %j', async (args, message) => {
     const r = await runBin('analyze', args, env());

@@ -201,6 +201,9 @@ describe('reading the databases read-only', () => {
         newestPriceAt: NOW - 300,
         lastDayRows: 3,
         lastDayInvalid: 1,
+        lastDayUnpriced: 0,
+        // |diff_percent| of the rows with an exchange price, newest first: 100 / 67,000.
+        recentAbsDiffPct: [100 / 670, 100 / 670, 100 / 670, 100 / 670],
         analyzeRunsLastHour: 2,
         analyzeFailuresLastHour: 1,
         lastAnalyzeFailure: { at: NOW - 1300, message: 'no blocks' },

@@ -352,4 +352,38 @@ describe('the executable', () => {
     });
     expect(parseExposition(fs.readFileSync(prom, 'utf8')).value('utxoracle_electrs_lag_blocks')).toBe(5);
   });
+
+  it('the wrapper run by hand on a terminal prints the report there, and still logs', async () => {
+    const d = await dataDir();
+    const logFile = path.join(d.dir, 'logs', 'health-check.log');
+    // util-linux `script` gives the wrapper a pseudo-terminal, as an operator's shell does.
+    const w = await execa(
+      'script',
+      ['-qec', `bash ${path.join(REPO_ROOT, 'scripts', 'health_check.sh')}`, '/dev/null'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: d.dir,
+          ...d.env,
+          LOG_LEVEL: 'info',
+          NODE: process.execPath,
+          LOG_DIR: path.join(d.dir, 'logs'),
+        },
+        extendEnv: false,
+        reject: false,
+        timeout: 30_000,
+      },
+    );
+    const shown = w.stdout.replace(/\r/g, '').trim().split('\n');
+    expect(w.exitCode, w.stdout).toBe(0);
+    expect(shown[0]).toMatch(/^✅ Bitcoin Core RPC: OK \(height: \d+\)$/);
+    expect(shown.at(-1)).toBe('Overall Status: HEALTHY');
+    // The log has the job's own lines (JSON), the report's last word among them.
+    const logged = fs
+      .readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { msg: string });
+    expect(logged.map((l) => l.msg)).toContain('Overall Status: HEALTHY');
+  });
 });

@@ -7,6 +7,7 @@ import { queryRows, withDatabase } from '../../src/store/duckdb.js';
 import { startAnalyzeEnv, type AnalyzeEnv } from '../helpers/analyzeEnv.js';
 import { runBin } from '../helpers/bins.js';
 import { holdDatabase } from '../helpers/holdDb.js';
+import type { JsonDoc } from '../helpers/json.js';
 
 // analyze --latest: the newest saved row for pipelines, read-only and without the node.
 
@@ -35,7 +36,7 @@ async function latest(env: Record<string, string>, json = true) {
     stdout: (l) => out.push(l),
     main: runLatest,
   });
-  return { code, out, doc: json ? (JSON.parse(out[0]!) as Record<string, any>) : {} };
+  return { code, out, doc: json ? (JSON.parse(out[0]!) as JsonDoc) : {} };
 }
 
 describe('analyze --latest', () => {

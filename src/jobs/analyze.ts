@@ -45,7 +45,8 @@ const BACKOFF_FILE = 'analyze-backoff.json';
 
 export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: AnalyzeDeps = {}): Promise<JobOutcome> {
   const s = ctx.settings;
-  const own = deps.blocks ? undefined : bitcoindFromSettings(s, ctx.log);
+  // A node restarting mid-run is waited for (BITCOIN_RESTART_WAIT_SEC), within the run's cap.
+  const own = deps.blocks ? undefined : bitcoindFromSettings(s, ctx.log, { waitForRestart: true, signal: ctx.signal });
   const blocks = deps.blocks ?? own!;
   if (own) ctx.defer(() => own.close());
   const summarizer = createSummarizer(s.analyzeParseThreads);

@@ -46,7 +46,7 @@ export async function checkBitcoindCredentials(s: Readonly<Settings>, signal?: A
 export function bitcoindFromSettings(
   s: Readonly<Settings>,
   log: Logger,
-  o: { retries?: number; rest?: 'auto' | 'never' } = {},
+  o: { retries?: number; rest?: 'auto' | 'never'; waitForRestart?: boolean; signal?: AbortSignal } = {},
 ): BitcoindClient {
   const creds = credentialsOf(s);
   return createBitcoindClient({
@@ -59,6 +59,8 @@ export function bitcoindFromSettings(
     retries: o.retries ?? 6,
     rest: o.rest,
     logger: log,
+    restartWaitMs: o.waitForRestart ? s.bitcoinRestartWaitSec * 1000 : 0,
+    signal: o.signal,
   });
 }
 

@@ -8,6 +8,7 @@ import { joinUrl } from '../http/url.js';
 import { RestClient } from './rest.js';
 import type { Logger } from './retry.js';
 import { RpcClient } from './rpc.js';
+import { NodeOutage } from './outage.js';
 
 export interface BitcoindClientOptions {
   /** e.g. http://127.0.0.1:8332; credentials in the URL are taken out and used as user/password. */
@@ -26,6 +27,13 @@ export interface BitcoindClientOptions {
   /** 'auto' (default) probes REST once; 'never' always uses RPC getblock. */
   rest?: 'auto' | 'never';
   logger?: Logger;
+  /**
+   * Wait this long for a node that went away (restarting, warming up) before a request fails
+   * (BITCOIN_RESTART_WAIT_SEC; analyze only: health-check reports, whale-watch carries on). 0: never.
+   */
+  restartWaitMs?: number;
+  /** Ends a restart wait (the job's signal). */
+  signal?: AbortSignal;
 }
 
 export interface BitcoindClient extends BlockSource {
@@ -88,6 +96,17 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
     password: options.password ?? password,
   });
   const retry = { retries: options.retries, minDelayMs: options.retryDelayMs ?? 250, maxDelayMs: 5_000 };
+  // The probe is the RPC client's own single call; the waiter is shared by RPC and REST requests.
+  let probe: () => Promise<void> = () => Promise.resolve();
+  const outage =
+    options.restartWaitMs && options.logger
+      ? new NodeOutage({
+          probe: () => probe(),
+          waitMs: options.restartWaitMs,
+          log: options.logger,
+          signal: options.signal,
+        })
+      : undefined;
   const rpc = new RpcClient({
     base,
     auth,
@@ -95,7 +114,9 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
     connections: options.concurrency,
     retry,
     logger: options.logger,
+    outage,
   });
+  probe = () => rpc.probe();
   const rest =
     options.rest === 'never'
       ? undefined
@@ -105,6 +126,7 @@ export function createBitcoindClient(options: BitcoindClientOptions): BitcoindCl
           connections: options.concurrency,
           retry,
           logger: options.logger,
+          outage,
         });
   const deps = { rpc, rest, concurrency: options.concurrency };
   let closing: Promise<void> | undefined;

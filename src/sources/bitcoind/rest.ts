@@ -3,7 +3,7 @@
 // answers a bare 404.
 import type { HttpPool } from '../http/request.js';
 import { SourceError } from '../../errors.js';
-import { withRetry, type Logger, type RetryPolicy } from './retry.js';
+import { withRetry, type Logger, type OutageWaiter, type RetryPolicy } from './retry.js';
 import { nodePool } from './pool.js';
 
 export interface RestOptions {
@@ -13,6 +13,8 @@ export interface RestOptions {
   connections: number;
   retry: RetryPolicy;
   logger?: Logger;
+  /** Waits out a node restart once a request's retries are spent (see outage.ts). */
+  outage?: OutageWaiter;
 }
 
 const SERVICE = 'bitcoind-rest';
@@ -36,11 +38,17 @@ export class RestClient {
     const endpoint = '/rest/chaininfo.json';
     // A busy node or a proxy's 5xx is asked again; only a definite answer decides: 200 yes, 404 (no
     // handler: -rest=0) or anything else no.
-    this.available ??= withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {
-      const r = await this.get(endpoint);
-      if (RETRYABLE_STATUS.has(r.status)) throw this.statusError(endpoint, r);
-      return r.status === 200;
-    }).then(
+    this.available ??= withRetry(
+      { service: SERVICE, endpoint },
+      this.opts.retry,
+      this.opts.logger,
+      async () => {
+        const r = await this.get(endpoint);
+        if (RETRYABLE_STATUS.has(r.status)) throw this.statusError(endpoint, r);
+        return r.status === 200;
+      },
+      this.opts.outage,
+    ).then(
       (ok) => {
         this.opts.logger?.debug(
           { endpoint },
@@ -71,11 +79,17 @@ export class RestClient {
 
   /** GET `endpoint` and its body when 200; 5xx answers are tried again (bounded), others are errors. */
   private getBody(endpoint: string): Promise<Uint8Array> {
-    return withRetry({ service: SERVICE, endpoint }, this.opts.retry, this.opts.logger, async () => {
-      const r = await this.get(endpoint);
-      if (r.status === 200) return r.body;
-      throw this.statusError(endpoint, r);
-    });
+    return withRetry(
+      { service: SERVICE, endpoint },
+      this.opts.retry,
+      this.opts.logger,
+      async () => {
+        const r = await this.get(endpoint);
+        if (r.status === 200) return r.body;
+        throw this.statusError(endpoint, r);
+      },
+      this.opts.outage,
+    );
   }
 
   private statusError(endpoint: string, r: { status: number; body: Uint8Array }): SourceError {

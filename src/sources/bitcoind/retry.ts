@@ -15,7 +15,17 @@ export interface RetryPolicy {
 export interface Logger {
   debug(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
+  info?(obj: object, msg?: string): void;
 }
+
+/** Waits out a node restart (outage.ts): which failures it covers, and the wait itself. */
+export interface OutageWaiter {
+  covers(err: unknown): boolean;
+  waitFor(err: unknown): Promise<void>;
+}
+
+/** Outages one request waits out at most: a node that answers the probe yet keeps failing this request is an error. */
+const MAX_OUTAGES_PER_REQUEST = 3;
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -41,6 +51,23 @@ export function isTransientNetworkError(err: unknown): boolean {
 }
 
 export async function withRetry<T>(
+  what: { service: string; endpoint: string },
+  policy: RetryPolicy,
+  logger: Logger | undefined,
+  fn: () => Promise<T>,
+  outage?: OutageWaiter,
+): Promise<T> {
+  for (let waited = 0; ; waited++) {
+    try {
+      return await retried(what, policy, logger, fn);
+    } catch (err) {
+      if (!outage || waited >= MAX_OUTAGES_PER_REQUEST || !outage.covers(err)) throw err;
+      await outage.waitFor(err);
+    }
+  }
+}
+
+async function retried<T>(
   what: { service: string; endpoint: string },
   policy: RetryPolicy,
   logger: Logger | undefined,

@@ -4,7 +4,7 @@
 import type { HttpPool } from '../http/request.js';
 import { SourceError } from '../../errors.js';
 import type { RpcAuth } from './auth.js';
-import { withRetry, type Logger, type RetryPolicy } from './retry.js';
+import { withRetry, type Logger, type OutageWaiter, type RetryPolicy } from './retry.js';
 import { nodePool } from './pool.js';
 
 export const RPC_IN_WARMUP = -28;
@@ -18,6 +18,8 @@ export interface RpcOptions {
   connections: number;
   retry: RetryPolicy;
   logger?: Logger;
+  /** Waits out a node restart once a request's retries are spent (analyze; see outage.ts). */
+  outage?: OutageWaiter;
 }
 
 export interface RpcCall {
@@ -122,13 +124,38 @@ export class RpcClient {
     read: (replies: Replies, ids: number[], status: number, body: string, label: string) => R,
   ): Promise<R> {
     const label = asBatch ? `batch(${calls.length}× ${calls[0]!.method})` : calls[0]!.method;
-    return withRetry({ service: SERVICE, endpoint: label }, this.opts.retry, this.opts.logger, async () => {
-      const ids = calls.map(() => this.nextId++);
-      const requests = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params ?? [] }));
-      const { status, body } = await this.post(JSON.stringify(asBatch ? requests : requests[0]), label);
-      const list = this.parseReplies(body, status, label, asBatch);
-      return read({ list, byId: new Map(list.map((r) => [r.id, r])) }, ids, status, body, label);
-    });
+    return withRetry(
+      { service: SERVICE, endpoint: label },
+      this.opts.retry,
+      this.opts.logger,
+      () => this.once(calls, asBatch, read, label),
+      this.opts.outage,
+    );
+  }
+
+  /** One attempt of one exchange: no retry, no outage wait. */
+  private async once<R>(
+    calls: readonly RpcCall[],
+    asBatch: boolean,
+    read: (replies: Replies, ids: number[], status: number, body: string, label: string) => R,
+    label: string,
+  ): Promise<R> {
+    const ids = calls.map(() => this.nextId++);
+    const requests = calls.map((c, i) => ({ jsonrpc: '2.0', id: ids[i], method: c.method, params: c.params ?? [] }));
+    const { status, body } = await this.post(JSON.stringify(asBatch ? requests : requests[0]), label);
+    const list = this.parseReplies(body, status, label, asBatch);
+    return read({ list, byId: new Map(list.map((r) => [r.id, r])) }, ids, status, body, label);
+  }
+
+  /** One `method` call, one attempt: resolves only when the node answers it (the restart wait's probe). */
+  async probe(method = 'getblockchaininfo'): Promise<void> {
+    const c = [{ method, params: [] }];
+    await this.once(
+      c,
+      false,
+      (replies, ids, status, body, label) => this.answer(replies, ids[0]!, c[0]!, status, body, label),
+      method,
+    );
   }
 
   /** The result of call `c` (request id `id`), or the error the node answered for it. */

@@ -1,7 +1,7 @@
 // Bitcoin Core's RPC authentication: HTTP Basic with either the cookie (`__cookie__:<64 hex>`
 // written to <datadir>/.cookie at start, a new secret at every restart) or rpcuser/rpcpassword.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { writeFileSync, renameSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const COOKIE_USER = '__cookie__';
@@ -33,6 +33,12 @@ export class FakeAuth {
     const tmp = `${this.cookiePath}.tmp`;
     writeFileSync(tmp, `${COOKIE_USER}:${this.cookieSecret}`, { mode: 0o600 });
     renameSync(tmp, this.cookiePath);
+  }
+
+  /** bitcoind's shutdown: the cookie file is deleted (Core's DeleteAuthCookie) and no secret is accepted. */
+  forget(): void {
+    this.cookieSecret = undefined;
+    rmSync(this.cookiePath, { force: true });
   }
 
   /** True when the Authorization header carries a configured user:password. */

@@ -54,6 +54,16 @@ export interface FakeBitcoind {
   injectRandomFaults(faults: RandomFaults): void;
   pendingFaults(): Required<Faults>;
   readonly requests: LoggedRequest[];
+  /**
+   * bitcoind stopping (an upgrade, a crash): the port refuses connections, open ones are reset, and
+   * the cookie file is deleted, as Core's shutdown does (DeleteAuthCookie).
+   */
+  stop(): Promise<void>;
+  /**
+   * bitcoind starting again on the same port: a new cookie (written before RPC answers, as Core's
+   * InitRPCAuthentication does), then `warmupMs` of RPC -28 / REST 503 "Loading block index…".
+   */
+  start(o?: { warmupMs?: number }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -211,6 +221,24 @@ export async function startFakeBitcoind(options: FakeBitcoindOptions): Promise<F
     injectRandomFaults: (r) => faults.injectRandom(r),
     pendingFaults: () => faults.pending(),
     requests,
+    async stop() {
+      if (options.auth.cookie) auth.forget();
+      for (const res of hung) res.destroy();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+    async start(o = {}) {
+      if (options.auth.cookie) auth.rotate();
+      if (o.warmupMs) {
+        warmup = WARMUP_MESSAGE;
+        setTimeout(() => (warmup = undefined), o.warmupMs).unref();
+      }
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, '127.0.0.1', () => resolve());
+      });
+    },
     async close() {
       for (const res of hung) res.destroy();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -20,6 +20,16 @@
  */
 #include "layout.h"
 #include <stdint.h>
+
+/*
+ * The contract's version: bumped whenever a function's arguments or results change meaning.
+ * src/chain/nativeHash.ts refuses an addon whose abiVersion() is not the one it was written for.
+ */
+#define UTXORACLE_NATIVE_ABI 2
+/* sha256 of the sources this addon was built from (native/build.mjs passes it); "unknown" otherwise. */
+#ifndef UTXORACLE_SOURCE_HASH
+#define UTXORACLE_SOURCE_HASH "unknown"
+#endif
 #include <stdlib.h>
 #include <string.h>
 
@@ -448,6 +458,20 @@ static napi_value implementation_js(napi_env env, napi_callback_info info) {
   return s;
 }
 
+static napi_value abi_version_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value v;
+  napi_create_uint32(env, UTXORACLE_NATIVE_ABI, &v);
+  return v;
+}
+
+static napi_value source_hash_js(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value s;
+  napi_create_string_utf8(env, UTXORACLE_SOURCE_HASH, NAPI_AUTO_LENGTH, &s);
+  return s;
+}
+
 NAPI_MODULE_INIT() {
 #ifdef HAVE_X86
   if (cpu_has_shani()) {
@@ -463,7 +487,9 @@ NAPI_MODULE_INIT() {
              {"sha256d", sha256d_js},
              {"usePortable", use_portable},
              {"layoutTxs", layout_txs_js},
-             {"implementation", implementation_js}};
+             {"implementation", implementation_js},
+             {"abiVersion", abi_version_js},
+             {"sourceHash", source_hash_js}};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++) {
     napi_value f;
     napi_create_function(env, fns[i].name, NAPI_AUTO_LENGTH, fns[i].fn, NULL, &f);

@@ -71,7 +71,9 @@ export async function runAnalyze(opts: AnalyzeOptions, ctx: JobContext, deps: An
   const run = analyzeRun(s, job, blocks, summarizer, direct);
   log.info({ mode: opts.mode, dryRun: ctx.dryRun }, 'Starting daily analysis');
   const hashing = hashPath();
-  log.debug({ hashing }, `block hashing: ${hashing.path} (${hashing.detail})`);
+  // An addon that is there but not trusted is worth a warning: the run is slower than it should be.
+  if (hashing.refused) log.warn({ hashing }, `block hashing: ${hashing.path} (${hashing.detail})`);
+  else log.debug({ hashing }, `block hashing: ${hashing.path} (${hashing.detail})`);
   if (opts.mode === 'date') return analyzeDate(run, opts.date!, opts.chart);
   if (opts.mode === 'range')
     return analyzeRange(run, {

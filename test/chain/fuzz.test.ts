@@ -86,10 +86,16 @@ describe('fuzz', () => {
     let offset = 81;
     const raws = block.txs.map((t) => bytes.subarray(offset, (offset += t.size)));
     const rand = prng(0x7a5);
+    const outcomes = { ok: 0, 'data-error': 0 };
     for (let i = 0; i < 3000; i++) {
       const raw = raws[i % raws.length]!;
-      check(`tx mutation ${i}`, () => parseTransaction(mutate(raw, rand, [0, raw.length])));
+      outcomes[check(`tx mutation ${i}`, () => parseTransaction(mutate(raw, rand, [0, raw.length])))]++;
     }
+    // A parser that accepted every mutation would pass the loop above: most mutations must be refused
+    // (truncations, extensions and flipped length bytes break a transaction's framing; flipped bytes
+    // inside a script or an amount below MAX_MONEY do not).
+    expect(outcomes['data-error']).toBeGreaterThan(1500);
+    expect(outcomes.ok).toBeGreaterThan(0);
   });
 
   it('200 mutations of block 702861 (1.4 MB): only DataError escapes', () => {

@@ -10,7 +10,7 @@ import {
   sectionsOf,
   withFunding,
 } from '../../src/summary/codec.js';
-import { FIELD, HEADER_BYTES, decodeHeader, isOtherVersion } from '../../src/summary/entryHeader.js';
+import { FIELD, HEADER_BYTES, MAGIC, decodeHeader, isOtherVersion } from '../../src/summary/entryHeader.js';
 import { RULES_VERSION } from '../../src/summary/candidateRule.js';
 import { summarizeBlock } from '../../src/summary/summarizeBlock.js';
 import { fakeBlock, fakeTx } from '../oracle/fakeTx.js';
@@ -46,6 +46,25 @@ describe('summary codec', () => {
     expect(bytes.subarray(at.txids, at.end)).toEqual(s.txids);
     expect(at.end).toBe(bytes.length);
     expect(Array.from(keysOf(h, bytes.slice(at.keys, at.keys + 8)))).toEqual([0x01010101, 0x02020202]); // fakeTx ids are filled with their number
+  });
+
+  it('writes exactly the bytes of format UXS5 (a format change must bump MAGIC)', () => {
+    // Round trips pass whatever the format; this pin does not. A change here is a change of the
+    // cache format: bump MAGIC in entryHeader.ts (entries of the old format are then fetched again)
+    // and pin the new bytes. Readable parts: "UXS5", height 840000, time 1700000000, the block hash
+    // (0xab…), 2 txs, 1 candidate, 2 amounts, 2 inputs, resolved from 839900, …, the input txids
+    // (0x03…, 0x04…) and the txids (0x01…, 0x02…).
+    expect(MAGIC).toBe('UXS5');
+    expect(Buffer.from(encodeSummary(s, funding)).toString('hex')).toBe(
+      '5558533540d10c0000f15365' +
+        'ab'.repeat(32) +
+        '02000000010000000200000002000000dcd00c00010000000c6b17316d5a7349ccd622cb14facbb41e3a543f5eb78cc4' +
+        '9999b93f0ed10c000ed10c000101010102020202010000000202' +
+        '03'.repeat(32) +
+        '04'.repeat(32) +
+        '01'.repeat(32) +
+        '02'.repeat(32),
+    );
   });
 
   it('decodes from unaligned bytes too (copies instead of views)', () => {

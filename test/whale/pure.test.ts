@@ -283,5 +283,11 @@ describe('flow labels: which side holds the value', () => {
     expect(classifyFlow(t, realBook())).toEqual({ flow: 'inflow', exchanges: ['Binance'], prevoutsKnown: true });
   });
 
-  it('reads the real CSV from the fixtures', () => expect(fs.existsSync(EXCHANGE_CSV)).toBe(true));
+  it('labels the first and the last row of the real CSV with their exchange', () => {
+    const lines = fs.readFileSync(EXCHANGE_CSV, 'utf8').split(/\r?\n/).slice(1).filter(Boolean);
+    for (const l of [lines[0]!, lines.at(-1)!]) {
+      const [name, address] = l.split(',');
+      expect(realBook().byAddress.get(address!)?.exchange).toBe(name);
+    }
+  });
 });

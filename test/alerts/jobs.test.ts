@@ -63,7 +63,9 @@ describe('analyze', () => {
       expect((await e.run({ mode: 'recent' })).code).toBe(3);
       expect(e.webhook.received.slice(before).map(summary)).toEqual(['mempool_unreachable:mempool firing']);
       const r = await e.run({ mode: 'recent' }, { env: { MEMPOOL_API_URL: 'none' } });
+      // No exchange price by choice: the row is valid on the oracle's own confidence and range.
       expect(r.code).toBe(0);
+      expect(r.doc).toMatchObject({ mempool_price: null, diff_percent: null, is_valid: true });
       expect(e.webhook.received.slice(before + 1).map(summary)).toEqual(['mempool_unreachable:mempool resolved']);
     } finally {
       await e.mempool.setDown(false);

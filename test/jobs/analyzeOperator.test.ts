@@ -29,10 +29,25 @@ describe('analyze, the operator side', () => {
     const r = await runBin('analyze', ['--json'], { ...e.env, BITCOIN_RPC_COOKIE_FILE: missing });
     expect(r.exitCode).toBe(2);
     expect(JSON.parse(r.stdout).error).toMatch(
-      `BITCOIN_RPC_COOKIE_FILE ${missing} cannot be read (ENOENT); is bitcoind running, and may this user read its datadir?`,
+      `BITCOIN_RPC_COOKIE_FILE ${missing} cannot be read (ENOENT): is bitcoind running (it writes the cookie at start)? ` +
+        'Off mainnet the cookie is in <datadir>/testnet3, testnet4, signet or regtest: set BITCOIN_NETWORK (or BITCOIN_RPC_COOKIE_FILE)',
     );
     expect(e.node.requests.length).toBe(nodeBefore);
     expect([...e.mempool.requests.values()].reduce((a, b) => a + b, 0)).toBe(mempoolBefore);
+  });
+
+  it("BITCOIN_NETWORK finds the chain's cookie under <datadir>/<chain>/ (signet here)", async () => {
+    const datadir = path.join(e.dataDir, 'bitcoin-datadir');
+    fs.mkdirSync(path.join(datadir, 'signet'), { recursive: true });
+    fs.copyFileSync(e.node.cookiePath, path.join(datadir, 'signet', '.cookie'));
+    const env = { ...e.env, BITCOIN_DATADIR: datadir, BITCOIN_NETWORK: 'signet', BITCOIN_RPC_URL: e.node.url };
+    delete (env as Record<string, string | undefined>).BITCOIN_RPC_COOKIE_FILE;
+    const r = await runBin('analyze', ['--json', '--dry-run'], env);
+    expect(r.exitCode, r.stderr).toBe(0);
+    // Without it, the mainnet place: no cookie there, and the message says what to set.
+    const main = await runBin('analyze', ['--json', '--dry-run'], { ...env, BITCOIN_NETWORK: 'main' });
+    expect(main.exitCode).toBe(2);
+    expect(JSON.parse(main.stdout).error).toMatch(/set BITCOIN_NETWORK/);
   });
 
   it('--dry-run with mempool down sends no webhook and logs the alert it would have sent', async () => {

@@ -14,6 +14,8 @@ import { REPO_ROOT } from '../helpers/paths.js';
 import { makeTx } from '../fakes/mempool/index.js';
 import { ADDR, BTC } from '../whale/helpers.js';
 import { readTable, startWorld, until, type World } from '../whale/jobHarness.js';
+import { startProxy, TEST_CA, type FakeProxy } from '../fakes/proxy/server.js';
+import { runBin } from '../helpers/bins.js';
 
 const BIN = path.join(REPO_ROOT, 'bin', 'whale-watch.js');
 const worlds: World[] = [];
@@ -198,5 +200,68 @@ describe('whale-watch executable', () => {
       '30.0',
     ]);
     expect(lines[5]).toMatch(/not judged \(fewer than 10 scored predictions\)/);
+  });
+});
+
+describe('whale-watch on the URLs and versions operators have', () => {
+  const proxies: FakeProxy[] = [];
+  afterEach(async () => {
+    for (const p of proxies.splice(0)) await p.close();
+  });
+
+  it('mempool REST and WebSocket behind a path prefix over TLS (wss://, NODE_EXTRA_CA_CERTS)', async () => {
+    const w = await startWorld({ WHALE_HEARTBEAT_SEC: '1' });
+    worlds.push(w);
+    const p = await startProxy({ target: w.fake.url, prefix: '/mempool', tls: 'ca' });
+    proxies.push(p);
+    w.env.MEMPOOL_API_URL = `${p.url}`;
+    w.env.MEMPOOL_WS_URL = `${p.url.replace(/^https:/, 'wss:')}/api/v1/ws`;
+    w.env.NODE_EXTRA_CA_CERTS = TEST_CA;
+    const run = spawnBin(w, ['--json']);
+    await w.fake.waitFor(
+      () => w.fake.received.some((r) => (r.message as Record<string, unknown>)['track-mempool'] === true),
+      15_000,
+      'subscription through the proxy',
+    );
+    const whale = makeTx({ seed: 'wss', outputs: [{ address: ADDR.binanceCold, value: 180 * BTC }] });
+    w.fake.addTxs([whale]);
+    await until(() => run.err().includes('Whale detected'), 'detection', 15_000);
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+    expect(p.requests).toContain('/mempool/api/v1/ws');
+    expect(p.requests).toContain('/mempool/api/v1/backend-info');
+    expect(p.requests.every((q) => q.startsWith('/mempool/'))).toBe(true);
+    expect(await readTable(w, 'SELECT txid FROM mempool_predictions')).toEqual([{ txid: whale.txid }]);
+  });
+
+  it('a mempool older than v3.0: a clear warning at start, and health-check says it is silent and why', async () => {
+    const w = await startWorld({ WHALE_HEARTBEAT_SEC: '1' }, 850_000, { version: '2.5.0' });
+    worlds.push(w);
+    const run = spawnBin(w, ['--json']);
+    await until(() => run.err().includes('older than v3.0'), 'the warning', 15_000);
+    const warn = run
+      .err()
+      .split('\n')
+      .filter((l) => l.includes('older than v3.0'))
+      .map((l) => JSON.parse(l) as { level: string; msg: string })[0]!;
+    expect(warn.level).toBe('warn');
+    expect(warn.msg).toMatch(/^mempool backend 2\.5\.0 is older than v3\.0: it ignores \{"track-mempool": true\}/);
+    // The stream sends nothing that whale-watch could hear: silent past HEALTH_WHALE_SILENT_WARN_SEC.
+    await new Promise((r) => setTimeout(r, 2_500));
+    const h = await runBin('health-check', ['--json'], {
+      ...w.env,
+      HEALTH_WHALE_SILENT_WARN_SEC: '1',
+      ELECTRS_API_URL: 'none',
+      LOG_LEVEL: 'silent',
+    });
+    const c = (JSON.parse(h.stdout) as { checks: { check: string; state: string; message: string }[] }).checks.find(
+      (x) => x.check === 'whale_heartbeat',
+    )!;
+    expect(c.state).toBe('WARN');
+    expect(c.message).toMatch(
+      /^connected, but no mempool-transactions delta since it connected for \d+ s \(mempool 2\.5\.0 is older than v3\.0 and sends none: upgrade it\)/,
+    );
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
   });
 });

@@ -26,17 +26,34 @@ export interface RpcAuth {
 const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
+/**
+ * Why the cookie cannot be read, and what fixes it: the cookie is bitcoind's, mode 0600 in its
+ * datadir (Core >= 28 can make it group-readable: rpccookieperms=group), rewritten at every start,
+ * and under <datadir>/<chain>/ off mainnet.
+ */
+export function cookieError(file: string, code: string): string {
+  const head = `BITCOIN_RPC_COOKIE_FILE ${file} cannot be read (${code})`;
+  if (code === 'EACCES' || code === 'EPERM')
+    return (
+      `${head}: this user may not read bitcoind's cookie. Either set rpccookieperms=group in bitcoin.conf ` +
+      "(Bitcoin Core 28 or later) and add this user to bitcoind's group, or give the suite its own rpcauth user " +
+      '(BITCOIN_RPC_USER / BITCOIN_RPC_PASSWORD)'
+    );
+  if (code === 'ENOENT')
+    return (
+      `${head}: is bitcoind running (it writes the cookie at start)? Off mainnet the cookie is in ` +
+      '<datadir>/testnet3, testnet4, signet or regtest: set BITCOIN_NETWORK (or BITCOIN_RPC_COOKIE_FILE)'
+    );
+  return `${head}; is bitcoind running, and may this user read its datadir?`;
+}
+
 async function readCookie(file: string): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new ConfigError(
-      `BITCOIN_RPC_COOKIE_FILE ${file} cannot be read (${code}); is bitcoind running, and may this user read its datadir?`,
-      'BITCOIN_RPC_COOKIE_FILE',
-      { cause: err },
-    );
+    throw new ConfigError(cookieError(file, code), 'BITCOIN_RPC_COOKIE_FILE', { cause: err });
   }
   const line = text.trim();
   const colon = line.indexOf(':');

@@ -1,4 +1,5 @@
-// npm run bench:whale [-- --phase catchup|stream] [--mempool 300000 --live-rate 500] [--count 1000000 --rate 5000]
+// npm run bench:whale [-- --phase catchup|stream] [--listing esplora|core|both] [--mempool 300000 --live-rate 500]
+//                     [--count 1000000 --rate 5000]
 //
 // Two measurements of the real whale-watch job (stream, detection, flow labels against the real
 // exchange list of test/fixtures, prevouts from electrs, batched DuckDB writes), each in its own
@@ -7,7 +8,10 @@
 //   catchup: a first start on a mempool of `--mempool` transactions (default 300,000, a whale every
 //            1,000) that the stream will never announce: time until the catch-up has examined them
 //            all, peak RSS, the event loop's delay meanwhile, and the detection latency of live
-//            whales arriving during the catch-up (`--live-rate` tx/s, a whale every 100).
+//            whales arriving during the catch-up (`--live-rate` tx/s, a whale every 100). Listed and
+//            fetched from each source (`--listing`, default both, one after the other): electrs'
+//            Esplora API (/mempool/txids, /tx/:txid), or Bitcoin Core alone (getrawmempool, batches
+//            of getrawtransaction read by our parser, gettxout for the whales' spent coins).
 //   stream:  `--count` added transactions (default 1,000,000) at `--rate` tx/s (5,000) in deltas of
 //            `--batch` (100), a whale every `--whale-every` (1,000): detection latency percentiles and
 //            peak RSS. Targets: p99 < 100 ms, RSS < 200 MB.
@@ -21,7 +25,7 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { CatchUpStats } from '../../src/whale/catchUp.js';
-import type { FakeJob } from './whaleFake.js';
+import { CORE_AUTH, type FakeJob, type Listing } from './whaleFake.js';
 
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +35,10 @@ const arg = (name: string, def: number): number => {
 };
 const phaseArg = (): string => {
   const i = process.argv.indexOf('--phase');
+  return i >= 0 ? (process.argv[i + 1] ?? '') : 'both';
+};
+const listingArg = (): string => {
+  const i = process.argv.indexOf('--listing');
   return i >= 0 ? (process.argv[i + 1] ?? '') : 'both';
 };
 const nowMs = (): number => Date.now();
@@ -76,7 +84,7 @@ function startFake(job: FakeJob): Fake {
 
 /** Runs the real job against the fake; `until` decides when to stop it. */
 async function runJobAgainst(
-  urls: { wsUrl: string; electrsUrl: string },
+  urls: { wsUrl: string; electrsUrl: string; coreUrl?: string },
   hooks: {
     onSequenceWhale: (seq: number) => void;
     onCatchUp?: (s: CatchUpStats) => void;
@@ -91,7 +99,14 @@ async function runJobAgainst(
   const env: Record<string, string> = {
     UTXORACLE_DATA_DIR: dir,
     MEMPOOL_WS_URL: urls.wsUrl,
-    ELECTRS_API_URL: urls.electrsUrl,
+    // The bench's fake mempool has no standing mempool behind its own REST routes: the listing source
+    // measured is electrs or Core alone.
+    MEMPOOL_API_URL: 'none',
+    // With Core, no Esplora: the catch-up lists and fetches from Core alone.
+    ELECTRS_API_URL: urls.coreUrl ? 'none' : urls.electrsUrl,
+    BITCOIN_RPC_URL: urls.coreUrl ?? 'http://127.0.0.1:9',
+    BITCOIN_RPC_USER: CORE_AUTH.user,
+    BITCOIN_RPC_PASSWORD: CORE_AUTH.password,
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'json',
     WHALE_FLUSH_INTERVAL_MS: process.env.WHALE_FLUSH_INTERVAL_MS ?? '2000',
@@ -153,19 +168,20 @@ function latencies(sent: number[], detected: Map<number, number[]>): number[] {
   return lat.sort((a, b) => a - b);
 }
 
-async function catchUpPhase(): Promise<void> {
+async function catchUpPhase(listing: Listing): Promise<void> {
   const job: FakeJob = {
     mode: 'catchup',
+    listing,
     mempool: arg('mempool', 300_000),
     whaleEvery: arg('whale-every', 1_000),
     liveRate: arg('live-rate', 500),
     liveWhaleEvery: 100,
   };
   process.stderr.write(
-    `catch-up bench: ${job.mempool} transactions in the mempool at start (a whale every ${job.whaleEvery}), live deltas at ${job.liveRate} tx/s meanwhile\n`,
+    `catch-up bench (${listing}): ${job.mempool} transactions in the mempool at start (a whale every ${job.whaleEvery}), live deltas at ${job.liveRate} tx/s meanwhile\n`,
   );
   const fake = startFake(job);
-  const urls = (await fake.next('ready')) as { wsUrl: string; electrsUrl: string };
+  const urls = (await fake.next('ready')) as { wsUrl: string; electrsUrl: string; coreUrl?: string };
   const detected = detections();
   const loop = monitorEventLoopDelay({ resolution: 5 });
   let first: CatchUpStats | undefined;
@@ -209,8 +225,9 @@ async function catchUpPhase(): Promise<void> {
   const lastMs = first?.lastMs ?? NaN;
   const rate = (1000 * (first?.fetched ?? 0)) / lastMs;
   const parallel = process.env.WHALE_CATCHUP_CONCURRENCY ?? 8;
+  const source = listing === 'core' ? 'Bitcoin Core (getrawmempool, getrawtransaction)' : 'electrs (Esplora)';
   console.log(
-    `catch-up at start: ${first?.listed} listed, ${first?.fetched} fetched ${(lastMs / 1000).toFixed(1)} s after the ` +
+    `catch-up at start from ${source}: ${first?.listed} listed, ${first?.fetched} fetched ${(lastMs / 1000).toFixed(1)} s after the ` +
       `start (${rate.toFixed(0)} tx/s, ${parallel} requests in parallel), whales found ${first?.whales} of ` +
       `${Math.floor(job.mempool / job.whaleEvery)}, complete ${first?.complete === 1} (exit ${code}; ${cu.passes} passes in all)`,
   );
@@ -260,13 +277,23 @@ async function streamPhase(): Promise<void> {
 }
 
 const phase = phaseArg();
-if (phase === 'catchup') await catchUpPhase();
+const listing = listingArg();
+const drop = (names: string[]) =>
+  process.argv.slice(2).filter((a, i, all) => !names.includes(a) && !names.includes(all[i - 1] ?? ''));
+if (phase === 'catchup' && (listing === 'esplora' || listing === 'core')) await catchUpPhase(listing);
 else if (phase === 'stream') await streamPhase();
-else if (phase === 'both') {
-  // Each phase in a process of its own, so each peak RSS is its own.
-  const rest = process.argv.slice(2).filter((a, i, all) => a !== '--phase' && all[i - 1] !== '--phase');
-  for (const p of ['catchup', 'stream']) {
-    const r = spawnSync(process.execPath, [...WHALE_WATCH_FLAGS, here, ...rest, '--phase', p], { stdio: 'inherit' });
+else if (phase === 'both' || phase === 'catchup') {
+  // Each run in a process of its own, so each peak RSS is its own.
+  if (!['esplora', 'core', 'both'].includes(listing))
+    throw new Error(`--listing must be esplora, core or both, got ${listing}`);
+  const runs = [
+    ...(listing === 'both' ? ['esplora', 'core'] : [listing]).map((l) => ['--phase', 'catchup', '--listing', l]),
+    ...(phase === 'both' ? [['--phase', 'stream']] : []),
+  ];
+  for (const extra of runs) {
+    const r = spawnSync(process.execPath, [...WHALE_WATCH_FLAGS, here, ...drop(['--phase', '--listing']), ...extra], {
+      stdio: 'inherit',
+    });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
 } else throw new Error(`--phase must be catchup, stream or both, got ${phase}`);

@@ -5,7 +5,8 @@
 // UTXO set, mempool spends not applied, so a whale's own inputs are still there — no txindex either),
 // and a mempool entry's fee (`getmempoolentry`). Values come back checked.
 import { SourceError } from '../../errors.js';
-import type { RpcClient } from './rpc.js';
+import { TxidArrayParser } from '../esplora/mempoolTxids.js';
+import { rpcError, type RpcClient } from './rpc.js';
 
 /** RPC_INVALID_ADDRESS_OR_KEY: "No such mempool transaction…", "Transaction not in mempool". */
 export const RPC_NOT_FOUND = -5;
@@ -26,14 +27,54 @@ export function needsTxindex(err: unknown): boolean {
   return isNotFound(err) && /Use -txindex/.test((err as Error).message);
 }
 
-/** `getrawmempool`: every txid in the node's mempool. */
-export async function getRawMempool(rpc: RpcClient): Promise<string[]> {
-  const list = await rpc.call<unknown>('getrawmempool', [false]);
-  if (!Array.isArray(list)) throw bad('getrawmempool', `expected an array of txids, got ${typeof list}`);
-  for (const [i, t] of list.entries())
-    if (typeof t !== 'string' || !TXID.test(t))
-      throw bad('getrawmempool', `[${i}] is not a txid: ${JSON.stringify(t)}`);
-  return list as string[];
+/**
+ * `getrawmempool` read as it streams: the txids handed to `onBatch` chunk by chunk, never the ~20 MB
+ * reply of a 300k-transaction mempool held whole (nor its ~25 MB of strings). Core writes the reply
+ * as `{"result":[…],"error":null,"id":…}` (or `{"jsonrpc":"2.0","result":[…],"id":…}`); the array
+ * after `"result":` is read incrementally, anything else (an error reply, which is short) whole.
+ */
+export async function streamRawMempool(rpc: RpcClient, onBatch: (txids: string[]) => void): Promise<number> {
+  const parser = new TxidArrayParser('Bitcoin Core', { endpoint: 'getrawmempool', rest: 'ignore' });
+  let head = '';
+  let inArray = false;
+  const reply: Buffer[] = []; // the reply before the array (an error reply is all of it), as bytes: UTF-8
+  const status = await rpc.stream('getrawmempool', [false], (chunk) => {
+    if (inArray) {
+      const txids = parser.push(chunk.toString('latin1')); // the array is ASCII
+      if (txids.length) onBatch(txids);
+      return;
+    }
+    reply.push(chunk);
+    if (head.length > 4096) return; // no array in sight: an error reply, read at the end
+    head += chunk.toString('latin1');
+    const m = /"result"\s*:\s*/.exec(head);
+    if (!m) return;
+    const rest = head.slice(m.index + m[0].length);
+    if (rest.length === 0) return;
+    if (rest[0] !== '[') {
+      head = ' '.repeat(4097); // "result": null, and an error
+      return;
+    }
+    inArray = true;
+    const txids = parser.push(rest);
+    if (txids.length) onBatch(txids);
+  });
+  if (inArray) {
+    parser.end();
+    return parser.count;
+  }
+  const body = Buffer.concat(reply).toString('utf8');
+  let parsed: { error?: { code?: unknown; message?: unknown } | null } | undefined;
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    throw bad(
+      'getrawmempool',
+      `HTTP ${status} with a reply that is not JSON-RPC: ${JSON.stringify(body.slice(0, 80))}`,
+    );
+  }
+  if (parsed?.error) throw rpcError('getrawmempool', parsed.error, status);
+  throw bad('getrawmempool', `expected an array of txids, got ${JSON.stringify(body.slice(0, 80))}`);
 }
 
 /**

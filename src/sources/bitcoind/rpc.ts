@@ -44,7 +44,7 @@ interface Replies {
   byId: Map<unknown, RpcReply>;
 }
 
-function rpcError(method: string, error: { code?: unknown; message?: unknown }, status: number): SourceError {
+export function rpcError(method: string, error: { code?: unknown; message?: unknown }, status: number): SourceError {
   const code = typeof error.code === 'number' ? error.code : undefined;
   const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
   return new SourceError(`Bitcoin Core RPC ${method} failed: ${message} (code ${code ?? '?'})`, {
@@ -177,6 +177,65 @@ export class RpcClient {
     return r.result;
   }
 
+  /**
+   * One `method` call whose reply body is handed to `onData` as it arrives (getrawmempool's ~20 MB
+   * for 300k transactions need never be held whole); resolves with the HTTP status. The caller
+   * reads the reply; credentials, 403 and 503 are handled as for every call. No retry: what was
+   * handed on cannot be taken back.
+   */
+  async stream(
+    method: string,
+    params: unknown[],
+    onData: (chunk: Buffer) => void,
+    authRetried = false,
+  ): Promise<number> {
+    const authorization = await this.opts.auth.header();
+    const body = JSON.stringify({ jsonrpc: '2.0', id: this.nextId++, method, params });
+    let small = '';
+    const res = await this.pool.stream(
+      '/',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization },
+        body,
+        signal: AbortSignal.timeout(this.opts.timeoutMs),
+      },
+      (chunk, status) => {
+        // A reply (200, or Core's own error body at 404/500) is the caller's; anything else is short.
+        if (status === 200 || status === 404 || status === 500) onData(chunk);
+        else if (small.length < 200) small += chunk.toString('latin1');
+      },
+    );
+    const status = res.statusCode;
+    if (status === 401 && !authRetried && (await this.opts.auth.refresh(authorization)))
+      return this.stream(method, params, onData, true);
+    this.refuse(status, small, method);
+    return status;
+  }
+
+  /** The statuses that are no JSON-RPC reply: credentials refused, forbidden, busy. */
+  private refuse(status: number, text: string, label: string): void {
+    if (status === 401)
+      throw new SourceError(
+        `Bitcoin Core refused the RPC credentials (HTTP 401) for ${label}; check ${this.opts.auth.kind === 'cookie' ? 'BITCOIN_RPC_COOKIE_FILE (bitcoind rewrites it at each start)' : 'BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD'}`,
+        { service: SERVICE, endpoint: label, status: 401, retryable: false },
+      );
+    if (status === 403)
+      throw new SourceError(`Bitcoin Core forbids ${label} (HTTP 403); check rpcallowip / rpcwhitelist`, {
+        service: SERVICE,
+        endpoint: label,
+        status: 403,
+        retryable: false,
+      });
+    if (status === 503)
+      throw new SourceError(`Bitcoin Core is busy (HTTP 503: ${text.trim().slice(0, 80)}) for ${label}`, {
+        service: SERVICE,
+        endpoint: label,
+        status: 503,
+        retryable: true,
+      });
+  }
+
   private async post(body: string, label: string, authRetried = false): Promise<{ status: number; body: string }> {
     const authorization = await this.opts.auth.header();
     const res = await this.pool.request('/', {
@@ -186,31 +245,11 @@ export class RpcClient {
       signal: AbortSignal.timeout(this.opts.timeoutMs),
     });
     const text = res.text();
-    if (res.statusCode === 401) {
-      // A restarted bitcoind has a new cookie: read it again, and send again once if this request's
-      // own header was the stale one.
-      if (!authRetried && (await this.opts.auth.refresh(authorization))) return this.post(body, label, true);
-      throw new SourceError(
-        `Bitcoin Core refused the RPC credentials (HTTP 401) for ${label}; check ${this.opts.auth.kind === 'cookie' ? 'BITCOIN_RPC_COOKIE_FILE (bitcoind rewrites it at each start)' : 'BITCOIN_RPC_USER and BITCOIN_RPC_PASSWORD'}`,
-        { service: SERVICE, endpoint: label, status: 401, retryable: false },
-      );
-    }
-    if (res.statusCode === 403) {
-      throw new SourceError(`Bitcoin Core forbids ${label} (HTTP 403); check rpcallowip / rpcwhitelist`, {
-        service: SERVICE,
-        endpoint: label,
-        status: 403,
-        retryable: false,
-      });
-    }
-    if (res.statusCode === 503) {
-      throw new SourceError(`Bitcoin Core is busy (HTTP 503: ${text.trim().slice(0, 80)}) for ${label}`, {
-        service: SERVICE,
-        endpoint: label,
-        status: 503,
-        retryable: true,
-      });
-    }
+    // A restarted bitcoind has a new cookie: read it again, and send again once if this request's
+    // own header was the stale one.
+    if (res.statusCode === 401 && !authRetried && (await this.opts.auth.refresh(authorization)))
+      return this.post(body, label, true);
+    this.refuse(res.statusCode, text, label);
     return { status: res.statusCode, body: text };
   }
 

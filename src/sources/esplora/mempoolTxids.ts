@@ -13,7 +13,14 @@ const ENDPOINT = '/mempool/txids';
 
 /** Incremental parser for a JSON array of 64-hex-digit strings; every other shape is an error. */
 export class TxidArrayParser {
-  constructor(private readonly service = 'electrs') {}
+  /**
+   * `endpoint` names the source in messages; `rest: 'ignore'` stops at the closing bracket and
+   * ignores what follows (the array inside a larger reply: Core's `{"result":[…],"id":1}`).
+   */
+  constructor(
+    private readonly service = 'electrs',
+    private readonly o: { endpoint?: string; rest?: 'error' | 'ignore' } = {},
+  ) {}
   private carry = '';
   private state: 'start' | 'items' | 'done' = 'start';
   /** Whether a txid was read since the last separator (a comma must come between two). */
@@ -36,7 +43,10 @@ export class TxidArrayParser {
         i++;
         continue;
       }
-      if (this.state === 'done') throw this.error(`text after the closing bracket: ${s.slice(i, i + 20)}`);
+      if (this.state === 'done') {
+        if (this.o.rest === 'ignore') return out;
+        throw this.error(`text after the closing bracket: ${s.slice(i, i + 20)}`);
+      }
       if (this.state === 'start') {
         if (c !== 91) throw this.error(`expected "[", got ${JSON.stringify(s.slice(i, i + 20))}`);
         this.state = 'items';
@@ -74,6 +84,11 @@ export class TxidArrayParser {
     return out;
   }
 
+  /** Whether the closing bracket was read. */
+  get closed(): boolean {
+    return this.state === 'done';
+  }
+
   /** Checks the array was closed. */
   end(): void {
     if (this.state !== 'done' || this.carry.trim() !== '')
@@ -81,9 +96,10 @@ export class TxidArrayParser {
   }
 
   private error(why: string): SourceError {
-    return new SourceError(`${this.service} ${ENDPOINT}: ${why}`, {
+    const endpoint = this.o.endpoint ?? ENDPOINT;
+    return new SourceError(`${this.service} ${endpoint}: ${why}`, {
       service: this.service,
-      endpoint: ENDPOINT,
+      endpoint,
       retryable: false,
     });
   }

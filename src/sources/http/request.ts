@@ -55,6 +55,31 @@ function response(res: http.IncomingMessage, chunks: Buffer[], length: number): 
 
 /** One request; resolves once the whole body has arrived. */
 export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
+  const chunks: Buffer[] = [];
+  let length = 0;
+  return exchange(url, opts, (c) => {
+    chunks.push(c);
+    length += c.length;
+  }).then((res) => response(res, chunks, length));
+}
+
+/**
+ * One request whose body is handed to `onData` chunk by chunk as it arrives (a 20 MB answer need never
+ * be held whole); resolves with the status and headers once it has ended.
+ */
+export function requestStream(
+  url: URL,
+  opts: RequestOptions,
+  onData: (chunk: Buffer, statusCode: number) => void,
+): Promise<Pick<HttpResponse, 'statusCode' | 'headers'>> {
+  return exchange(url, opts, onData).then((res) => ({ statusCode: res.statusCode ?? 0, headers: res.headers }));
+}
+
+function exchange(
+  url: URL,
+  opts: RequestOptions,
+  onData: (chunk: Buffer, statusCode: number) => void,
+): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (opts.signal?.aborted) return reject(opts.signal.reason as Error);
     const client = url.protocol === 'https:' ? https : http;
@@ -77,11 +102,13 @@ export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
       fail(tlsFailure(err, url, service) ?? electrumAnswer(err, url, service) ?? err);
     });
     req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let length = 0;
       res.on('data', (c: Buffer) => {
-        chunks.push(c);
-        length += c.length;
+        if (settled) return;
+        try {
+          onData(c, res.statusCode ?? 0);
+        } catch (err) {
+          fail(err as Error);
+        }
       });
       res.on('error', fail);
       res.on('aborted', () => fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' })));
@@ -89,7 +116,7 @@ export function request(url: URL, opts: RequestOptions): Promise<HttpResponse> {
         if (settled) return;
         settled = true;
         opts.signal?.removeEventListener('abort', onAbort);
-        resolve(response(res, chunks, length));
+        resolve(res);
       });
     });
     req.end(opts.body);
@@ -122,6 +149,19 @@ export class HttpPool {
       idleTimeoutMs: this.timeoutMs,
       agent: this.agent,
     });
+  }
+
+  /** A request whose body goes to `onData` as it arrives (see requestStream). */
+  stream(
+    path: string,
+    opts: Omit<RequestOptions, 'agent' | 'idleTimeoutMs'>,
+    onData: (chunk: Buffer, statusCode: number) => void,
+  ): ReturnType<typeof requestStream> {
+    return requestStream(
+      joinUrl(this.base, path),
+      { service: this.service, ...opts, idleTimeoutMs: this.timeoutMs, agent: this.agent },
+      onData,
+    );
   }
 
   close(): Promise<void> {

@@ -9,10 +9,10 @@ import type { BitcoinNetwork } from '../../config/network.js';
 import {
   getBlockHeight,
   getMempoolFee,
-  getRawMempool,
   getRawTransactions,
   getTransactionPlace,
   getTxOut,
+  streamRawMempool,
 } from '../../sources/bitcoind/mempool.js';
 import type { RpcClient } from '../../sources/bitcoind/rpc.js';
 import type { MempoolTxOut } from '../../sources/mempool/stream.js';
@@ -27,8 +27,6 @@ export interface CoreLookupOptions {
   parallel?: number;
 }
 
-/** Txids handed to the catch-up per batch of the listing (it is read whole; this keeps batches small). */
-const LIST_BATCH = 4096;
 /** Outputs of a transaction looked at to find where it confirmed (a whale has a few). */
 const STATUS_OUTPUTS = 4;
 
@@ -39,15 +37,8 @@ export function coreLookup(rpc: RpcClient, o: CoreLookupOptions): TxLookup {
     name: 'core',
     label: o.label,
     probe: async () => void (await rpc.call('getblockcount')),
-    async listMempool(onBatch, signal) {
-      const all = await getRawMempool(rpc);
-      for (let i = 0; i < all.length && !signal?.aborted; i += LIST_BATCH) {
-        onBatch(all.slice(i, i + LIST_BATCH));
-        // Let the WebSocket's messages in between batches.
-        await new Promise<void>((r) => setImmediate(r));
-      }
-      return all.length;
-    },
+    // Read as it streams: batches per network chunk, WebSocket messages read in between.
+    listMempool: (onBatch) => streamRawMempool(rpc, onBatch),
     async fetchTxs(txids) {
       const hexes = await getRawTransactions(rpc, txids);
       return hexes.map((hex, i) => (hex === null ? null : parse(hex, txids[i]!)));

@@ -23,8 +23,8 @@ function statements(file: string): Statement[] {
   let buf: string[] = [];
   for (const line of fs.readFileSync(fixturePath(file), 'utf8').split('\n')) {
     const tag = /^-- (?:@ )?(.*)$/.exec(line);
-    if (tag && buf.length === 0) {
-      where = tag[1]!;
+    if (buf.length === 0 && (tag || line.trim() === '')) {
+      if (tag) where = tag[1]!;
       continue;
     }
     buf.push(line);
@@ -46,7 +46,7 @@ let dbs: FilledDbs;
 beforeAll(async () => {
   dbs = await fillDbs();
 });
-afterAll(() => dbs.remove());
+afterAll(() => dbs?.remove());
 
 const run = (db: string, sql: string) => withDatabase(db, (c) => queryRows(c, sql));
 const DAYS = (rows: typeof PRICE_ROWS, max: number) => rows.filter((r) => r.days < max);

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { checkAuth, cookieError, createAuth } from '../../../src/sources/bitcoind/auth.js';
+import { cookieError, createAuth } from '../../../src/sources/bitcoind/auth.js';
 import { REPO_ROOT } from '../../helpers/paths.js';
 
 describe('cookie auth refresh', () => {

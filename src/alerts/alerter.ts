@@ -13,6 +13,9 @@ import { OpenKeys, type OpenKey } from './openKeys.js';
 import { AlertRouter } from './router.js';
 import { activeSilence, type Silence } from './silence.js';
 
+/** How much earlier than ALERT_COOLDOWN_SECONDS a reminder may go (cron's own timing varies). */
+export const COOLDOWN_SLACK_MS = 60_000;
+
 export interface AlerterOptions {
   sink: AlertSink;
   /** Where the open keys and the silence file live (the data directory). */
@@ -70,11 +73,10 @@ export class Alerter {
     const prev = this.openKeys.get(key);
     if (this.o.dryRun) return this.wouldSend(makeEvent(type, subject, 'firing', severity, summary, payload, () => now));
     const since = prev?.since ?? new Date(now).toISOString();
-    if (
-      prev?.last_sent &&
-      now - Date.parse(prev.last_sent) < this.o.cooldownSec * 1000 &&
-      !worse(severity, prev.severity)
-    ) {
+    // A minute of slack: an hourly cron job runs a little less than 3600 s after the last one, and
+    // without it a 3600 s cooldown would remind every other hour.
+    const cooldownMs = Math.max(0, this.o.cooldownSec * 1000 - COOLDOWN_SLACK_MS);
+    if (prev?.last_sent && now - Date.parse(prev.last_sent) < cooldownMs && !worse(severity, prev.severity)) {
       this.o.log.debug({ key, since, last_sent: prev.last_sent }, `alert ${key} already sent; in its cooldown`);
       return undefined;
     }

@@ -252,3 +252,19 @@ describe('--dry-run', () => {
     expect(t.recorded).toEqual([]);
   });
 });
+
+describe('the cooldown and cron', () => {
+  it('an hourly run a few seconds short of 3600 s after the last alert still reminds (every hour, not every other)', async () => {
+    const t = setup();
+    await t.run().fire('health_check', 'disk', 'critical', 'Disk: CRIT');
+    for (let h = 0; h < 3; h++) {
+      t.clock.t += 3600_000 - 2_000; // cron started this run 2 s earlier in its minute
+      await t.run().fire('health_check', 'disk', 'critical', 'Disk: CRIT');
+    }
+    expect(t.sink.sent).toHaveLength(4);
+    // Well inside the cooldown: nothing.
+    t.minutes(30);
+    await t.run().fire('health_check', 'disk', 'critical', 'Disk: CRIT');
+    expect(t.sink.sent).toHaveLength(4);
+  });
+});

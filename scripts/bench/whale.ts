@@ -161,9 +161,17 @@ function latencies(sent: number[], detected: Map<number, number[]>): number[] {
   const sentAt = new Map<number, number>();
   for (let i = 0; i < sent.length; i += 2) sentAt.set(sent[i]!, sent[i + 1]!);
   const lat: number[] = [];
+  const first = sent[1] ?? 0;
   for (const [seq, times] of detected) {
     const s = sentAt.get(seq);
-    if (s !== undefined) for (const t of times) lat.push(t - s);
+    if (s !== undefined)
+      for (const t of times) {
+        lat.push(t - s);
+        // WHALE_BENCH_SLOW=ms: when the slow detections happened, to find what held them.
+        const slow = Number(process.env.WHALE_BENCH_SLOW ?? 0);
+        if (slow > 0 && t - s > slow)
+          process.stderr.write(`  slow: ${t - s} ms, sent ${((s - first) / 1000).toFixed(1)} s in\n`);
+      }
   }
   return lat.sort((a, b) => a - b);
 }

@@ -14,7 +14,7 @@ import { startFakeElectrs } from '../../test/fakes/electrs/server.js';
 import { startFakeBitcoind } from '../../test/fakes/bitcoind/index.js';
 import { generateChain } from '../../test/fakes/chain/index.js';
 import type { CoreMempoolView } from '../../test/fakes/mempool/coreView.js';
-import { rawTxOf } from '../../test/fakes/mempool/raw.js';
+import { keepRawTxs, rawTxOf } from '../../test/fakes/mempool/raw.js';
 import {
   esploraTx,
   makeBatchTx,
@@ -94,6 +94,8 @@ export async function fakeChild(): Promise<void> {
   // The standing mempool (catchup) is generated on demand from its index; live whales are kept whole.
   const standing = job.mode === 'catchup' ? job.mempool : 0;
   const core = job.mode === 'catchup' && job.listing === 'core';
+  // Only a fake Core serves raw bytes: without one, the fake keeps none.
+  keepRawTxs(core);
   const isStandingWhale = (i: number) => job.mode === 'catchup' && (i + 1) % job.whaleEvery === 0;
   const standingAt = (i: number): FakeTx =>
     core && isStandingWhale(i) ? rawWhale(i, 'standing') : whaleIf(makeBatchTx(i, 'standing'), isStandingWhale(i));

@@ -5,7 +5,7 @@
 // batches and alerts once per whale, and settles each prediction (mined, replaced, dropped, or
 // through a lookup). What it does over time is a list of named periodic tasks; the order in which it
 // shuts down is written once, in stop().
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { Settings } from '../config/settings.js';
 import type { Alerter } from '../alerts/alerter.js';
 import type { DeliveryResult } from '../alerts/event.js';
@@ -119,6 +119,9 @@ export function startWhaleWatch(deps: WhaleWatchDeps): WhaleWatchRunner {
   const halt = new AbortController();
   // Label lookups get their own stop: at shutdown they have a grace period before they give up.
   const stopLabels = new AbortController();
+  // One listener per lookup in flight (a burst of whales labelled at once): Node's warning at 11
+  // would land in the log as a line that is not JSON.
+  setMaxListeners(0, halt.signal, stopLabels.signal);
 
   const tracker = new WhaleTracker(s.whaleMaxTracked);
   for (const t of deps.pending ?? []) tracker.add(t);

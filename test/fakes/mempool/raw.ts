@@ -135,9 +135,20 @@ export function scriptOfAddress(address: string): string | undefined {
 
 /** Every transaction the fakes built, by txid: what a node or an Electrum server can serve. */
 const registry = new Map<string, Buffer>();
+let keeping = true;
+
+/**
+ * Whether built transactions are kept for rawTxOf (default yes). A bench that builds millions of
+ * transactions no Core or Electrum fake will serve turns it off: two Buffers per transaction held for
+ * ever made the fake's own garbage collection the figure being measured.
+ */
+export function keepRawTxs(on: boolean): void {
+  keeping = on;
+  if (!on) registry.clear();
+}
 
 export function registerRaw(s: Serialized): void {
-  registry.set(s.txid, s.bytes);
+  if (keeping) registry.set(s.txid, s.bytes);
 }
 
 /** The consensus bytes of a fake transaction (a mempool one, a funding one, a coinbase), if built. */

@@ -8,7 +8,7 @@ import { selfTestBlock } from './selfTestBlock.js';
 type Sized = Pick<BlockLayout, 'txCount' | 'anySegwit'> & Record<string, unknown>;
 
 /** The layout's arrays cut to their used lengths and copied (the reader reuses scratch arrays). */
-function snapshot(l: BlockLayout): Sized {
+export function layoutNumbers(l: BlockLayout): Sized {
   const n = l.txCount;
   const inputs = l.firstInput[n]!;
   const outputs = l.firstOutput[n]!;
@@ -32,8 +32,8 @@ const hex = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') :
 
 export function selfTestProblem(): string | undefined {
   const bytes = selfTestBlock();
-  const native = snapshot(readBlockLayout(bytes));
-  const ts = snapshot(readBlockLayout(bytes, { typescript: true }));
+  const native = layoutNumbers(readBlockLayout(bytes));
+  const ts = layoutNumbers(readBlockLayout(bytes, { typescript: true }));
   for (const k of Object.keys(ts))
     if (JSON.stringify(native[k]) !== JSON.stringify(ts[k])) return `layout: ${k} differs`;
   const layout = readBlockLayout(bytes, { typescript: true });

@@ -4,6 +4,7 @@
 // can damage them. A defect is always named by the TypeScript reader, so messages are one source.
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { layoutNumbers } from '../../src/chain/selfTest.js';
 import { readBlockLayout } from '../../src/chain/layout.js';
 import { nativeHasher } from '../../src/chain/nativeHash.js';
 import { generateChain } from '../fakes/chain/index.js';
@@ -16,24 +17,7 @@ const built = fs.existsSync(`${REPO_ROOT}/native/build/blockhash.node`) && nativ
 /** The layout as plain numbers (the arrays are scratch: copied at once), or the error's message. */
 function read(bytes: Uint8Array, typescript: boolean): unknown {
   try {
-    const l = readBlockLayout(bytes, { typescript });
-    const n = l.txCount;
-    const ins = l.firstInput[n]!;
-    const outs = l.firstOutput[n]!;
-    return {
-      txCount: n,
-      anySegwit: l.anySegwit,
-      ranges: Array.from(l.ranges.subarray(0, 4 * n)),
-      firstInput: Array.from(l.firstInput.subarray(0, n + 1)),
-      firstOutput: Array.from(l.firstOutput.subarray(0, n + 1)),
-      inputAt: Array.from(l.inputAt.subarray(0, ins)),
-      witnessAt: Array.from(l.witnessAt.subarray(0, ins)),
-      witnessItems: Array.from(l.witnessItems.subarray(0, ins)),
-      witnessBytes: Array.from(l.witnessBytes.subarray(0, ins)),
-      value: Array.from(l.value.subarray(0, outs)),
-      scriptAt: Array.from(l.scriptAt.subarray(0, outs)),
-      scriptLen: Array.from(l.scriptLen.subarray(0, outs)),
-    };
+    return layoutNumbers(readBlockLayout(bytes, { typescript }));
   } catch (err) {
     return (err as Error).message;
   }

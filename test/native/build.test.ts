@@ -5,11 +5,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateChain } from '../fakes/chain/index.js';
-import { startFakeBitcoind, type FakeBitcoind } from '../fakes/bitcoind/index.js';
-import { startFakeMempool, type FakeMempool } from '../fakes/mempool/index.js';
+import { startPricedNode, type PricedNode } from './pricedNode.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const BUILD = path.join(REPO_ROOT, 'native', 'build.mjs');
@@ -69,13 +66,10 @@ describe('native/build.mjs', () => {
 });
 
 describe('analyze without the addon', () => {
-  let node: FakeBitcoind;
-  let mempool: FakeMempool;
+  let priced: PricedNode;
   let pkg: string;
   beforeAll(async () => {
-    const chain = generateChain({ seed: 31, date: '2025-05-05', price: 95_000, scale: 'small' });
-    node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
-    mempool = await startFakeMempool({ usd: 95_100, priceTime: Math.floor(Date.now() / 1000) });
+    priced = await startPricedNode(31, tmp);
     // A copy of the installed package (a copy, not links: the addon is found next to the real files).
     pkg = path.join(tmp, 'pkg');
     for (const entry of ['bin', 'dist', 'package.json'])
@@ -85,27 +79,9 @@ describe('analyze without the addon', () => {
       fs.copyFileSync(path.join(REPO_ROOT, 'native', f), path.join(pkg, 'native', f));
     fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
   }, 60_000);
-  afterAll(async () => {
-    await node.close();
-    await mempool.close();
-  });
+  afterAll(() => priced.close());
 
-  const analyze = (root: string) =>
-    execa(process.execPath, [path.join(root, 'bin', 'analyze.js'), '--json', '--dry-run', '--verbose'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/tmp',
-        UTXORACLE_DATA_DIR: fs.mkdtempSync(path.join(tmp, 'data-')),
-        BITCOIN_RPC_URL: node.url,
-        BITCOIN_RPC_COOKIE_FILE: node.cookiePath,
-        MEMPOOL_API_URL: mempool.url,
-        ANALYZE_BACKFILL_DAYS: '0',
-        LOG_FORMAT: 'json',
-      },
-      extendEnv: false,
-      reject: false,
-      timeout: 120_000,
-    });
+  const analyze = (root: string) => priced.run(root, 'analyze', ['--json', '--dry-run', '--verbose']);
 
   let tsPrice: number | undefined;
   it('the install step falls back, and the job prices on the TypeScript hasher', async () => {

@@ -6,12 +6,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NATIVE_ABI, NATIVE_SOURCES, sourceDigest } from '../../src/chain/nativeHash.js';
-import { generateChain } from '../fakes/chain/index.js';
-import { startFakeBitcoind, type FakeBitcoind } from '../fakes/bitcoind/index.js';
-import { startFakeMempool, type FakeMempool } from '../fakes/mempool/index.js';
+import { startPricedNode, type PricedNode } from './pricedNode.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
 const HEADERS = [
@@ -128,36 +125,14 @@ describe.skipIf(!canCompile)('which addon is trusted', () => {
   });
 
   describe('the jobs with that addon', () => {
-    let node: FakeBitcoind;
-    let mempool: FakeMempool;
+    let priced: PricedNode;
     let liar: string;
     beforeAll(async () => {
-      const chain = generateChain({ seed: 71, date: '2025-05-05', price: 95_000, scale: 'small' });
-      node = await startFakeBitcoind({ chain, auth: { cookie: true }, rest: true });
-      mempool = await startFakeMempool({ usd: 95_100, priceTime: Math.floor(Date.now() / 1000) });
+      priced = await startPricedNode(71, tmp);
       liar = compile('liar-jobs', oneTxidWrong, REPO_DIGEST);
     });
-    afterAll(async () => {
-      await node.close();
-      await mempool.close();
-    });
-    const run = (job: string, args: string[], extra: Record<string, string>) =>
-      execa(process.execPath, [path.join(REPO_ROOT, 'bin', `${job}.js`), ...args], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: process.env.HOME ?? '/tmp',
-          UTXORACLE_DATA_DIR: fs.mkdtempSync(path.join(tmp, 'data-')),
-          BITCOIN_RPC_URL: node.url,
-          BITCOIN_RPC_COOKIE_FILE: node.cookiePath,
-          MEMPOOL_API_URL: mempool.url,
-          ANALYZE_BACKFILL_DAYS: '0',
-          LOG_FORMAT: 'json',
-          ...extra,
-        },
-        extendEnv: false,
-        reject: false,
-        timeout: 120_000,
-      });
+    afterAll(() => priced.close());
+    const run = (job: string, args: string[], extra: Record<string, string>) => priced.run(REPO_ROOT, job, args, extra);
 
     it('analyze warns and prices as the TypeScript path does; health-check --json reports the refusal', async () => {
       const ts = await run('analyze', ['--json', '--dry-run'], { UTXORACLE_NATIVE_HASH: '0' });

@@ -28,7 +28,11 @@ const ifStale = process.argv.includes('--if-stale');
 const SOURCES = ['blockhash.c', 'layout.c', 'layout.h'];
 function sourceDigest() {
   const h = createHash('sha256');
-  for (const f of SOURCES) h.update(f).update('\0').update(fs.readFileSync(path.join(here, f))).update('\0');
+  for (const f of SOURCES)
+    h.update(f)
+      .update('\0')
+      .update(fs.readFileSync(path.join(here, f)))
+      .update('\0');
   return h.digest('hex');
 }
 let digest;

@@ -64,7 +64,13 @@ export async function fillDbs(nowMs = Date.now()): Promise<FilledDbs> {
            tx_count, output_count, point_count, points_in_window, dev, dev_pct, confidence, computed_at, run_id)
          VALUES ($1::DATE, 100000 + $2, 100000, 880000, 880143, $3::TIMESTAMP, $3::TIMESTAMP, $4, 5000, 40000, 20000, 19000,
            0.01, 0.01, 0.9, $3::TIMESTAMP, $5)`,
-        [new Date(nowMs - days * DAY).toISOString().slice(0, 10), i, sqlTime(nowMs - days * DAY), '00'.repeat(32), randomUUID()],
+        [
+          new Date(nowMs - days * DAY).toISOString().slice(0, 10),
+          i,
+          sqlTime(nowMs - days * DAY),
+          '00'.repeat(32),
+          randomUUID(),
+        ],
       );
     for (const [i, min] of [5, 15, 25, 35, 45, 55, 70].entries())
       await conn.run(

@@ -12,18 +12,20 @@ import { migrate } from '../../src/store/migrations.js';
 import { priceDbSchema } from '../../src/store/schema/priceDb.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 
-// The README's "Querying with the duckdb CLI": its runbook SQL and its archive read, taken from the
-// README itself, on a price database and Parquet archive in a known state. Through the suite's own
+// The operator guide's "Querying with the duckdb CLI": the runbook's three queries and its archive
+// read, taken from docs/operator-guide.md itself, on a price database and Parquet archive in a known state. Through the suite's own
 // DuckDB always; through the real `duckdb` CLI (PyPI's duckdb-cli) when it is on PATH or
 // DUCKDB_CLI names it, with the flags its documentation gives (-readonly, -json, -c).
 
-const README = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
-const section = README.slice(README.indexOf('## Querying with the duckdb CLI'));
+const GUIDE = fs.readFileSync(path.join(REPO_ROOT, 'docs', 'operator-guide.md'), 'utf8');
+const section = GUIDE.slice(GUIDE.indexOf('## Querying with the duckdb CLI'));
 const sectionEnd = section.indexOf('\n## ', 3);
 const cliSection = sectionEnd > 0 ? section.slice(0, sectionEnd) : section;
 const block = (lang: string) =>
   [...cliSection.matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!);
+// The first ```sql block is the runbook's three queries (the others: days_of_data, durations, whales).
 const RUNBOOK_SQL = block('sql')
+  .slice(0, 1)
   .join('\n')
   .split(/;\s*\n/)
   .map((q) => q.trim().replace(/;$/, ''))
@@ -70,7 +72,7 @@ const sqlTime = (iso: string) =>
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duckdb-cli-'));
-  dataDir = path.join(dir, 'data'); // the README's relative paths start at data/
+  dataDir = path.join(dir, 'data'); // the guide's relative paths start at data/
   priceDb = path.join(dataDir, 'utxoracle_cache.db');
   fs.mkdirSync(dataDir);
   await withDatabase(priceDb, async (conn) => {
@@ -119,7 +121,7 @@ function judge(i: number, row: Record<string, unknown>): void {
   }
 }
 
-describe("the README's duckdb CLI section", () => {
+describe("the operator guide's duckdb CLI section", () => {
   it('carries the three runbook queries and one archive read', () => {
     expect(RUNBOOK_SQL).toHaveLength(3);
     expect(RUNBOOK_SQL[0]).toMatch(/^SELECT MIN\(timestamp\)/);
@@ -165,7 +167,7 @@ describe("the README's duckdb CLI section", () => {
       }
     });
 
-    it("reads the archive's Parquet files back with the README's command: exactly July's rows", () => {
+    it("reads the archive's Parquet files back with the guide's command: exactly July's rows", () => {
       const cmd = PARQUET_COMMANDS[0]!;
       const sql = /^duckdb -c "(.*)"$/.exec(cmd)![1]!;
       const rows = cli(['-json', '-c', sql], dir);

@@ -127,7 +127,7 @@ describe('BIP125 signalling and fee rate on captured backend transactions', () =
   });
 });
 
-// The README's flow table, row for row (whale-watch section): value-weighted, real exchange addresses.
+// docs/jobs.md's flow table, row for row (whale-watch): value-weighted, real exchange addresses.
 describe('flow labels: which side holds the value', () => {
   type Io = [address: string | null, btc: number];
   const E = 0.0001; // the fee, in BTC

@@ -12,8 +12,15 @@ import { fixturePath } from '../helpers/paths.js';
 
 const dir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'runbook-env-'));
 
+/**
+ * The settings of `file`. The data directory is named (nothing is created): by default it is ./data of
+ * the process, which under /tmp (CI's copy of the checkout) adds the notice about a fallback in /tmp.
+ */
 function load(file: string, env: Record<string, string> = {}) {
-  return loadSettingsWithNotices({ UTXORACLE_ENV_FILE: file, ...env }, dir());
+  return loadSettingsWithNotices(
+    { UTXORACLE_DATA_DIR: '/srv/utxoracle-test', UTXORACLE_ENV_FILE: file, ...env },
+    dir(),
+  );
 }
 
 function withEnvFile(text: string): string {

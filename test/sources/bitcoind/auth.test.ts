@@ -37,13 +37,15 @@ describe('a cookie this user may not read', () => {
   });
 
   // The real refusal needs another user than root (root reads any file): `runuser` to nobody.
-  const canDrop = process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', 'true']).status === 0;
+  const mod = path.join(REPO_ROOT, 'dist', 'src', 'sources', 'bitcoind', 'auth.js');
+  // nobody must reach the built code (a checkout under a 0700 directory, as CI's copy is, it cannot).
+  const canDrop =
+    process.getuid?.() === 0 && spawnSync('runuser', ['-u', 'nobody', '--', 'test', '-r', mod]).status === 0;
   it.skipIf(!canDrop)("as another user, reading bitcoind's 0600 cookie is that message (exit 2)", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cookie-perm-'));
     fs.chmodSync(dir, 0o755);
     const file = path.join(dir, '.cookie');
     fs.writeFileSync(file, '__cookie__:secret', { mode: 0o600 });
-    const mod = path.join(REPO_ROOT, 'dist', 'src', 'sources', 'bitcoind', 'auth.js');
     const r = spawnSync(
       'runuser',
       [
@@ -61,5 +63,7 @@ describe('a cookie this user may not read', () => {
     fs.rmSync(dir, { recursive: true, force: true });
     expect(r.stdout).toBe(cookieError(file, 'EACCES'));
   });
-  if (!canDrop) it.skip('reading the cookie as another user: skipped, needs root and runuser', () => undefined);
+  if (!canDrop)
+    it.skip('reading the cookie as another user: skipped, needs root, runuser, and a checkout nobody can read', () =>
+      undefined);
 });

@@ -17,7 +17,7 @@
 //            peak RSS. Targets: p99 < 100 ms, RSS < 200 MB.
 // Latency = detection time in whale-watch - send time in the fake (same machine, same wall clock).
 // Peak RSS is the kernel's high-water mark (VmHWM) of the whale-watch process. Both phases by default,
-// each run with the V8 flag bin/whale-watch.js starts with (--max-semi-space-size=2).
+// each run with the V8 flags bin/whale-watch.js starts with (read from its shebang).
 import { fork, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,8 +42,13 @@ const listingArg = (): string => {
   return i >= 0 ? (process.argv[i + 1] ?? '') : 'both';
 };
 const nowMs = (): number => Date.now();
-/** What bin/whale-watch.js's shebang gives node. */
-const WHALE_WATCH_FLAGS = ['--max-semi-space-size=2'];
+/** What bin/whale-watch.js's shebang gives node (`#!/usr/bin/env -S node <flags>`). */
+const WHALE_WATCH_FLAGS = fs
+  .readFileSync(fileURLToPath(new URL('../../../bin/whale-watch.js', import.meta.url)), 'utf8')
+  .split('\n')[0]!
+  .replace(/^#!\/usr\/bin\/env -S node\s*/, '')
+  .split(/\s+/)
+  .filter(Boolean);
 const here = fileURLToPath(import.meta.url);
 const mb = (kb: number) => (kb / 1024).toFixed(1);
 const hwmKb = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0);
@@ -58,7 +63,9 @@ interface Fake {
 }
 
 function startFake(job: FakeJob): Fake {
+  // The fake runs with node's defaults: the V8 flags measured are whale-watch's alone (fork would pass them on).
   const child = fork(path.join(path.dirname(here), 'whaleFake.js'), ['--fake-child'], {
+    execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const messages: Record<string, unknown>[] = [];
@@ -232,11 +239,15 @@ async function catchUpPhase(listing: Listing): Promise<void> {
   const cu = result.catch_up as CatchUpStats;
   const lastMs = first?.lastMs ?? NaN;
   const rate = (1000 * (first?.fetched ?? 0)) / lastMs;
-  const parallel = process.env.WHALE_CATCHUP_CONCURRENCY ?? 8;
+  const { CORE_FETCH_BATCH } = await import('../../src/whale/lookups/core.js');
+  const fetching =
+    listing === 'core'
+      ? `getrawtransaction in batches of ${CORE_FETCH_BATCH.size}, ${CORE_FETCH_BATCH.parallel} at a time`
+      : `${process.env.WHALE_CATCHUP_CONCURRENCY ?? 8} requests in parallel`;
   const source = listing === 'core' ? 'Bitcoin Core (getrawmempool, getrawtransaction)' : 'electrs (Esplora)';
   console.log(
     `catch-up at start from ${source}: ${first?.listed} listed, ${first?.fetched} fetched ${(lastMs / 1000).toFixed(1)} s after the ` +
-      `start (${rate.toFixed(0)} tx/s, ${parallel} requests in parallel), whales found ${first?.whales} of ` +
+      `start (${rate.toFixed(0)} tx/s, ${fetching}), whales found ${first?.whales} of ` +
       `${Math.floor(job.mempool / job.whaleEvery)}, complete ${first?.complete === 1} (exit ${code}; ${cu.passes} passes in all)`,
   );
   const ms = (ns: number) => (ns / 1e6).toFixed(1);
@@ -288,20 +299,29 @@ const phase = phaseArg();
 const listing = listingArg();
 const drop = (names: string[]) =>
   process.argv.slice(2).filter((a, i, all) => !names.includes(a) && !names.includes(all[i - 1] ?? ''));
-if (phase === 'catchup' && (listing === 'esplora' || listing === 'core')) await catchUpPhase(listing);
-else if (phase === 'stream') await streamPhase();
-else if (phase === 'both' || phase === 'catchup') {
-  // Each run in a process of its own, so each peak RSS is its own.
-  if (!['esplora', 'core', 'both'].includes(listing))
-    throw new Error(`--listing must be esplora, core or both, got ${listing}`);
+if (!['catchup', 'stream', 'both'].includes(phase))
+  throw new Error(`--phase must be catchup, stream or both, got ${phase}`);
+if (!['esplora', 'core', 'both'].includes(listing))
+  throw new Error(`--listing must be esplora, core or both, got ${listing}`);
+if (process.env.WHALE_BENCH_RUN) {
+  // One measurement, in the process the parent started with whale-watch's flags.
+  if (phase === 'stream') await streamPhase();
+  else await catchUpPhase(listing as Listing);
+} else {
+  // Each run in a process of its own, started as bin/whale-watch.js starts (its V8 flags), so each
+  // peak RSS is its own and is whale-watch's.
   const runs = [
-    ...(listing === 'both' ? ['esplora', 'core'] : [listing]).map((l) => ['--phase', 'catchup', '--listing', l]),
-    ...(phase === 'both' ? [['--phase', 'stream']] : []),
+    ...(phase === 'stream'
+      ? []
+      : (listing === 'both' ? ['esplora', 'core'] : [listing]).map((l) => ['--phase', 'catchup', '--listing', l])),
+    ...(phase === 'catchup' ? [] : [['--phase', 'stream']]),
   ];
+  process.stderr.write(`whale-watch's V8 flags: ${WHALE_WATCH_FLAGS.join(' ')}\n`);
   for (const extra of runs) {
     const r = spawnSync(process.execPath, [...WHALE_WATCH_FLAGS, here, ...drop(['--phase', '--listing']), ...extra], {
       stdio: 'inherit',
+      env: { ...process.env, WHALE_BENCH_RUN: '1' },
     });
     if (r.status !== 0) process.exitCode = r.status ?? 1;
   }
-} else throw new Error(`--phase must be catchup, stream or both, got ${phase}`);
+}

@@ -292,11 +292,20 @@ export function readBlockLayout(raw: Uint8Array, opts: LayoutOptions = {}): Bloc
 
 /** The layout of one transaction alone (a layout of txCount 1 with no header); trailing bytes are refused. */
 export function readTxLayout(raw: Uint8Array): TxsLayout {
+  return readTxsLayout(raw, 1);
+}
+
+/**
+ * The layout of `count` transactions back to back with no header (a batch of raw transactions read
+ * together); trailing bytes are refused. Where each one starts is in `ranges`: a caller that knows
+ * where each should start checks it there.
+ */
+export function readTxsLayout(raw: Uint8Array, count: number): TxsLayout {
   const bytes = plain(raw);
   const r = new ByteReader(bytes, 'transaction');
-  const anySegwit = readTxs(r, 1);
-  r.expectEnd('the transaction');
-  return layoutOf(bytes, 1, anySegwit);
+  const anySegwit = readTxs(r, count);
+  r.expectEnd(count === 1 ? 'the transaction' : `the last of ${count} transactions`);
+  return layoutOf(bytes, count, anySegwit);
 }
 
 /** An input whose prev txid (32 bytes at `at`) is all zero and whose index is 0xffffffff. */

@@ -22,7 +22,8 @@
 // read in chunks: the event loop is never held for more than one chunk.
 import { systemClock, type Clock } from '../lib/clock.js';
 import type { MempoolTx } from '../sources/mempool/stream.js';
-import { classifyTx } from './detect.js';
+import { PASSED, type Passed, type RawTxGlance } from '../sources/rawTxGlance.js';
+import { MAX_MONEY_SATS, classifyTx } from './detect.js';
 import type { Logger } from '../log/logger.js';
 import { onAdded } from './delta.js';
 import { Limiter } from './limiter.js';
@@ -93,6 +94,8 @@ class PackedTxids {
     return this.chunks[Math.floor(i / PackedTxids.PER_CHUNK)]!.toString('hex', at, at + 32);
   }
 }
+
+const MAX_MONEY = Number(MAX_MONEY_SATS);
 
 /** After this many failed requests in a row (single lookups; batches count for more) the lookup is down and the pass stops. */
 const MAX_CONSECUTIVE_FAILURES = 20;
@@ -287,6 +290,13 @@ export class CatchUp {
     let next = 0;
     let stopped = false;
     let failures = 0;
+    // A lookup reading raw bytes makes objects only of what examine() would look at twice: a whale
+    // (or a sum no transaction can have, which onAdded reports), or a spender of a gone whale's coins.
+    const threshold = Number(w.o.thresholdSats);
+    const worth = (g: RawTxGlance): boolean =>
+      g.outputSats >= threshold ||
+      g.outputSats > MAX_MONEY ||
+      (spentBy.size > 0 && g.spends().some((k) => spentBy.has(k)));
     const worker = async (): Promise<void> => {
       while (next < unseen.length && !stopped) {
         if (signal.aborted || this.now() >= deadline) {
@@ -299,9 +309,9 @@ export class CatchUp {
           if (!w.o.seen.has(txid)) batch.push(txid); // else the stream brought it meanwhile
         }
         if (batch.length === 0) continue;
-        let txs: (MempoolTx | null)[];
+        let txs: (MempoolTx | Passed | null)[];
         try {
-          txs = await lookups.through(lister, () => lister.fetchTxs!(batch));
+          txs = await lookups.through(lister, () => lister.fetchTxs!(batch, worth));
           failures = 0;
         } catch (err) {
           if (++failures >= maxFailures) {
@@ -315,7 +325,9 @@ export class CatchUp {
           w.o.seen.add(txid);
           if (tx === null || w.gone?.has(txid)) continue; // left the mempool since the listing
           this.stats.fetched++;
-          await this.examine(tx, spentBy, lister.name);
+          // Small and spending nothing of interest: all onAdded would do with it is count it.
+          if (tx === PASSED) w.stats.added++;
+          else await this.examine(tx, spentBy, lister.name);
         }
       }
     };

@@ -99,11 +99,13 @@ describe('whale-watch executable', () => {
     expect(check.details).toMatchObject({ flows_labelled: false });
   });
 
-  it('runs as cron runs it: the executable itself, with the V8 flag of its shebang', () => {
+  it('runs as cron runs it: the executable itself, with the V8 flags of its shebang', () => {
     const r = spawnSync(BIN, ['--version'], { encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    expect(fs.readFileSync(BIN, 'utf8').split('\n')[0]).toBe('#!/usr/bin/env -S node --max-semi-space-size=2');
+    expect(fs.readFileSync(BIN, 'utf8').split('\n')[0]).toBe(
+      '#!/usr/bin/env -S node --max-semi-space-size=2 --optimize-for-size',
+    );
   });
 
   it('--report prints accuracy, counts, false positives and median time from the stored rows', async () => {

@@ -5,7 +5,7 @@
 // prevouts null, as mempool sends them off Esplora) and a whale spending a parent still in the
 // mempool get their flows labelled and their fee rates, through whatever the operator has.
 import { afterEach, describe, expect, it } from 'vitest';
-import { makeTx, runScenario, type FakeTx } from '../fakes/mempool/index.js';
+import { makeReplacement, makeTx, runScenario, type FakeTx } from '../fakes/mempool/index.js';
 import { ADDR, BTC } from '../whale/helpers.js';
 import { readTable, startRun, startWorld, type World, type WorldOptions } from '../whale/jobHarness.js';
 import { rateOf } from '../whale/scenarioKit.js';
@@ -113,6 +113,55 @@ describe('whale-watch on each stack', () => {
     // bytes gave the output (a second getrawtransaction, after the catch-up's batch).
     expect(asked('gettxout')).toBe(4);
     expect(asked('getrawtransaction')).toBe(2);
+  });
+
+  it('Core alone, back after a dropped connection: a small replacement of a whale found among small transactions, a new whale among them', async () => {
+    // Core's batches are glanced at (src/sources/rawTxGlance.ts): only a whale, or a spender of a
+    // gone whale's coins, becomes an object. The replacement here is below the threshold: found only
+    // because it spends the whale's coin.
+    const w = await startWorld({ MEMPOOL_API_URL: 'none' }, 850_000, {
+      backend: 'none',
+      esplora: false,
+      core: { txindex: true },
+    });
+    worlds.push(w);
+    const gone = makeTx({ seed: 'core-away-whale', outputs: [{ address: ADDR.user1, value: 200 * BTC }] });
+    const small = (tag: string, n: number) =>
+      Array.from({ length: n }, (_, i) =>
+        makeTx({ seed: `core-away-${tag}-${i}`, outputs: [{ address: ADDR.user2, value: (i + 1) * 100_000 }] }),
+      );
+    const replacement = makeReplacement(gone, {
+      seed: 'core-away-replacement',
+      outputs: [{ address: ADDR.user2, value: 2 * BTC }],
+    });
+    const fresh = makeTx({ seed: 'core-away-new', outputs: [{ address: ADDR.binanceCold, value: 120 * BTC }] });
+    const run = await startRun(w);
+    await runScenario(w.fake, [{ do: 'add', txs: [...small('before', 10), gone] }]);
+    await run.drained();
+    await runScenario(w.fake, [
+      { do: 'cut', mode: 'terminate' },
+      { do: 'replace', replaced: gone.txid, by: replacement },
+      { do: 'add', txs: [...small('away', 30), fresh] },
+    ]);
+    await run.subscribed(2);
+    await run.passesDone(2);
+    const { code, result } = await run.stop();
+    expect(code).toBe(0);
+    expect(result).toMatchObject({
+      catch_up: { listedBy: 'core', complete: 2, fetched: 32, whales: 1, replacedAway: 1, droppedAway: 0 },
+    });
+    expect(
+      await readTable(w, 'SELECT txid, replaces_txid, root_txid, alerted FROM mempool_predictions ORDER BY txid'),
+    ).toEqual(
+      [
+        { txid: gone.txid, replaces_txid: null, root_txid: gone.txid, alerted: true },
+        { txid: replacement.txid, replaces_txid: gone.txid, root_txid: gone.txid, alerted: false },
+        { txid: fresh.txid, replaces_txid: null, root_txid: fresh.txid, alerted: true },
+      ].sort((a, b) => a.txid.localeCompare(b.txid)),
+    );
+    expect(
+      await readTable(w, `SELECT outcome, replaced_by FROM prediction_outcomes WHERE txid = '${gone.txid}'`),
+    ).toEqual([{ outcome: 'replaced', replaced_by: replacement.txid }]);
   });
 
   it("mempool's own routes where they answer (its Core has txindex), with no index server and no Core of ours", async () => {

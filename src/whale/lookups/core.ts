@@ -17,6 +17,7 @@ import {
 import type { RpcClient } from '../../sources/bitcoind/rpc.js';
 import type { MempoolTxOut } from '../../sources/mempool/stream.js';
 import { describeOutput, mempoolTxFromRaw } from '../../sources/rawTx.js';
+import { glanceRawTxs } from '../../sources/rawTxGlance.js';
 import type { LookupStatus, TxLookup } from './types.js';
 
 export interface CoreLookupOptions {
@@ -26,6 +27,12 @@ export interface CoreLookupOptions {
   batchSize?: number;
   parallel?: number;
 }
+
+/**
+ * A catch-up's getrawtransaction calls per JSON-RPC batch, and batches at once: three leave one of
+ * Core's four default RPC threads (rpcthreads) to everything else.
+ */
+export const CORE_FETCH_BATCH = { size: 250, parallel: 3 } as const;
 
 /** Outputs of a transaction looked at to find where it confirmed (a whale has a few). */
 const STATUS_OUTPUTS = 4;
@@ -39,11 +46,12 @@ export function coreLookup(rpc: RpcClient, o: CoreLookupOptions): TxLookup {
     probe: async () => void (await rpc.call('getblockcount')),
     // Read as it streams: batches per network chunk, WebSocket messages read in between.
     listMempool: (onBatch) => streamRawMempool(rpc, onBatch),
-    async fetchTxs(txids) {
+    async fetchTxs(txids, worth) {
       const hexes = await getRawTransactions(rpc, txids);
+      if (worth) return glanceRawTxs(hexes, txids, worth, parse);
       return hexes.map((hex, i) => (hex === null ? null : parse(hex, txids[i]!)));
     },
-    fetchBatch: { size: o.batchSize ?? 250, parallel: o.parallel ?? 3 },
+    fetchBatch: { size: o.batchSize ?? CORE_FETCH_BATCH.size, parallel: o.parallel ?? CORE_FETCH_BATCH.parallel },
     async outputs(txid, want) {
       const found = new Map<number, MempoolTxOut>();
       for (const n of want) {

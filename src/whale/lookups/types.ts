@@ -4,6 +4,7 @@
 // absent. A lookup answers null for "I do not know this transaction" and throws when it cannot be
 // asked (unreachable, 5xx, an endpoint missing): lookups.ts then skips it for a while.
 import type { MempoolTx, MempoolTxOut } from '../../sources/mempool/stream.js';
+import type { Passed, RawTxGlance } from '../../sources/rawTxGlance.js';
 
 /** A lookup's name; also the `source` of the outcome rows it settles. */
 export type LookupName = 'electrs' | 'mempool' | 'electrum' | 'core';
@@ -23,8 +24,12 @@ export interface TxLookup {
   probe(): Promise<void>;
   /** Streams every txid in the mempool, a batch at a time; resolves with the count. */
   listMempool?(onBatch: (txids: string[]) => void, signal?: AbortSignal): Promise<number>;
-  /** Transactions by txid, in order (null: not known to it). */
-  fetchTxs?(txids: readonly string[]): Promise<(MempoolTx | null)[]>;
+  /**
+   * Transactions by txid, in order (null: not known to it). A lookup that reads raw bytes may glance
+   * at them first and answer PASSED for a valid transaction `worth` turns down (no object made); the
+   * others ignore `worth`.
+   */
+  fetchTxs?(txids: readonly string[], worth?: (g: RawTxGlance) => boolean): Promise<(MempoolTx | Passed | null)[]>;
   /** How catch-up calls fetchTxs: txids per call and calls at once. */
   readonly fetchBatch?: { size: number; parallel: number };
   /** The transaction with the outputs it spends filled in (Esplora-shaped services do it themselves). */

@@ -93,7 +93,8 @@ export interface ReadOptions {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const NO_LIVENESS = {
+/** What a whale database without a heartbeat (or from before the liveness columns) says of liveness. */
+export const NO_LIVENESS = {
   connectedSince: null,
   disconnectedSince: null,
   lastDeltaAt: null,

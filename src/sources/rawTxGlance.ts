@@ -11,6 +11,7 @@
 // after its hex, another transaction than the one asked for — is read again one transaction at a
 // time by `full`, which names the defect exactly as it does for a single transaction.
 import { hashBlock } from '../chain/blockHash.js';
+import { toDisplayHex } from '../chain/hash.js';
 import { RANGE_FIELDS, readTxsLayout, type TxsLayout } from '../chain/layout.js';
 import type { MempoolTx } from './mempool/stream/types.js';
 
@@ -38,13 +39,6 @@ function sameTxid(le: Uint8Array, at: number, display: string): boolean {
   return true;
 }
 
-/** The display hex of the 32 bytes at `at` (a prev txid, internal order). */
-function displayHex(bytes: Uint8Array, at: number): string {
-  return Buffer.from(bytes.subarray(at, at + 32))
-    .reverse()
-    .toString('hex');
-}
-
 // One buffer for every batch (all of this is synchronous): a fresh one per batch is ~150 KB of
 // memory outside the heap that only a garbage collection gives back. Batches above the cap get their own.
 const SCRATCH_CAP = 1 << 20;
@@ -65,7 +59,7 @@ class Glance implements RawTxGlance {
     for (let k = firstInput[this.tx]!; k < firstInput[this.tx + 1]!; k++) {
       const at = inputAt[k]!;
       const index = (bytes[at + 32]! | (bytes[at + 33]! << 8) | (bytes[at + 34]! << 16)) + bytes[at + 35]! * 2 ** 24;
-      out.push(`${displayHex(bytes, at)}:${index}`);
+      out.push(`${toDisplayHex(bytes.subarray(at, at + 32))}:${index}`);
     }
     return out;
   }

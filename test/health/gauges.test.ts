@@ -6,6 +6,7 @@ import { runJob } from '../../src/cli/harness.js';
 import { healthCheckMain } from '../../src/jobs/healthCheck.js';
 import { newestPriceGauges, whaleGauges } from '../../src/health/gauges.js';
 import { renderMetrics } from '../../src/health/prometheus.js';
+import { NO_LIVENESS } from '../../src/health/snapshot.js';
 import { parseCrontab } from '../ops/crontab.js';
 import { REPO_ROOT } from '../helpers/paths.js';
 import { makeDataDir, runHealth, startServices, type DataDir, type Services } from './jobFixture.js';
@@ -45,17 +46,6 @@ async function seeded(): Promise<DataDir> {
   await addWhales(path.join(d.dir, 'mempool_predictions.db'), WHALES, now);
   return d;
 }
-
-const NO_LIVENESS = {
-  connectedSince: null,
-  disconnectedSince: null,
-  lastDeltaAt: null,
-  stopped: false,
-  mempoolVersion: null,
-  mempoolBackend: null,
-  lookups: null,
-  rssMb: null,
-};
 
 describe('the dashboard gauges in the textfile', () => {
   it('carry the newest price, its confidence and its diff to the exchange, and whale-watch figures', async () => {

@@ -3,6 +3,7 @@ import type { Clock } from '../../lib/clock.js';
 import type { IndexSource } from '../../sources/types.js';
 import { grade, worst } from '../grade.js';
 import type { CheckOutcome, Threshold } from '../types.js';
+import { notConfigured } from './notConfigured.js';
 
 export interface ElectrsThresholds {
   electrsLagWarn: number;
@@ -25,15 +26,11 @@ export async function checkElectrs(
 ): Promise<CheckOutcome> {
   const threshold: Threshold = { op: '>=', warn: t.electrsLagWarn, crit: t.electrsLagCrit, unit: 'blocks' };
   if (indexes.length === 0)
-    return {
-      state: 'OK',
-      figure: null,
-      unit: 'blocks',
+    return notConfigured(
+      'blocks',
       threshold,
-      message: 'not configured (ELECTRS_API_URL=none, no ELECTRUM_HOST): whale-watch uses Bitcoin Core alone',
-      metrics: [],
-      details: { configured: false },
-    };
+      'not configured (ELECTRS_API_URL=none, no ELECTRUM_HOST): whale-watch uses Bitcoin Core alone',
+    );
   const core = coreHeight().then(
     (h) => ({ ok: true as const, h }),
     (err: unknown) => ({ ok: false as const, err }),

@@ -4,6 +4,7 @@ import type { PriceSource } from '../../sources/types.js';
 import { grade, humanAge, worst } from '../grade.js';
 import type { CheckOutcome, CheckState, Metric, Threshold } from '../types.js';
 import { formatUsd } from '../../lib/formatUsd.js';
+import { notConfigured } from './notConfigured.js';
 
 export interface MempoolThresholds {
   mempoolLatencyWarnMs: number;
@@ -28,15 +29,11 @@ export async function checkMempool(
 ): Promise<CheckOutcome> {
   const threshold: Threshold = { op: '>=', warn: t.mempoolLatencyWarnMs, crit: t.mempoolLatencyCritMs, unit: 'ms' };
   if (!prices)
-    return {
-      state: 'OK',
-      figure: null,
-      unit: 'ms',
+    return notConfigured(
+      'ms',
       threshold,
-      message: 'not configured (MEMPOOL_API_URL=none): prices are judged on the oracle’s own confidence and range',
-      metrics: [],
-      details: { configured: false },
-    };
+      'not configured (MEMPOOL_API_URL=none): prices are judged on the oracle’s own confidence and range',
+    );
   const started = clock.elapsed();
   let answer: { ok: true; usd: number; time: number } | { ok: false; err: SourceError };
   try {

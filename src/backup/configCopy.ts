@@ -10,6 +10,7 @@ import path from 'node:path';
 import { StoreError } from '../errors.js';
 import { fsyncDir, fsyncFile, publishNoClobber } from '../fs/durable.js';
 import { backupNames, TMP_PREFIX } from './names.js';
+import { retentionCutoff } from './retention.js';
 
 export const CONFIG_STEM = 'utxoracle_env';
 const CONFIG_RE = /^utxoracle_env_(\d{4}-\d{2}-\d{2})(?:-(\d{6})(?:-(\d{1,3}))?)?\.env$/;
@@ -56,7 +57,7 @@ export function copyConfig(envFile: string, backupDir: string, at: Date, dryRun:
 
 /** Copies older than `days`, except the newest (one copy always stays). */
 export function staleConfigCopies(dir: string, now: Date, days: number): ConfigCopy[] {
-  const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  const cutoff = retentionCutoff(now, days);
   return scanConfigCopies(dir)
     .slice(1)
     .filter((c) => c.date < cutoff);

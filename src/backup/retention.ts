@@ -27,8 +27,13 @@ export async function newestGood(
  * verified backup of each database, so that even when every backup is old, one good one stays).
  */
 export function planRetention(backups: BackupName[], keep: Set<string>, now: Date, days: number): BackupName[] {
-  const cutoff = new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
+  const cutoff = retentionCutoff(now, days);
   return backups.filter((b) => b.date < cutoff && !keep.has(b.file));
+}
+
+/** The first date (YYYY-MM-DD, UTC) BACKUP_RETENTION_DAYS keeps: anything dated before it may go. */
+export function retentionCutoff(now: Date, days: number): string {
+  return new Date(now.getTime() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
 export function removeBackup(dir: string, b: BackupName): void {

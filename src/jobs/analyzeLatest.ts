@@ -1,11 +1,9 @@
 import { readLatest } from '../analyze/latest.js';
 import { EXIT } from '../errors.js';
+import { formatUsd } from '../lib/formatUsd.js';
 import type { JobContext, JobOutcome } from './context.js';
 
-const usd = (v: unknown) =>
-  typeof v === 'number'
-    ? `$${v.toLocaleString('en-US', { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`
-    : 'none';
+const usd = (v: unknown) => (typeof v === 'number' ? formatUsd(v) : 'none');
 
 /**
  * `analyze --latest`: the newest saved price row and the newest daily price, read-only, no node.

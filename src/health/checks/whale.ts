@@ -8,7 +8,7 @@
 // heartbeat saying so, and is graded by that heartbeat's age, not as "disconnected".
 import { sendsDeltas } from '../../sources/mempool/backendInfo.js';
 import type { WhaleStatus } from '../../whale/statusFile.js';
-import { humanAge, worst } from '../grade.js';
+import { grade, humanAge, worst } from '../grade.js';
 import { whaleGauges } from '../gauges.js';
 import type { Read, WhaleSnapshot } from '../snapshot.js';
 import type { CheckOutcome, CheckState, Metric, Threshold } from '../types.js';
@@ -99,23 +99,22 @@ function hearing(
   nowSec: number,
   metrics: Metric[],
 ): { state: CheckState; text: string }[] {
-  if (!w.connected) {
-    if (w.disconnectedSince === null) return [];
-    const down = nowSec - w.disconnectedSince;
-    metrics.push({
-      name: 'utxoracle_whale_disconnected_seconds',
-      help: "Seconds whale-watch has been disconnected from mempool's WebSocket (0 when connected).",
-      value: down,
-    });
-    const state: CheckState =
-      down > t.whaleDisconnectedCritSec ? 'CRIT' : down > t.whaleDisconnectedWarnSec ? 'WARN' : 'OK';
-    return state === 'OK' ? [] : [{ state, text: `disconnected from mempool's WebSocket for ${humanAge(down)}` }];
-  }
+  const down = w.connected ? 0 : w.disconnectedSince === null ? null : nowSec - w.disconnectedSince;
+  if (down === null) return [];
   metrics.push({
     name: 'utxoracle_whale_disconnected_seconds',
     help: "Seconds whale-watch has been disconnected from mempool's WebSocket (0 when connected).",
-    value: 0,
+    value: down,
   });
+  if (!w.connected) {
+    const state = grade(down, {
+      op: '>',
+      warn: t.whaleDisconnectedWarnSec,
+      crit: t.whaleDisconnectedCritSec,
+      unit: 's',
+    });
+    return state === 'OK' ? [] : [{ state, text: `disconnected from mempool's WebSocket for ${humanAge(down)}` }];
+  }
   const since = w.lastDeltaAt ?? w.connectedSince;
   if (since === null) return [];
   const silent = nowSec - since;
@@ -135,8 +134,9 @@ function hearing(
 }
 
 function memoryOf(w: WhaleSnapshot, m: WhaleMemoryLimits): { state: CheckState; text: string }[] {
-  if (w.rssMb === null || w.rssMb <= m.warnMb) return [];
-  const state: CheckState = w.rssMb > m.maxMb ? 'CRIT' : 'WARN';
+  if (w.rssMb === null) return [];
+  const state = grade(w.rssMb, { op: '>', warn: m.warnMb, crit: m.maxMb, unit: 'MB' });
+  if (state === 'OK') return [];
   const limit = state === 'CRIT' ? `WHALE_MEMORY_MAX_MB ${m.maxMb}` : `WHALE_MEMORY_WARN_MB ${m.warnMb}`;
   return [{ state, text: `memory ${Math.round(w.rssMb)} MB above ${limit}` }];
 }
